@@ -1,0 +1,12 @@
+"""Commands of the stats capability (registered on the app by cli.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import typer
+
+
+def register(app: typer.Typer, app_context: Callable[[typer.Context], Any]) -> None:
+    """Add this capability's commands to the app."""

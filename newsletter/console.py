@@ -1,0 +1,84 @@
+"""Terminal output for the CLI: messages and progress on stderr, data on stdout, secrets redacted."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rich.console import Console
+
+REDACTED = "***"
+
+
+@dataclass
+class Output:
+    """Where the CLI writes; `quiet` hides progress and notes, never errors or data."""
+
+    verbose: int = 0
+    quiet: bool = False
+    debug: bool = False
+    secrets: list[str] = field(default_factory=list)
+    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True))
+    out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
+
+    def redact(self, text: str) -> str:
+        """Replace every known secret value in `text`."""
+        for secret in self.secrets:
+            if secret:
+                text = text.replace(secret, REDACTED)
+        return text
+
+    def note(self, message: str) -> None:
+        """A progress or info line on stderr (hidden by -q)."""
+        if not self.quiet:
+            self.err.print(self.redact(message))
+
+    def detail(self, message: str) -> None:
+        """A line shown with -v only."""
+        if self.verbose and not self.quiet:
+            self.err.print(self.redact(message))
+
+    def warn(self, message: str) -> None:
+        self.err.print(f"[yellow]Warning:[/yellow] {self.redact(message)}")
+
+    def error(self, message: str, *, problems: Iterable[str] = (), hint: str | None = None) -> None:
+        """An error on stderr, with one line per problem and a tip; never hidden."""
+        self.err.print(f"[bold red]Error:[/bold red] {self.redact(message)}", markup=True)
+        for problem in problems:
+            self.err.print(f"  - {self.redact(problem)}", markup=False)
+        if hint:
+            self.err.print(f"[cyan]Tip:[/cyan] {self.redact(hint)}")
+
+
+class RedactingFilter(logging.Filter):
+    """Scrub secrets from every log record before any handler sees it."""
+
+    def __init__(self, output: Output) -> None:
+        super().__init__()
+        self.output = output
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self.output.redact(record.getMessage())
+        record.args = None
+        return True
+
+
+def configure_logging(output: Output) -> None:
+    """Configure only the `newsletter` logger, on stderr, at the level -v/-q ask for."""
+    from rich.logging import RichHandler
+
+    logger = logging.getLogger("newsletter")
+    logger.handlers.clear()
+    level = logging.WARNING
+    if output.quiet:
+        level = logging.ERROR
+    elif output.verbose >= 2 or output.debug:
+        level = logging.DEBUG
+    elif output.verbose == 1:
+        level = logging.INFO
+    handler = RichHandler(console=output.err, show_time=False, show_path=False, markup=False)
+    handler.addFilter(RedactingFilter(output))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False

@@ -1,0 +1,68 @@
+"""One base error to catch, its kinds, and the exit codes they map to."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, listed in the README."""
+
+    OK = 0
+    FAILURE = 1  # network, provider, a check at error level, an issue that does not parse
+    USAGE = 2  # a bad command line, a missing file, a bad configuration
+
+
+class NewsletterError(Exception):
+    """Base of every error the core raises on purpose; the CLI prints it without a traceback."""
+
+    exit_code: ExitCode = ExitCode.FAILURE
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(NewsletterError):
+    """The command was given something it cannot use (a missing file, a bad option value)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(NewsletterError):
+    """newsletter.toml is missing, unreadable or invalid; `problems` holds one line per field."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, message: str, *, problems: list[str] | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.problems = problems or []
+
+
+class IssueError(NewsletterError):
+    """The issue file cannot be read or parsed; `problems` are 'file:line: message' lines."""
+
+    def __init__(self, message: str, *, problems: list[str] | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.problems = problems or []
+
+
+class TemplateError(NewsletterError):
+    """A theme template failed to render or produced MJML that does not compile."""
+
+
+class OutputError(NewsletterError):
+    """A result could not be written (permissions, disk full, a file where a folder should be)."""
+
+
+class SourceError(NewsletterError):
+    """A feed or the actor map could not be fetched or read."""
+
+
+class ProviderError(NewsletterError):
+    """The mailing provider refused a call or could not be reached."""
+
+
+class StateError(NewsletterError):
+    """A state file is corrupt or belongs to something else."""

@@ -1,0 +1,45 @@
+"""Atomic file writes: a reader or a Ctrl-C never sees half a file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from newsletter.errors import OutputError
+
+
+def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename.
+
+    Raises OutputError (with what to do) when the folder cannot be created or written.
+    """
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {path}: {exc.strerror or exc}",
+            hint=f"check that the folder {path.parent} exists and that you may write in it, or choose another one with --out",
+        ) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # Keep the permissions a plain open() would give (mkstemp makes 0600 files).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)
+        os.replace(tmp_name, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        if isinstance(exc, OSError):
+            raise OutputError(
+                f"cannot write {path}: {exc.strerror or exc}",
+                hint="check the free disk space and the folder's permissions",
+            ) from exc
+        raise
