@@ -1,0 +1,232 @@
+"""Campaign state: which campaign each issue has on each provider, in one human-readable JSON file.
+
+The file is `<state_dir>/campaigns.json`, keyed by issue stem, then provider:
+
+    {
+      "version": 1,
+      "issues": {
+        "2026-12": {
+          "brevo": {"issue": "2026-12", "provider": "brevo", "id": "12", "name": "mobiscol-2026-12",
+                    "status": "scheduled", "created_at": "…", "updated_at": "…",
+                    "scheduled_at": "2026-12-08T09:30:00+01:00", "sent_at": null,
+                    "last_test_at": null, "stats": null}
+        }
+      }
+    }
+
+Every change is written at once and whole (`write_atomic`), so the campaign id survives a crash
+right after the provider created it. `stats` is free for `newsletter stats` (a JSON object).
+
+API: `load_state(state_dir)` -> `CampaignState` (`.get(issue, provider)`, `.records()`,
+`.issues()`); `record_campaign(...)`, `mark_status(...)`, `record_test(...)`, `set_stats(...)`
+each load, change one entry, write and return the new `CampaignRecord`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from newsletter.errors import StateError
+from newsletter.fsutil import write_atomic
+
+STATE_FILE = "campaigns.json"
+STATE_VERSION = 1
+
+#: Campaign statuses as the state records them (provider statuses are mapped onto these).
+STATUSES = ("draft", "scheduled", "sending", "sent", "unknown")
+
+
+class _RecordModel(BaseModel):
+    """The on-disk shape of one entry, validated on load (extras are refused: a typo is corruption)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    issue: str
+    provider: str
+    id: str
+    name: str
+    status: str
+    created_at: str
+    updated_at: str
+    scheduled_at: str | None = None
+    sent_at: str | None = None
+    last_test_at: str | None = None
+    stats: dict[str, Any] | None = None
+
+
+class _FileModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int
+    issues: dict[str, dict[str, _RecordModel]]
+
+
+@dataclass(frozen=True)
+class CampaignRecord:
+    """What we know about one issue's campaign on one provider."""
+
+    issue: str
+    provider: str
+    id: str
+    name: str
+    status: str
+    created_at: str
+    updated_at: str
+    scheduled_at: str | None = None
+    sent_at: str | None = None
+    last_test_at: str | None = None
+    stats: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class CampaignState:
+    """The whole state file, read-only; change it through the module functions."""
+
+    path: Path
+    entries: Mapping[str, Mapping[str, CampaignRecord]]
+
+    def get(self, issue: str, provider: str) -> CampaignRecord | None:
+        """The record of `issue` on `provider`, or None."""
+        return self.entries.get(issue, {}).get(provider)
+
+    def issues(self) -> list[str]:
+        """Issue stems that have at least one campaign, sorted."""
+        return sorted(stem for stem, by_provider in self.entries.items() if by_provider)
+
+    def records(self) -> list[CampaignRecord]:
+        """Every record, sorted by issue then provider."""
+        return [self.entries[stem][prov] for stem in sorted(self.entries) for prov in sorted(self.entries[stem])]
+
+
+def state_path(state_dir: Path) -> Path:
+    """Where the campaign state of a workspace lives."""
+    return state_dir / STATE_FILE
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def load_state(state_dir: Path) -> CampaignState:
+    """Read and validate the state file; an absent file is an empty state.
+
+    Raises StateError when the file is not JSON, not our format, or holds an entry filed under
+    an issue or provider other than its own.
+    """
+    path = state_path(state_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return CampaignState(path=path, entries={})
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StateError(f"cannot read the state file {path}: {exc}", hint=_REPAIR_HINT) from exc
+    try:
+        parsed = _FileModel.model_validate(json.loads(text))
+    except json.JSONDecodeError as exc:
+        raise StateError(f"the state file {path} is corrupt (not JSON: {exc.msg}, line {exc.lineno})", hint=_REPAIR_HINT) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise StateError(f"the state file {path} is corrupt ({where}: {first['msg']})", hint=_REPAIR_HINT) from None
+    if parsed.version != STATE_VERSION:
+        raise StateError(f"the state file {path} has version {parsed.version}; this newsletter understands version {STATE_VERSION}", hint=_REPAIR_HINT)
+    entries: dict[str, dict[str, CampaignRecord]] = {}
+    for stem, by_provider in parsed.issues.items():
+        for provider, model in by_provider.items():
+            if model.issue != stem or model.provider != provider:
+                raise StateError(
+                    f"the state file {path} is inconsistent: the entry under '{stem}' / '{provider}' belongs to issue '{model.issue}' on '{model.provider}'",
+                    hint=_REPAIR_HINT,
+                )
+            entries.setdefault(stem, {})[provider] = CampaignRecord(**model.model_dump())
+    return CampaignState(path=path, entries=entries)
+
+
+_REPAIR_HINT = (
+    "fix or delete that entry by hand (the file is plain JSON); once it is gone, `newsletter send` finds "
+    "the campaign again on the provider by its name, so nothing is duplicated"
+)
+
+
+def _write(state: CampaignState, record: CampaignRecord) -> CampaignRecord:
+    entries = {stem: dict(by_provider) for stem, by_provider in state.entries.items()}
+    entries.setdefault(record.issue, {})[record.provider] = record
+    payload = {
+        "version": STATE_VERSION,
+        "issues": {stem: {prov: asdict(rec) for prov, rec in sorted(by.items())} for stem, by in sorted(entries.items())},
+    }
+    write_atomic(state.path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    return record
+
+
+def record_campaign(
+    state_dir: Path,
+    *,
+    issue: str,
+    provider: str,
+    campaign_id: str,
+    name: str,
+    status: str,
+    now: dt.datetime,
+) -> CampaignRecord:
+    """Store (or refresh) the campaign id of `issue` on `provider`, keeping its history fields."""
+    state = load_state(state_dir)
+    old = state.get(issue, provider)
+    if old is not None and old.id == campaign_id:
+        record = replace(old, name=name, status=status, updated_at=_iso(now))
+    else:
+        record = CampaignRecord(
+            issue=issue, provider=provider, id=campaign_id, name=name, status=status,
+            created_at=_iso(now), updated_at=_iso(now),
+        )
+    return _write(state, record)
+
+
+def _existing(state: CampaignState, issue: str, provider: str) -> CampaignRecord:
+    record = state.get(issue, provider)
+    if record is None:
+        raise StateError(f"no campaign is recorded for issue {issue} on {provider} in {state.path}")
+    return record
+
+
+def mark_status(
+    state_dir: Path,
+    *,
+    issue: str,
+    provider: str,
+    status: str,
+    now: dt.datetime,
+    scheduled_at: dt.datetime | None = None,
+) -> CampaignRecord:
+    """Record a new status: `scheduled` keeps the time, `sent` stamps `sent_at` with `now`."""
+    state = load_state(state_dir)
+    old = _existing(state, issue, provider)
+    record = replace(
+        old,
+        status=status,
+        updated_at=_iso(now),
+        scheduled_at=_iso(scheduled_at) if scheduled_at is not None else (old.scheduled_at if status == "scheduled" else None),
+        sent_at=_iso(now) if status == "sent" and old.sent_at is None else old.sent_at,
+    )
+    return _write(state, record)
+
+
+def record_test(state_dir: Path, *, issue: str, provider: str, now: dt.datetime) -> CampaignRecord:
+    """Note that a test was sent now."""
+    state = load_state(state_dir)
+    record = replace(_existing(state, issue, provider), last_test_at=_iso(now), updated_at=_iso(now))
+    return _write(state, record)
+
+
+def set_stats(state_dir: Path, *, issue: str, provider: str, stats: dict[str, Any], now: dt.datetime) -> CampaignRecord:
+    """Store the latest statistics of a campaign (free JSON object, for `newsletter stats`)."""
+    state = load_state(state_dir)
+    record = replace(_existing(state, issue, provider), stats=stats, updated_at=_iso(now))
+    return _write(state, record)

@@ -1,0 +1,69 @@
+"""The campaign state file: round trip, atomic JSON, corruption and foreign entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from newsletter.errors import StateError
+from newsletter.state import (
+    load_state,
+    mark_status,
+    record_campaign,
+    record_test,
+    set_stats,
+    state_path,
+)
+
+NOW = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+
+def test_absent_file_is_empty(tmp_path: Path) -> None:
+    state = load_state(tmp_path)
+    assert state.records() == [] and state.issues() == []
+
+
+def test_record_then_mark(tmp_path: Path) -> None:
+    record_campaign(tmp_path, issue="2026-12", provider="brevo", campaign_id="7", name="mobiscol-2026-12", status="draft", now=NOW)
+    record_test(tmp_path, issue="2026-12", provider="brevo", now=NOW)
+    when = dt.datetime(2026, 12, 8, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    mark_status(tmp_path, issue="2026-12", provider="brevo", status="scheduled", now=NOW, scheduled_at=when)
+    set_stats(tmp_path, issue="2026-12", provider="brevo", stats={"sent": 3}, now=NOW)
+    state = load_state(tmp_path)
+    rec = state.get("2026-12", "brevo")
+    assert rec is not None
+    assert (rec.id, rec.status, rec.scheduled_at, rec.last_test_at, rec.stats) == (
+        "7", "scheduled", "2026-12-08T09:30:00+01:00", "2026-11-30T10:00:00+01:00", {"sent": 3},
+    )
+    assert state.issues() == ["2026-12"]
+    mark_status(tmp_path, issue="2026-12", provider="brevo", status="sent", now=NOW)
+    rec = load_state(tmp_path).get("2026-12", "brevo")
+    assert rec is not None and rec.sent_at == "2026-11-30T10:00:00+01:00" and rec.scheduled_at is None
+    text = state_path(tmp_path).read_text(encoding="utf-8")
+    assert text.startswith("{\n  ") and json.loads(text)["issues"]["2026-12"]["brevo"]["id"] == "7"
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ("{not json", "not JSON"),
+        ('{"version": 1, "issues": {"2026-12": {"brevo": {"id": 3}}}}', "corrupt"),
+        ('{"version": 9, "issues": {}}', "version 9"),
+    ],
+)
+def test_corrupt_file(tmp_path: Path, content: str, words: str) -> None:
+    state_path(tmp_path).write_text(content, encoding="utf-8")
+    with pytest.raises(StateError, match=words):
+        load_state(tmp_path)
+
+
+def test_entry_filed_under_another_issue(tmp_path: Path) -> None:
+    record_campaign(tmp_path, issue="2026-11", provider="brevo", campaign_id="7", name="mobiscol-2026-11", status="draft", now=NOW)
+    data = json.loads(state_path(tmp_path).read_text(encoding="utf-8"))
+    data["issues"]["2026-12"] = data["issues"].pop("2026-11")
+    state_path(tmp_path).write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(StateError, match="belongs to issue '2026-11'"):
+        load_state(tmp_path)
