@@ -1,0 +1,63 @@
+"""The one place that builds httpx clients: honest User-Agent, timeouts, a redirect limit.
+
+Tests hand in a `transport` (httpx.MockTransport) or point `base_url` at a local server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import httpx
+
+from newsletter import __version__
+
+USER_AGENT = f"newsletter/{__version__} (+https://mobiscol.org/)"
+
+
+def _headers(extra: Mapping[str, str] | None) -> dict[str, str]:
+    headers = {"User-Agent": USER_AGENT}
+    if extra:
+        headers.update(extra)
+    return headers
+
+
+def build_client(
+    *,
+    timeout: float,
+    transport: httpx.BaseTransport | None = None,
+    base_url: str = "",
+    headers: Mapping[str, str] | None = None,
+    follow_redirects: bool = True,
+    max_redirects: int = 5,
+) -> httpx.Client:
+    """A synchronous client with our User-Agent, a per-request timeout and a redirect limit."""
+    return httpx.Client(
+        timeout=httpx.Timeout(timeout),
+        transport=transport,
+        base_url=base_url,
+        headers=_headers(headers),
+        follow_redirects=follow_redirects,
+        max_redirects=max_redirects,
+    )
+
+
+def build_async_client(
+    *,
+    timeout: float,
+    transport: httpx.AsyncBaseTransport | None = None,
+    base_url: str = "",
+    headers: Mapping[str, str] | None = None,
+    follow_redirects: bool = True,
+    max_redirects: int = 5,
+    max_connections: int = 100,
+) -> httpx.AsyncClient:
+    """An asyncio client with the same defaults as `build_client`, and a connection-pool size."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout),
+        transport=transport,
+        base_url=base_url,
+        headers=_headers(headers),
+        follow_redirects=follow_redirects,
+        max_redirects=max_redirects,
+        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+    )
