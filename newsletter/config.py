@@ -103,6 +103,8 @@ class ActorMapSection(_Strict):
     include_updated: bool = False
     exclude_external: bool = False
     description_field: str = "description"
+    # Public address of the map for the links in the email, when `url` is a local copy or differs.
+    site_url: HttpsUrl | None = None
     licence_url: HttpsUrl = "https://opendatacommons.org/licenses/odbl/summary/"
     licence_name: str = "ODbL"
     # GeoJSON property names (uMap exports use free properties).
