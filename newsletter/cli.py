@@ -111,7 +111,7 @@ def app_context(ctx: typer.Context) -> AppContext:
     return obj
 
 
-IssueArg = Annotated[Path, typer.Argument(help="The issue file, e.g. issues/2026-12.md.", show_default=False)]
+IssueArg = Annotated[Path, typer.Argument(help="The issue file, e.g. issues/2026-12.md.", metavar="ISSUE", show_default=False)]
 ProviderOpt = Annotated[
     Provider | None,
     typer.Option("--provider", help="Provider whose placeholders to use (default: the configured one).", envvar="NEWSLETTER_PROVIDER", show_envvar=True),

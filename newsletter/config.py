@@ -45,6 +45,7 @@ class NewsletterSection(_Strict):
     unsubscribe_url: HttpsUrl | None = None
     website_url: HttpsUrl | None = None
     contact_email: str | None = None
+    tagline: str = ""
     organisation: str = ""
     address: str = ""
     logo_url: HttpsUrl | None = None

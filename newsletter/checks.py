@@ -1,0 +1,270 @@
+"""Email rules: every check returns Problems with a level, and the Markdown line when known.
+
+The HTML is parsed with html.parser, a tokenizer that does not rewrite attributes (lxml would
+percent-encode `{{ unsubscribe }}` and hide the very defect we look for).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bs4 import BeautifulSoup, Tag
+
+from newsletter.issue import Issue
+
+GMAIL_WARN_BYTES = 90 * 1024
+GMAIL_CLIP_BYTES = 102 * 1024
+SUBJECT_MAX = 78
+PREHEADER_MIN, PREHEADER_MAX = 40, 130
+DRAFT_MARKER = "À COMPLÉTER"
+VAGUE_LINK_TEXTS = frozenset({"cliquez ici", "ici", "lien", "en savoir plus", "lire la suite", "click here", "here"})
+ENCODED_PLACEHOLDERS = ("%7B%7B", "{{%20", "%20}}", "%5B%5B", "%5D%5D")
+
+
+class Level(StrEnum):
+    error = "error"
+    warning = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of a check; `line` is the line of the Markdown issue when known."""
+
+    level: Level
+    code: str
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckInput:
+    """What the checks look at: the issue, both parts, and the placeholders allowed."""
+
+    issue: Issue
+    source: str  # the issue file's text
+    html: str
+    text: str
+    unsubscribe: str
+    allowed_placeholders: frozenset[str]
+
+
+def _error(code: str, message: str, line: int | None = None) -> Problem:
+    return Problem(Level.error, code, message, line)
+
+
+def _warning(code: str, message: str, line: int | None = None) -> Problem:
+    return Problem(Level.warning, code, message, line)
+
+
+def check_size(data: CheckInput) -> Iterator[Problem]:
+    size = len(data.html.encode("utf-8"))
+    if size > GMAIL_CLIP_BYTES:
+        yield _error("size", f"the HTML is {size / 1024:.1f} KB: Gmail clips messages over 102 KB and hides the footer and unsubscribe link; shorten the issue (fewer items or shorter summaries)")
+    elif size > GMAIL_WARN_BYTES:
+        yield _warning("size", f"the HTML is {size / 1024:.1f} KB, close to Gmail's 102 KB clipping limit (click tracking makes links longer); consider removing an item")
+
+
+def check_head(data: CheckInput, soup: BeautifulSoup) -> Iterator[Problem]:
+    if not re.match(r"\s*<!doctype html>", data.html, re.IGNORECASE):
+        yield _error("doctype", "the HTML does not start with <!doctype html>; clients would render it in quirks mode")
+    if not soup.find("meta", attrs={"charset": re.compile("utf-8", re.I)}) and not soup.find(
+        "meta", attrs={"content": re.compile("charset=utf-8", re.I)}
+    ):
+        yield _error("charset", "the HTML declares no UTF-8 charset")
+    if not soup.find("meta", attrs={"name": "viewport"}):
+        yield _error("viewport", "the HTML has no viewport meta; phones would show it zoomed out")
+    title = soup.find("title")
+    if title is None or not title.get_text(strip=True):
+        yield _error("title", "the HTML has no <title>")
+    root = soup.find("html")
+    if not isinstance(root, Tag) or not root.get("lang"):
+        yield _error("lang", "the <html> element has no lang attribute; screen readers need it")
+
+
+def _markdown_line(issue: Issue, url: str) -> int | None:
+    for link in issue.links:
+        if link.href == url:
+            return link.line
+    for image in issue.images:
+        if image.src == url:
+            return image.line
+    return None
+
+
+def check_images(data: CheckInput, soup: BeautifulSoup) -> Iterator[Problem]:
+    for image in data.issue.images:
+        if not image.alt.strip():
+            yield _error("img-alt", f"the image {image.src} has no alt text; write one between the brackets: ![what it shows](…)", image.line)
+    markdown_srcs = {image.src for image in data.issue.images}
+    for img in soup.find_all("img"):
+        src = str(img.get("src", ""))
+        line = _markdown_line(data.issue, src)
+        if img.get("alt") is None and src not in markdown_srcs:
+            yield _error("img-alt", f"an image of the theme has no alt attribute: {src}", line)
+        if not src.startswith("https://"):
+            yield _error("img-src", f"the image source '{src}' is not an absolute https:// URL; mail clients cannot load it", line)
+
+
+_PLACEHOLDER_RE = re.compile(r"^(\{\{[^{}]+\}\}|\[\[[A-Z_]+\]\])$")
+
+
+def _link_problem(href: str, allowed: frozenset[str]) -> tuple[str, str] | None:
+    stripped = href.strip()
+    if stripped in allowed:
+        return None
+    if not stripped or stripped == "#":
+        return "link-empty", "a link has an empty or '#' address"
+    lowered = stripped.lower()
+    if lowered.startswith(("javascript:", "vbscript:", "data:")):
+        return "link-script", f"the link '{stripped[:60]}' runs code; mail clients block it. Use an https:// address"
+    if _PLACEHOLDER_RE.match(stripped):
+        return "placeholder", f"the placeholder {stripped} is not one this provider replaces"
+    if lowered.startswith(("https://", "mailto:", "tel:")):
+        return None
+    if lowered.startswith("http://"):
+        return "link-http", f"the link {stripped} uses http://, not https://; use the https address if the site has one"
+    return "link-relative", f"the link '{stripped}' is not an absolute address; write it in full, starting with https://"
+
+
+def check_links(data: CheckInput, soup: BeautifulSoup) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for link in data.issue.links:
+        found = _link_problem(link.href, data.allowed_placeholders)
+        if found:
+            code, message = found
+            yield (_warning if code == "link-http" else _error)(code, message, link.line)
+        seen.add(link.href)
+        label = " ".join(link.text.lower().split()).strip(" .…!:")
+        if label in VAGUE_LINK_TEXTS:
+            yield _warning("link-text", f"the link text '{link.text}' says nothing out of context (screen readers list links alone); describe where it leads", link.line)
+    for line_no, line in enumerate(data.source.splitlines(), start=1):
+        for match in re.finditer(r"\]\(\s*((?:javascript|vbscript|data):[^)]*)\)", line, re.IGNORECASE):
+            yield _error("link-script", f"the link '{match.group(1)[:60]}' runs code; mail clients block it. Use an https:// address", line_no)
+    from newsletter.markup import strip_utm
+
+    for anchor in soup.find_all("a"):
+        href = anchor.get("href")
+        href_text = "" if href is None else str(href)
+        if href_text in seen or strip_utm(href_text) in seen or (href_text and strip_utm(href_text) in {strip_utm(s) for s in seen}):
+            continue
+        found = _link_problem(href_text, data.allowed_placeholders)
+        if found:
+            code, message = found
+            yield (_warning if code == "link-http" else _error)(code, f"in the theme: {message}")
+
+
+def check_leftovers(data: CheckInput) -> Iterator[Problem]:
+    for part_name, part in (("HTML", data.html), ("text part", data.text)):
+        for match in re.finditer(r"\{\{[^{}]*\}\}|\{%|\{#|\[\[[A-Za-z_]+\]\]", part):
+            token = match.group(0)
+            if token in data.allowed_placeholders:
+                continue
+            yield _error("template-syntax", f"leftover template syntax '{token}' in the {part_name}; remove it or write it differently")
+        for encoded in ENCODED_PLACEHOLDERS:
+            if encoded in part:
+                yield _error("encoded-placeholder", f"a percent-encoded placeholder ('{encoded}') in the {part_name}: the provider would not replace it")
+                break
+    for line_no, line in enumerate(data.source.splitlines(), start=1):
+        if DRAFT_MARKER in line:
+            yield _error("draft-marker", f"'{DRAFT_MARKER}' is still in the issue: fill it in or delete it", line_no)
+
+
+def check_unsubscribe(data: CheckInput) -> Iterator[Problem]:
+    if not data.unsubscribe:
+        yield _error("unsubscribe", "there is no unsubscribe link for this provider; set [newsletter] unsubscribe_url in newsletter.toml")
+        return
+    if data.unsubscribe not in data.html:
+        yield _error("unsubscribe", f"the HTML has no unsubscribe link ({data.unsubscribe}); the theme's footer must keep it")
+    if data.unsubscribe not in data.text:
+        yield _error("unsubscribe", f"the text part has no unsubscribe link ({data.unsubscribe}); the text template's footer must keep it")
+
+
+def _front_line(source: str, key: str) -> int | None:
+    for line_no, line in enumerate(source.splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return line_no
+    return None
+
+
+def check_subject_preheader(data: CheckInput) -> Iterator[Problem]:
+    front = data.issue.front
+    subject = front.subject.strip()
+    line = _front_line(data.source, "subject")
+    if not subject:
+        yield _error("subject", "the subject is empty", line)
+    elif len(subject) > SUBJECT_MAX:
+        yield _error("subject", f"the subject has {len(subject)} characters; keep it to {SUBJECT_MAX} or fewer so inboxes show it whole", line)
+    preheader = front.preheader.strip()
+    line = _front_line(data.source, "preheader")
+    if not preheader:
+        yield _error("preheader", "the preheader is empty; write the line inboxes show after the subject (40 to 130 characters)", line)
+    elif not PREHEADER_MIN <= len(preheader) <= PREHEADER_MAX:
+        yield _warning("preheader", f"the preheader has {len(preheader)} characters; aim for {PREHEADER_MIN} to {PREHEADER_MAX}", line)
+
+
+def check_css_and_tags(data: CheckInput, soup: BeautifulSoup) -> Iterator[Problem]:
+    if re.search(r"[^\s]!important", data.html):
+        yield _error("important", "a CSS '!important' has no space before it; Orange webmail drops the whole rule. Write ' !important'")
+    for tag in ("script", "form", "iframe"):
+        if soup.find(tag):
+            yield _error("forbidden-tag", f"the HTML contains a <{tag}>; mail clients strip or block it")
+
+
+_URLISH = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+|`[^`]*`|!\[")
+_BAD_SPACE_BEFORE = re.compile(r" ([;:!?»])")
+_NO_SPACE_BEFORE = re.compile(r"([^\W\d_])([;!?])(?=\s|$)|([^\W\d_])(:)(?=\s|$)")
+_AFTER_GUILLEMET = re.compile(r"«( |(?=[^\s\u00a0\u202f]))")
+
+
+def check_typography(data: CheckInput) -> Iterator[Problem]:
+    """French typography: a non-breaking space before ; : ! ? » and after «."""
+    lines = data.source.splitlines()
+    start = data.issue.body_start_line
+    candidates = [(n, lines[n - 1]) for n in range(start, len(lines) + 1)]
+    for key in ("subject", "preheader"):
+        key_line = _front_line(data.source, key)
+        if key_line:
+            candidates.insert(0, (key_line, lines[key_line - 1].split(":", 1)[1]))
+    for line_no, raw in candidates:
+        line = _URLISH.sub(" ", raw)
+        if line.lstrip().startswith(("#", "|", "```")) and not line.lstrip().startswith("##"):
+            continue
+        if _BAD_SPACE_BEFORE.search(line) or _NO_SPACE_BEFORE.search(line) or _AFTER_GUILLEMET.search(line):
+            mark = _first_mark(line)
+            yield _warning("typography", f"French typography: put a non-breaking space (Option+Space, or U+00A0) {mark}", line_no)
+
+
+def _first_mark(line: str) -> str:
+    for pattern in (_BAD_SPACE_BEFORE, _NO_SPACE_BEFORE):
+        match = pattern.search(line)
+        if match:
+            char = next(g for g in reversed(match.groups()) if g)
+            return f"before '{char}'"
+    return "after '«'"
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def run_checks(data: CheckInput) -> list[Problem]:
+    """Run every rule; problems come sorted by level then Markdown line."""
+    soup = BeautifulSoup(data.html, "html.parser")
+    groups: Iterable[Iterable[Problem]] = (
+        check_size(data),
+        check_head(data, soup),
+        check_images(data, soup),
+        check_links(data, soup),
+        check_leftovers(data),
+        check_unsubscribe(data),
+        check_subject_preheader(data),
+        check_css_and_tags(data, soup),
+        check_typography(data),
+    )
+    problems = [problem for group in groups for problem in group]
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.level != Level.error, p.line or 0))

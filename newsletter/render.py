@@ -1,0 +1,321 @@
+"""The render pipeline: Issue -> Jinja2 -> MJML -> mjml-python -> css-inline -> HTML; and the text part.
+
+The text part is rendered from the Issue through templates/newsletter.txt.j2, never converted
+from the HTML (reference/email.md §7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from newsletter.checks import CheckInput, Level, Problem, run_checks
+from newsletter.choices import Layout, Provider
+from newsletter.config import Settings
+from newsletter.errors import TemplateError
+from newsletter.issue import Issue, parse_issue, read_issue_text
+from newsletter.markup import markdown_to_html, markdown_to_text, tag_html_links, tag_text_links
+from newsletter.workspace import default_theme_dir
+
+logger = logging.getLogger(__name__)
+
+MJML_TEMPLATE = "newsletter.mjml.j2"
+TEXT_TEMPLATE = "newsletter.txt.j2"
+INLINE_CSS = "inline.css"
+
+PROVIDER_PLACEHOLDERS: Mapping[Provider, str] = {
+    Provider.brevo: "{{ unsubscribe }}",
+    Provider.mailjet: "[[UNSUB_LINK_FR]]",
+}
+# Other placeholders a provider replaces, allowed to remain in the output.
+ALLOWED_PLACEHOLDERS: Mapping[Provider, frozenset[str]] = {
+    Provider.brevo: frozenset({"{{ unsubscribe }}", "{{ mirror }}", "{{ update_profile }}", "{{ contact.FIRSTNAME }}"}),
+    Provider.mailjet: frozenset({"[[UNSUB_LINK_FR]]", "[[UNSUB_LINK_EN]]", "[[PERMALINK]]"}),
+    Provider.outbox: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class RenderStats:
+    """Figures shown in the render report."""
+
+    html_bytes: int
+    text_bytes: int
+    sections: int
+    items: int
+    links: int
+    images: int
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """Both parts of the email, the MJML they came from, and what the checks found."""
+
+    issue: Issue
+    provider: Provider
+    mjml: str
+    html: str
+    text: str
+    problems: tuple[Problem, ...]
+    stats: RenderStats
+    html_path: Path | None = None
+    text_path: Path | None = None
+    mjml_path: Path | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(problem.level == Level.error for problem in self.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == Level.error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == Level.warning]
+
+
+def unsubscribe_placeholder(settings: Settings, provider: Provider) -> str:
+    """The unsubscribe link to put in both parts for this provider."""
+    if provider in PROVIDER_PLACEHOLDERS:
+        return PROVIDER_PLACEHOLDERS[provider]
+    return settings.newsletter.unsubscribe_url or ""
+
+
+def web_link(settings: Settings, issue: Issue) -> str | None:
+    """The issue's page in the web archive ("Voir dans le navigateur"), when web_url is set."""
+    base = settings.newsletter.web_url
+    if not base:
+        return None
+    return base.rstrip("/") + f"/{issue.stem}.html"
+
+
+def french_date(value: dt.date, pattern: str, locale: str) -> str:
+    """A date in words: 'décembre 2026', 'mardi 8 décembre 2026'."""
+    from babel.dates import format_date
+
+    return str(format_date(value, pattern, locale=locale))
+
+
+def _autoescape(name: str | None) -> bool:
+    return bool(name) and str(name).endswith((".mjml.j2", ".html.j2", ".xml.j2"))
+
+
+@lru_cache(maxsize=8)
+def _environment(workspace_templates: Path, theme: Path) -> jinja2.Environment:
+    search = [str(workspace_templates), str(theme)] if workspace_templates != theme else [str(theme)]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        undefined=jinja2.StrictUndefined,
+        autoescape=_autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=True,  # the preview re-reads a template edited while it runs
+    )
+    env.filters["md"] = lambda source: Markup(markdown_to_html(source))
+    env.filters["md_text"] = markdown_to_text
+    return env
+
+
+def template_environment(settings: Settings) -> jinja2.Environment:
+    """The one Jinja2 environment: workspace templates/ first, then the default theme; strict."""
+    return _environment(settings.templates_dir.resolve(), default_theme_dir().resolve())
+
+
+def _template_frame(tb: TracebackType | None) -> tuple[str, int] | None:
+    found: tuple[str, int] | None = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2") or filename.endswith(".css"):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = f"{exc.filename or exc.name}:{exc.lineno}"
+        raise TemplateError(f"template {where}: {exc.message}", hint="fix the Jinja syntax on that line of the template") from exc
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template not found: {exc.name}", hint="restore the file in templates/ or delete your override") from exc
+    except Exception as exc:
+        frame = _template_frame(sys.exc_info()[2])
+        where = f"{frame[0]}:{frame[1]}" if frame else name
+        raise TemplateError(f"template {where}: {exc}", hint="check the variable or filter used on that line of the template") from exc
+
+
+def compile_mjml(mjml: str, *, template: str = MJML_TEMPLATE) -> str:
+    """MJML -> HTML with mjml-python; a parse failure becomes a TemplateError naming the template."""
+    from mjml import mjml2html
+
+    try:
+        # fonts={} keeps MJML from adding a Google Fonts <link> (privacy, and useless in Gmail).
+        return mjml2html(mjml, disable_comments=True, fonts={})
+    except BaseException as exc:  # pyo3 panics derive from BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise TemplateError(
+            f"the template {template} produced MJML that does not compile: {detail}",
+            hint="check the MJML tags your template override writes (every tag closed, mj-text inside mj-column); the generated MJML is in the .mjml file next to the output",
+        ) from None
+
+
+def inline_css(document: str, css: str) -> str:
+    """Inline only the theme's own CSS; keep MJML's <style> blocks (media queries, dark mode)."""
+    import css_inline
+
+    inliner = css_inline.CSSInliner(
+        inline_style_tags=False,
+        keep_style_tags=True,
+        keep_link_tags=True,
+        load_remote_stylesheets=False,
+        extra_css=css,
+    )
+    return str(inliner.inline(document))
+
+
+def _read_theme_file(env: jinja2.Environment, name: str) -> str:
+    loader = env.loader
+    assert loader is not None
+    source, _, _ = loader.get_source(env, name)
+    return source
+
+
+def build_context(settings: Settings, issue: Issue, provider: Provider) -> dict[str, Any]:
+    """Everything the templates see."""
+    news = settings.newsletter
+    locale = news.locale
+    actor_map = settings.file.actor_map
+    sections = [s for s in issue.sections if s.items or s.intro.strip()]
+    has_actors = any(s.layout == Layout.actors for s in sections)
+    return {
+        "issue": issue,
+        "front": issue.front,
+        "title": issue.front.title or news.title,
+        "number": issue.front.number,
+        "month_label": french_date(issue.front.date, "MMMM yyyy", locale),
+        "date_label": french_date(issue.front.date, "d MMMM yyyy", locale),
+        "sections": sections,
+        "section_config": {s.id: s for s in settings.file.sections},
+        "news": news,
+        "theme": settings.file.theme,
+        "unsubscribe": unsubscribe_placeholder(settings, provider),
+        "web_link": web_link(settings, issue),
+        "has_actors": has_actors,
+        "actor_map": actor_map,
+        "map_url": actor_map.url.rstrip("/") + "/annuaire" if actor_map and actor_map.kind == "gogocarto" else (actor_map.url if actor_map else None),
+        "add_actor_url": actor_map.url.rstrip("/") + "/elements/add" if actor_map and actor_map.kind == "gogocarto" else None,
+        "provider": provider.value,
+        "preheader_padding": "\u034f\u200c\u00a0" * 60,
+    }
+
+
+def utm_params(settings: Settings, issue: Issue) -> dict[str, str]:
+    """The UTM parameters for this issue, or none when disabled."""
+    utm = settings.file.utm
+    if not utm.enabled:
+        return {}
+    return {"utm_source": utm.source, "utm_medium": utm.medium, "utm_campaign": utm.campaign or issue.stem}
+
+
+def render_issue(
+    settings: Settings,
+    issue: Issue,
+    *,
+    source: str,
+    provider: Provider | None = None,
+    extra_context: Mapping[str, Any] | None = None,
+) -> RenderResult:
+    """Render both parts of an issue in memory and run the checks; writes nothing."""
+    chosen = provider or settings.provider
+    env = template_environment(settings)
+    context = build_context(settings, issue, chosen)
+    if extra_context:
+        context.update(extra_context)
+    mjml = _render_template(env, MJML_TEMPLATE, context)
+    html = inline_css(compile_mjml(mjml), _read_theme_file(env, INLINE_CSS))
+    text = _render_template(env, TEXT_TEMPLATE, context)
+    params = utm_params(settings, issue)
+    skip = frozenset(u for u in (settings.newsletter.unsubscribe_url, settings.newsletter.subscribe_url) if u)
+    html = tag_html_links(html, params, skip=skip)
+    text = tag_text_links(text, params, skip=skip)
+    unsubscribe = unsubscribe_placeholder(settings, chosen)
+    problems = run_checks(
+        CheckInput(
+            issue=issue,
+            source=source,
+            html=html,
+            text=text,
+            unsubscribe=unsubscribe,
+            allowed_placeholders=ALLOWED_PLACEHOLDERS.get(chosen, frozenset()) | ({unsubscribe} if unsubscribe else set()),
+        )
+    )
+    parse_warnings = tuple(Problem(Level.warning, "structure", message, line) for line, message in issue.warnings)
+    stats = RenderStats(
+        html_bytes=len(html.encode("utf-8")),
+        text_bytes=len(text.encode("utf-8")),
+        sections=len(context["sections"]),
+        items=len(issue.items),
+        links=len(issue.links),
+        images=len(issue.images),
+    )
+    return RenderResult(issue=issue, provider=chosen, mjml=mjml, html=html, text=text, problems=tuple(problems) + parse_warnings, stats=stats)
+
+
+def render_issue_file(settings: Settings, path: Path, *, provider: Provider | None = None) -> RenderResult:
+    """Read, parse and render an issue file in memory."""
+    source = read_issue_text(path)
+    issue = parse_issue(source, path, settings.file.sections)
+    return render_issue(settings, issue, source=source, provider=provider)
+
+
+def write_outputs(result: RenderResult, out_dir: Path) -> RenderResult:
+    """Write <stem>.html, .txt and .mjml atomically into out_dir."""
+    from newsletter.fsutil import write_atomic
+
+    stem = result.issue.stem
+    paths = {suffix: out_dir / f"{stem}.{suffix}" for suffix in ("html", "txt", "mjml")}
+    write_atomic(paths["mjml"], result.mjml)
+    write_atomic(paths["txt"], result.text)
+    write_atomic(paths["html"], result.html)
+    return replace(result, html_path=paths["html"], text_path=paths["txt"], mjml_path=paths["mjml"])
+
+
+def render_to_files(settings: Settings, path: Path, *, out_dir: Path | None = None, provider: Provider | None = None) -> RenderResult:
+    """`newsletter render`: render, check, and write the three files (even when a check fails)."""
+    result = render_issue_file(settings, path, provider=provider)
+    return write_outputs(result, out_dir or settings.build_dir)
+
+
+def check_issue(
+    settings: Settings,
+    path: Path,
+    *,
+    provider: Provider | None = None,
+    check_links: bool = False,
+    link_checker: Callable[[RenderResult], list[Problem]] | None = None,
+) -> RenderResult:
+    """`newsletter check`: render in memory and run the rules (and the links when asked)."""
+    result = render_issue_file(settings, path, provider=provider)
+    if not check_links:
+        return result
+    if link_checker is None:
+        from newsletter.linkcheck import check_result_links
+
+        link_checker = check_result_links
+    return replace(result, problems=result.problems + tuple(link_checker(result)))
