@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 screenshots: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
 	$(BIN)/python docs/screenshots.py
 
 clean:
