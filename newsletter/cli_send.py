@@ -2,11 +2,107 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from newsletter.choices import Provider
+
+if TYPE_CHECKING:
+    from newsletter.console import Output
+    from newsletter.send import Confirmation, SendReport
+
+
+def confirm_prompt(output: Output, *, yes: bool, interactive: bool) -> Callable[[Confirmation], bool]:
+    """The question asked before mail goes to the lists; refuses without a terminal unless --yes."""
+    from newsletter.errors import UsageError
+
+    def ask(c: Confirmation) -> bool:
+        when = "NOW" if c.when is None else c.when.strftime("%Y-%m-%d %H:%M (UTC%z)").replace("UTC+", "UTC+").replace("(UTC", "(UTC")
+        lists = ", ".join(f"{lst.name} (id {lst.id}, {lst.subscribers} subscribers)" for lst in c.lists)
+        output.note(f"About to {'send' if c.when is None else 'schedule'} on {c.provider}:")
+        output.note(f"  subject:     {c.subject}")
+        output.note(f"  lists:       {lists}")
+        output.note(f"  subscribers: {c.subscribers}")
+        if c.moving_from is not None:
+            output.note(f"  moving from: {c.moving_from.strftime('%Y-%m-%d %H:%M (UTC%z)')}")
+        output.note(f"  time:        {when}")
+        if yes:
+            return True
+        if not interactive:
+            raise UsageError(
+                "refusing to send without a confirmation: there is no terminal to ask on",
+                hint="run the command in a terminal, or pass --yes once you are sure",
+            )
+        return typer.confirm("Go ahead?", default=False, err=True)
+
+    return ask
+
+
+def print_report(output: Output, report: SendReport, *, outbox_dir: Path | None) -> None:
+    """What is on the provider now (stdout), and what was done (stderr)."""
+    for step in report.actions:
+        output.note(("Dry run: " if report.dry_run else "") + step[0].upper() + step[1:])
+    for warning in report.warnings:
+        output.warn(warning)
+    out = output.out
+    out.print(f"provider:   {report.provider}", markup=False)
+    out.print(f"campaign:   {report.campaign_id or '(none yet)'}  {report.name}", markup=False)
+    out.print(f"subject:    {report.subject}", markup=False)
+    out.print(f"sender:     {report.sender}", markup=False)
+    for lst in report.lists:
+        out.print(f"list:       {lst.name} (id {lst.id}): {lst.subscribers} subscribers", markup=False)
+    status = report.status
+    if report.scheduled_at is not None and report.status == "scheduled":
+        status += f" for {report.scheduled_at.strftime('%Y-%m-%d %H:%M (UTC%z)')}"
+    out.print(f"status:     {status}", markup=False)
+    if report.url:
+        out.print(f"link:       {report.url}", markup=False)
+    if outbox_dir is not None and report.campaign_id:
+        out.print(f"files:      {outbox_dir / report.campaign_id}", markup=False)
 
 
 def register(app: typer.Typer, app_context: Callable[[typer.Context], Any]) -> None:
     """Add this capability's commands to the app."""
+
+    @app.command()
+    def send(
+        ctx: typer.Context,
+        issue: Annotated[Path, typer.Argument(help="The issue file, e.g. issues/2026-12.md.", show_default=False)],
+        provider: Annotated[Provider | None, typer.Option("--provider", help="brevo, mailjet or outbox (default: the configured one).", envvar="NEWSLETTER_PROVIDER", show_envvar=True)] = None,
+        test: Annotated[bool, typer.Option("--test", help="Send a test to --to or to the configured test_emails.")] = False,
+        to: Annotated[list[str] | None, typer.Option("--to", help="A test address (repeat for several).")] = None,
+        schedule: Annotated[str | None, typer.Option("--schedule", help='Send to the lists at this local time, e.g. "2026-12-08 09:30".')] = None,
+        now: Annotated[bool, typer.Option("--now", help="Send to the lists now.")] = False,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and say what would be done; change nothing.")] = False,
+        yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation before sending or scheduling.")] = False,
+    ) -> None:
+        """Create or update the issue's campaign on the provider, then test, schedule or send it.
+
+        Never duplicates: a second run updates the same campaign, and a sent campaign is never sent again.
+
+        Example: newsletter send issues/2026-12.md --schedule "2026-12-08 09:30"
+        """
+        app_ctx = app_context(ctx)
+        from newsletter.errors import ExitCode
+
+        if sum((test or bool(to), schedule is not None, now)) > 1:
+            app_ctx.fail("choose one of --test, --schedule and --now", code=ExitCode.USAGE)
+        settings = app_ctx.settings(provider)
+        import datetime as dt
+
+        from newsletter.providers import build_provider
+        from newsletter.send import Action, send_issue
+
+        action = Action.test if test or to else Action.schedule if schedule is not None else Action.now if now else Action.push
+        clock = lambda: dt.datetime.now(settings.tz)  # noqa: E731
+        chosen = app_ctx.guard(lambda: build_provider(settings, now=clock))
+        ask = confirm_prompt(app_ctx.output, yes=yes, interactive=sys.stdin.isatty())
+        report = app_ctx.guard(
+            lambda: send_issue(settings, chosen, issue, action=action, test_to=to or (), schedule=schedule, dry_run=dry_run, confirm=ask, now=clock)
+        )
+        outbox = settings.path(settings.file.outbox.dir) if settings.provider is Provider.outbox else None
+        print_report(app_ctx.output, report, outbox_dir=outbox)

@@ -1,0 +1,110 @@
+"""The provider interface: what `send` needs from Brevo, Mailjet or the offline outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from newsletter.errors import ProviderError
+
+
+class Status(StrEnum):
+    """A campaign's status, mapped from each provider's own words."""
+
+    draft = "draft"
+    scheduled = "scheduled"
+    suspended = "suspended"  # Brevo: a schedule that was cancelled; may be rescheduled
+    sending = "sending"
+    sent = "sent"
+    unknown = "unknown"  # anything else: never touched
+
+
+@dataclass(frozen=True)
+class Message:
+    """Everything a campaign is made of, provider-neutral (the HTML already has its placeholders)."""
+
+    issue: str
+    name: str
+    subject: str
+    preheader: str
+    html: str
+    text: str
+    sender_name: str
+    sender_email: str
+    reply_to: str
+
+
+@dataclass(frozen=True)
+class MailingList:
+    """A list the campaign goes to, with its subscriber count as the provider reports it."""
+
+    id: str
+    name: str
+    subscribers: int
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A campaign as the provider has it now."""
+
+    id: str
+    name: str
+    status: Status
+    raw_status: str
+    subject: str = ""
+    scheduled_at: dt.datetime | None = None
+    url: str | None = None
+
+
+class OutcomeUnknownError(ProviderError):
+    """A call that is not safe to repeat timed out or lost its connection: it may or may not have acted."""
+
+
+class NotFoundError(ProviderError):
+    """The provider answered 404 for an object we asked for."""
+
+
+class CampaignProvider(Protocol):
+    """One mailing provider. Every method makes the fewest calls it can and raises ProviderError."""
+
+    name: str
+
+    def preflight(self, message: Message) -> list[MailingList]:
+        """Check the key, the sender and the lists; return the lists with their subscriber counts."""
+        ...
+
+    def get_campaign(self, campaign_id: str) -> Campaign | None:
+        """The campaign with this id, or None when the provider no longer has it."""
+        ...
+
+    def find_campaign(self, name: str) -> Campaign | None:
+        """The newest campaign with this exact name (paging through the provider's campaigns)."""
+        ...
+
+    def create_campaign(
+        self,
+        message: Message,
+        *,
+        schedule_at: dt.datetime | None,
+        on_created: Callable[[str], None],
+    ) -> None:
+        """Create the campaign (scheduled when `schedule_at`); `on_created(id)` runs the moment the id is known.
+
+        Raises OutcomeUnknownError when the create call itself may or may not have acted.
+        """
+        ...
+
+    def update_campaign(self, campaign: Campaign, message: Message, *, schedule_at: dt.datetime | None) -> None:
+        """Replace the content of an existing campaign (and set or move its schedule)."""
+        ...
+
+    def send_test(self, campaign: Campaign, emails: Sequence[str]) -> None:
+        """Send the campaign as a test to these addresses."""
+        ...
+
+    def send_now(self, campaign: Campaign) -> None:
+        """Send the campaign to its lists now."""
+        ...

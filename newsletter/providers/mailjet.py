@@ -1,0 +1,186 @@
+"""Mailjet (API v3 REST) campaign drafts: see reference/mailjet.md for every call used here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from newsletter.errors import ProviderError
+from newsletter.providers.base import Campaign, MailingList, Message, NotFoundError, Status
+from newsletter.providers.retry import ApiClient, raise_for_error
+
+KEY_VARS = "MJ_APIKEY_PUBLIC and MJ_APIKEY_PRIVATE"
+PAGE = 1000  # the maximum `Limit` of Mailjet's REST API
+
+# Draft Status is an integer (reference/mailjet.md §3).
+_STATUSES = {0: Status.draft, 1: Status.scheduled, 2: Status.sent}
+
+
+def with_preheader(html: str, preheader: str) -> str:
+    """Mailjet drafts have no preheader field: make sure the HTML carries it, hidden after <body>."""
+    if not preheader or html_lib.escape(preheader, quote=False) in html or preheader in html:
+        return html
+    span = (
+        '<div style="display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;">'
+        f"{html_lib.escape(preheader, quote=False)}</div>"
+    )
+    match = re.search(r"<body[^>]*>", html, flags=re.IGNORECASE)
+    if match is None:
+        return span + html
+    return html[: match.end()] + span + html[match.end():]
+
+
+def _data(body: Any) -> list[dict[str, Any]]:
+    if isinstance(body, dict) and isinstance(body.get("Data"), list):
+        return [item for item in body["Data"] if isinstance(item, dict)]
+    raise ProviderError("mailjet answered with a body that is not its usual {Count, Data, Total} envelope")
+
+
+class MailjetProvider:
+    """Campaign drafts on Mailjet; `api` carries HTTP Basic auth (public key, private key)."""
+
+    name = "mailjet"
+
+    def __init__(self, api: ApiClient, *, contacts_list_id: int | None) -> None:
+        self.api = api
+        self.contacts_list_id = contacts_list_id
+
+    def _call(self, method: str, path: str, *, safe: bool, what: str, **kwargs: Any) -> list[dict[str, Any]]:
+        response = self.api.call(method, path, safe=safe, **kwargs)
+        raise_for_error(response, provider=self.name, what=what, key_vars=KEY_VARS)
+        if response.status_code in (204, 304) or not response.content:
+            return []
+        try:
+            return _data(response.json())
+        except ValueError:
+            raise ProviderError(f"mailjet answered {what} with a body that is not JSON") from None
+
+    def preflight(self, message: Message) -> list[MailingList]:
+        """GET /sender?Email= (checks the key pair too), GET /contactslist/{id}."""
+        if self.contacts_list_id is None:
+            raise ProviderError("no Mailjet list to send to: [mailjet] contacts_list_id is not set in newsletter.toml", hint="add the id of your contact list, e.g. contacts_list_id = 10")
+        senders = self._call("GET", "/sender", safe=True, what="the list of senders", params={"Email": message.sender_email, "Limit": PAGE})
+        wanted = message.sender_email.lower()
+        match = [s for s in senders if str(s.get("Email", "")).lower() == wanted]
+        if not match:
+            raise ProviderError(
+                f"the sender {message.sender_email} is not a sender of this Mailjet account",
+                hint="add and validate it in Mailjet (Account settings > Sender addresses), or fix [mailjet] sender_email",
+            )
+        if not any(str(s.get("Status", "")).lower() == "active" for s in match):
+            raise ProviderError(
+                f"the sender {message.sender_email} is not verified (not Active) on Mailjet",
+                hint="click the validation link Mailjet sent to that address, then try again",
+            )
+        try:
+            found = self._call("GET", f"/contactslist/{self.contacts_list_id}", safe=True, what=f"contact list {self.contacts_list_id}")
+        except NotFoundError:
+            found = []
+        if not found or found[0].get("IsDeleted"):
+            raise ProviderError(
+                f"Mailjet has no contact list with id {self.contacts_list_id}",
+                hint="check [mailjet] contacts_list_id in newsletter.toml against Contacts > Contact lists in Mailjet",
+            )
+        item = found[0]
+        lst = MailingList(str(item.get("ID", self.contacts_list_id)), str(item.get("Name", "")), int(item.get("SubscriberCount", 0)))
+        # Mailjet refuses to send to a list with fewer than two active subscribers (reference §5).
+        if lst.subscribers < 2:
+            raise ProviderError(
+                f"the Mailjet list {lst.name} (id {lst.id}) has {lst.subscribers} subscriber(s); Mailjet sends only to lists with at least two",
+                hint="import contacts into it or choose another list",
+            )
+        return [lst]
+
+    def _campaign(self, data: dict[str, Any]) -> Campaign:
+        raw = data.get("Status")
+        scheduled = None
+        return Campaign(
+            id=str(data["ID"]),
+            name=str(data.get("Title", "")),
+            status=_STATUSES.get(raw, Status.unknown) if isinstance(raw, int) else Status.unknown,
+            raw_status=str(raw),
+            subject=str(data.get("Subject", "")),
+            scheduled_at=scheduled,
+            url=data.get("Url") or None,
+        )
+
+    def get_campaign(self, campaign_id: str) -> Campaign | None:
+        """GET /campaigndraft/{id}; None on 404."""
+        try:
+            found = self._call("GET", f"/campaigndraft/{campaign_id}", safe=True, what=f"campaign draft {campaign_id}")
+        except NotFoundError:
+            return None
+        return self._campaign(found[0]) if found else None
+
+    def find_campaign(self, name: str) -> Campaign | None:
+        """Page through every draft (1,000 a call) and keep the newest with this Title (not deleted)."""
+        offset = 0
+        best: dict[str, Any] | None = None
+        while True:
+            response = self.api.call("GET", "/campaigndraft", safe=True, params={"Limit": PAGE, "Offset": offset})
+            raise_for_error(response, provider=self.name, what="the list of drafts", key_vars=KEY_VARS)
+            body = response.json()
+            items = _data(body)
+            for item in items:
+                status = item.get("Status")
+                if item.get("Title") == name and not (isinstance(status, int) and status <= -2) and (best is None or int(item["ID"]) > int(best["ID"])):
+                    best = item
+            offset += PAGE
+            if len(items) < PAGE or offset >= int(body.get("Total", 0)):
+                break
+        return self._campaign(best) if best is not None else None
+
+    def _properties(self, message: Message) -> dict[str, Any]:
+        props: dict[str, Any] = {
+            "Locale": "fr_FR",
+            "Title": message.name,
+            "Subject": message.subject,
+            "Sender": message.sender_name or message.sender_email,
+            "SenderName": message.sender_name,
+            "SenderEmail": message.sender_email,
+            "ContactsListID": self.contacts_list_id,
+            "EditMode": "html2",
+        }
+        if message.reply_to:
+            props["ReplyEmail"] = message.reply_to
+        return props
+
+    def _content(self, campaign_id: str, message: Message) -> None:
+        # Both parts together: a detailcontent write with one part can empty the other (reference §4).
+        body = {"Html-part": with_preheader(message.html, message.preheader), "Text-part": message.text}
+        self._call("PUT", f"/campaigndraft/{campaign_id}/detailcontent", safe=True, what="the content of the draft", json=body)
+
+    def _schedule(self, campaign_id: str, when: dt.datetime, *, move: bool) -> None:
+        body = {"Date": when.isoformat(timespec="seconds")}
+        # POST to schedule is not safe to repeat; PUT moving an existing schedule is.
+        method = "PUT" if move else "POST"
+        self._call(method, f"/campaigndraft/{campaign_id}/schedule", safe=move, what="the schedule", json=body)
+
+    def create_campaign(self, message: Message, *, schedule_at: dt.datetime | None, on_created: Callable[[str], None]) -> None:
+        """POST /campaigndraft, then PUT detailcontent (both parts), then POST schedule if asked."""
+        found = self._call("POST", "/campaigndraft", safe=False, what="the new draft", json=self._properties(message))
+        if not found or "ID" not in found[0]:
+            raise ProviderError("mailjet created a draft but did not say its id")
+        campaign_id = str(found[0]["ID"])
+        on_created(campaign_id)
+        self._content(campaign_id, message)
+        if schedule_at is not None:
+            self._schedule(campaign_id, schedule_at, move=False)
+
+    def update_campaign(self, campaign: Campaign, message: Message, *, schedule_at: dt.datetime | None) -> None:
+        """PUT /campaigndraft/{id} (200 or 304), PUT detailcontent, then schedule or move it."""
+        self._call("PUT", f"/campaigndraft/{campaign.id}", safe=True, what=f"the update of draft {campaign.id}", json=self._properties(message))
+        self._content(campaign.id, message)
+        if schedule_at is not None:
+            self._schedule(campaign.id, schedule_at, move=campaign.status is Status.scheduled)
+
+    def send_test(self, campaign: Campaign, emails: Sequence[str]) -> None:
+        """POST /campaigndraft/{id}/test."""
+        self._call("POST", f"/campaigndraft/{campaign.id}/test", safe=False, what="the test", json={"Recipients": [{"Email": e} for e in emails]})
+
+    def send_now(self, campaign: Campaign) -> None:
+        """POST /campaigndraft/{id}/send."""
+        self._call("POST", f"/campaigndraft/{campaign.id}/send", safe=False, what="the sending", json={})

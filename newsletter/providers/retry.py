@@ -1,0 +1,164 @@
+"""HTTP calls to a provider with bounded retries that never repeat a call unsafe to repeat.
+
+- 429: the request was refused before it acted, so it is retried for every method, after the
+  delay the provider asks for (Brevo `x-sib-ratelimit-reset` in seconds, `Retry-After`), or
+  after an exponential backoff when it says nothing (Mailjet).
+- 5xx, timeouts and dropped connections: retried with backoff and jitter only for `safe` calls
+  (reads and full-replace PUTs). For an unsafe call (a create, a send) the outcome is unknown:
+  OutcomeUnknownError, and the caller looks before it acts again.
+- A connection that could not even be opened never reached the server: always retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from newsletter.errors import ProviderError
+from newsletter.providers.base import NotFoundError, OutcomeUnknownError
+
+logger = logging.getLogger(__name__)
+
+
+def _sleep(seconds: float) -> None:
+    # Looked up at call time, so tests may replace `retry.default_sleep`.
+    default_sleep(seconds)
+
+
+default_sleep: Callable[[float], None] = time.sleep
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How many times and how long to wait; `sleep` and `rng` are injectable for tests."""
+
+    attempts: int = 4
+    base_delay: float = 1.0
+    max_delay: float = 60.0
+    sleep: Callable[[float], None] = _sleep
+    rng: random.Random = field(default_factory=random.Random)
+
+    def backoff(self, attempt: int) -> float:
+        """Exponential backoff with full jitter for retry number `attempt` (1-based)."""
+        ceiling = min(self.max_delay, self.base_delay * (2.0 ** (attempt - 1)))
+        return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds the provider asks us to wait, from its headers (None when it says nothing)."""
+    for header in ("x-sib-ratelimit-reset", "retry-after"):
+        value = response.headers.get(header)
+        if value is None:
+            continue
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass
+class ApiClient:
+    """One provider's HTTP API: `call` sends, retries what is safe, and counts the calls."""
+
+    client: httpx.Client
+    provider: str
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    calls: int = 0
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        safe: bool,
+        json: Any = None,
+        params: Mapping[str, str | int] | None = None,
+    ) -> httpx.Response:
+        """Send one request; return the final response (any status) or raise ProviderError."""
+        what = f"{method} {path}"
+        last_problem = ""
+        for attempt in range(1, self.policy.attempts + 1):
+            self.calls += 1
+            try:
+                response = self.client.request(method, path, json=json, params=params)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                last_problem = f"cannot connect ({type(exc).__name__})"
+            except httpx.TransportError as exc:
+                last_problem = "no answer in time" if isinstance(exc, httpx.TimeoutException) else f"connection lost ({type(exc).__name__})"
+                if not safe:
+                    raise OutcomeUnknownError(f"{self.provider}: {what}: {last_problem}; it may or may not have been done") from exc
+            else:
+                if response.status_code == 429:
+                    wait = retry_after(response)
+                    last_problem = "rate limited (HTTP 429)"
+                    if attempt < self.policy.attempts:
+                        delay = self.policy.backoff(attempt) if wait is None else wait + self.policy.rng.uniform(0, 0.1)
+                        if delay > self.policy.max_delay:
+                            raise ProviderError(
+                                f"{self.provider} is rate limiting this account for {delay:.0f} more seconds ({what})",
+                                hint="wait that long and run the same command again; nothing is duplicated",
+                            )
+                        logger.info("%s: %s; waiting %.1f s (attempt %d)", self.provider, last_problem, delay, attempt)
+                        self.policy.sleep(delay)
+                        continue
+                    break
+                if response.status_code >= 500:
+                    last_problem = f"server error (HTTP {response.status_code})"
+                    if not safe:
+                        raise OutcomeUnknownError(f"{self.provider}: {what}: {last_problem}; it may or may not have been done")
+                else:
+                    return response
+            if attempt < self.policy.attempts:
+                delay = self.policy.backoff(attempt)
+                logger.info("%s: %s: %s; retrying in %.1f s", self.provider, what, last_problem, delay)
+                self.policy.sleep(delay)
+        raise ProviderError(
+            f"{self.provider}: {what} failed after {self.policy.attempts} attempts: {last_problem}",
+            hint="the provider may be down or slow; wait a few minutes and run the same command again (it never duplicates)",
+        )
+
+
+def error_detail(response: httpx.Response) -> str:
+    """The provider's own words for an error: JSON message/code, or the start of the raw text."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = response.text.strip()
+        return text[:200] if text and not text.lstrip().startswith("<") else ""
+    if isinstance(body, dict):
+        message = body.get("message") or body.get("ErrorMessage") or ""
+        code = body.get("code") or ""
+        return f"{message} ({code})" if code and message else str(message or code)
+    return ""
+
+
+def raise_for_error(response: httpx.Response, *, provider: str, what: str, key_vars: str) -> None:
+    """Turn a 4xx answer into a ProviderError in plain words (the key is never part of it)."""
+    status = response.status_code
+    if status < 400:
+        return
+    detail = error_detail(response)
+    request_id = response.headers.get("sib-request-id")
+    if request_id:
+        logger.info("%s request id for the failed call %s: %s", provider, what, request_id)
+    suffix = f": {detail}" if detail else ""
+    if status in (401, 403):
+        raise ProviderError(
+            f"{provider} refused the API key (HTTP {status}{suffix})",
+            hint=f"check {key_vars}: copy the key again from the provider's account page (and allow this computer's IP address if the provider asks)",
+        )
+    if status == 402:
+        raise ProviderError(
+            f"{provider} refused {what}: not enough credits on the account (HTTP 402{suffix})",
+            hint="buy credits or upgrade the plan on the provider's site, then run the same command again",
+        )
+    if status == 404:
+        raise NotFoundError(f"{provider}: {what}: not found (HTTP 404{suffix})")
+    raise ProviderError(f"{provider} refused {what} (HTTP {status}{suffix})")

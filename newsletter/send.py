@@ -1,0 +1,409 @@
+"""`newsletter send`: render, preflight, create-or-update the campaign, then test, schedule or send.
+
+Idempotency is ours (neither provider has idempotency keys): the campaign id of each issue and
+provider goes into state/campaigns.json the moment it is known; without it the campaign is found
+again by its name. Its status is read from the provider before anything that delivers mail, so a
+campaign is never sent twice, and a create whose outcome is unknown is looked up before it is
+tried again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from newsletter.choices import Provider
+from newsletter.config import BrevoSection, MailjetSection, OutboxSection, Settings
+from newsletter.errors import IssueError, NewsletterError, ProviderError, StateError, UsageError
+from newsletter.providers.base import (
+    Campaign,
+    CampaignProvider,
+    MailingList,
+    Message,
+    OutcomeUnknownError,
+    Status,
+)
+from newsletter.state import load_state, mark_status, record_campaign, record_test
+
+logger = logging.getLogger(__name__)
+
+EMAIL_RE = re.compile(r"^[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[A-Za-z]{2,}$")
+SCHEDULE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+CREATE_ATTEMPTS = 2  # a second create only after a lookup by name found nothing
+
+
+class Action(StrEnum):
+    """What `send` does after the campaign is up to date."""
+
+    push = "push"
+    test = "test"
+    schedule = "schedule"
+    now = "now"
+
+
+class SendCancelledError(NewsletterError):
+    """The user answered no to the confirmation."""
+
+
+class CampaignRefusedError(ProviderError):
+    """The campaign's status forbids what was asked (already sent, scheduled for --now, unknown)."""
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What the user is asked before mail goes to the lists."""
+
+    provider: str
+    subject: str
+    lists: list[MailingList]
+    when: dt.datetime | None  # None: now
+    moving_from: dt.datetime | None = None
+
+    @property
+    def subscribers(self) -> int:
+        return sum(lst.subscribers for lst in self.lists)
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """What is on the provider after the command (or would be, with --dry-run)."""
+
+    provider: str
+    name: str
+    subject: str
+    sender: str
+    lists: list[MailingList]
+    campaign_id: str | None
+    status: str
+    url: str | None
+    scheduled_at: dt.datetime | None
+    dry_run: bool
+    actions: list[str] = field(default_factory=list)  # what was done (or would be done)
+    warnings: list[str] = field(default_factory=list)
+
+
+def campaign_name(settings: Settings, stem: str) -> str:
+    """The campaign's name on every provider, e.g. 'mobiscol-2026-12'."""
+    return f"{settings.newsletter.name.lower().replace(' ', '-')}-{stem}"
+
+
+def parse_schedule(text: str, *, tz: ZoneInfo, now: dt.datetime) -> dt.datetime:
+    """A local time such as '2026-12-08 09:30' in the workspace's time zone, with its offset.
+
+    Refuses a time that cannot be read, that is in the past, or that does not exist locally
+    (the hour skipped when clocks go forward).
+    """
+    naive = None
+    for fmt in SCHEDULE_FORMATS:
+        try:
+            naive = dt.datetime.strptime(text.strip(), fmt)
+            break
+        except ValueError:
+            continue
+    if naive is None:
+        raise UsageError(f"--schedule {text!r} is not a date and time I can read", hint='write it as "YYYY-MM-DD HH:MM", e.g. --schedule "2026-12-08 09:30"')
+    local = naive.replace(tzinfo=tz)
+    if local.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        raise UsageError(
+            f"--schedule {text!r} does not exist in {tz.key}: the clocks skip that hour (daylight saving time)",
+            hint="choose a time outside the skipped hour, e.g. one hour later",
+        )
+    if local <= now:
+        raise UsageError(
+            f"--schedule {text!r} ({local.isoformat(timespec='minutes')}) is in the past",
+            hint=f"choose a time after {now.astimezone(tz).strftime('%Y-%m-%d %H:%M')}",
+        )
+    return local
+
+
+def check_addresses(addresses: Sequence[str]) -> list[str]:
+    """The test addresses, stripped; UsageError names the first malformed one."""
+    cleaned = [a.strip() for a in addresses if a.strip()]
+    for address in cleaned:
+        if not EMAIL_RE.match(address):
+            raise UsageError(f"{address!r} is not an email address", hint="write test addresses as name@example.org, one per --to")
+    return cleaned
+
+
+def _sender(settings: Settings) -> tuple[str, str, str, list[str]]:
+    section: BrevoSection | MailjetSection | OutboxSection = settings.file.outbox
+    if settings.provider is Provider.brevo:
+        section = settings.file.brevo
+    elif settings.provider is Provider.mailjet:
+        section = settings.file.mailjet
+    name = section.sender_name or settings.newsletter.name
+    if not section.sender_email:
+        raise UsageError(
+            f"no sender address for {settings.provider.value}: [{settings.provider.value}] sender_email is empty in newsletter.toml",
+            hint="set sender_email to the verified address the newsletter is sent from",
+        )
+    return name, section.sender_email, section.reply_to, list(section.test_emails)
+
+
+def build_message(settings: Settings, issue_path: Path) -> Message:
+    """Render the issue for the provider; IssueError when a check is at error level."""
+    from newsletter.render import render_issue_file
+
+    result = render_issue_file(settings, issue_path, provider=settings.provider)
+    if result.has_errors:
+        raise IssueError(
+            f"{issue_path} has {len(result.errors)} error(s); nothing was sent",
+            problems=[f"line {p.line}: {p.message}" if p.line else p.message for p in result.errors],
+            hint=f"fix them (see `newsletter check {issue_path}`), then send again",
+        )
+    sender_name, sender_email, reply_to, _ = _sender(settings)
+    stem = result.issue.stem
+    return Message(
+        issue=stem,
+        name=campaign_name(settings, stem),
+        subject=result.issue.front.subject,
+        preheader=result.issue.front.preheader,
+        html=result.html,
+        text=result.text,
+        sender_name=sender_name,
+        sender_email=sender_email,
+        reply_to=reply_to,
+    )
+
+
+@dataclass
+class _Run:
+    """One send: the collaborators and what has happened so far (for honest error messages)."""
+
+    settings: Settings
+    provider: CampaignProvider
+    message: Message
+    now: Callable[[], dt.datetime]
+    dry_run: bool
+    campaign: Campaign | None = None
+    status: Status | None = None
+    actions: list[str] = field(default_factory=list)
+
+    @property
+    def state_dir(self) -> Path:
+        return self.settings.state_dir
+
+    def remember(self, campaign_id: str, status: Status) -> None:
+        if not self.dry_run:
+            record_campaign(
+                self.state_dir, issue=self.message.issue, provider=self.provider.name,
+                campaign_id=campaign_id, name=self.message.name, status=status.value, now=self.now(),
+            )
+
+    def where(self) -> str:
+        """One sentence on the campaign's state, appended to a provider error."""
+        if self.campaign is None:
+            return f"No campaign {self.message.name} was created on {self.provider.name}."
+        status = (self.status or self.campaign.status).value
+        return f"The campaign {self.message.name} (id {self.campaign.id}) on {self.provider.name} is {status}; nothing was sent to the lists by this command."
+
+
+def _find(run: _Run) -> Campaign | None:
+    """The campaign from the state (checked on the provider), else found by its name."""
+    record = load_state(run.state_dir).get(run.message.issue, run.provider.name)
+    if record is not None:
+        if record.name != run.message.name:
+            raise StateError(
+                f"the state file {load_state(run.state_dir).path} records campaign '{record.name}' for issue {run.message.issue} on {run.provider.name}, but this issue's campaign is '{run.message.name}'",
+                hint="fix or delete that entry by hand; the campaign is then found on the provider by its name",
+            )
+        campaign = run.provider.get_campaign(record.id)
+        if campaign is not None:
+            return campaign
+        logger.warning("%s no longer has campaign %s recorded for %s; looking for it by name", run.provider.name, record.id, run.message.issue)
+    campaign = run.provider.find_campaign(run.message.name)
+    if campaign is not None:
+        logger.info("found campaign %s (id %s) on %s by its name", campaign.name, campaign.id, run.provider.name)
+        run.remember(campaign.id, campaign.status)
+    return campaign
+
+
+def _refuse_if_untouchable(campaign: Campaign, action: Action, provider: str) -> None:
+    if campaign.status in (Status.sent, Status.sending):
+        raise CampaignRefusedError(
+            f"the campaign {campaign.name} (id {campaign.id}) on {provider} has already been sent (status {campaign.raw_status}); a campaign is never sent twice, and nothing was changed",
+            hint="to send this issue again, make a new issue file (a new name); to change the state by hand, see state/campaigns.json",
+        )
+    if campaign.status is Status.unknown:
+        raise CampaignRefusedError(
+            f"the campaign {campaign.name} (id {campaign.id}) on {provider} has the status '{campaign.raw_status}', which newsletter does not touch; nothing was changed",
+            hint="look at it in the provider's web interface",
+        )
+    if action is Action.now and campaign.status is Status.scheduled:
+        when = f" for {campaign.scheduled_at.isoformat(timespec='minutes')}" if campaign.scheduled_at else ""
+        raise CampaignRefusedError(
+            f"the campaign {campaign.name} (id {campaign.id}) on {provider} is already scheduled{when}; --now does not send a scheduled campaign",
+            hint='to send it earlier, move the schedule with --schedule "YYYY-MM-DD HH:MM"',
+        )
+
+
+def _create(run: _Run, schedule_at: dt.datetime | None) -> Campaign:
+    """Create the campaign; a create whose outcome is unknown is looked up by name before any retry."""
+    created: list[str] = []
+
+    def on_created(campaign_id: str) -> None:
+        created.append(campaign_id)
+        run.campaign = Campaign(campaign_id, run.message.name, Status.draft, "draft", run.message.subject)
+        run.remember(campaign_id, Status.draft)
+
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            run.provider.create_campaign(run.message, schedule_at=schedule_at, on_created=on_created)
+        except OutcomeUnknownError as exc:
+            if created:
+                raise  # the campaign exists (its id is recorded); a later step failed
+            logger.warning("%s; looking the campaign up by its name before anything else", exc.message)
+            found = run.provider.find_campaign(run.message.name)
+            if found is not None:
+                run.campaign = found
+                run.remember(found.id, found.status)
+                run.actions.append(f"found campaign {found.id} that the interrupted create had made")
+                if found.status in (Status.draft, Status.suspended, Status.scheduled):
+                    # Its content or schedule may be incomplete: write them again (safe to repeat).
+                    run.provider.update_campaign(found, run.message, schedule_at=schedule_at)
+                return found
+            if attempt == CREATE_ATTEMPTS:
+                raise ProviderError(f"{exc.message}; no campaign named {run.message.name} exists on {run.provider.name}", hint="try again in a few minutes") from exc
+            continue
+        break
+    run.actions.append(f"created campaign {created[0]}")
+    status = Status.scheduled if schedule_at is not None else Status.draft
+    return Campaign(created[0], run.message.name, status, status.value, run.message.subject, scheduled_at=schedule_at)
+
+
+def send_issue(
+    settings: Settings,
+    provider: CampaignProvider,
+    issue_path: Path,
+    *,
+    action: Action,
+    test_to: Sequence[str] = (),
+    schedule: str | None = None,
+    dry_run: bool = False,
+    confirm: Callable[[Confirmation], bool],
+    now: Callable[[], dt.datetime],
+) -> SendReport:
+    """Render the issue, check the provider, create or update its campaign, then test, schedule or send.
+
+    `confirm` is asked before mail goes to the lists (schedule, send now, move a schedule) and
+    returns False to cancel. With `dry_run`, every check and read-only lookup runs and nothing
+    changes anywhere (no campaign, no state, no file).
+    """
+    when = parse_schedule(schedule, tz=settings.tz, now=now()) if action is Action.schedule and schedule is not None else None
+    if action is Action.schedule and when is None:
+        raise UsageError("--schedule needs a date and time", hint='e.g. --schedule "2026-12-08 09:30"')
+    test_addresses: list[str] = []
+    if action is Action.test:
+        test_addresses = check_addresses(test_to) or check_addresses(_sender(settings)[3])
+        if not test_addresses:
+            raise UsageError(
+                "no address to send the test to",
+                hint=f"pass --to name@example.org, or set test_emails in the [{settings.provider.value}] section of newsletter.toml",
+            )
+    load_state(settings.state_dir)  # a corrupt state stops us before any call
+    message = build_message(settings, issue_path)
+    run = _Run(settings, provider, message, now, dry_run)
+    lists = provider.preflight(message)
+    warnings: list[str] = []
+    try:
+        campaign = _find(run)
+        run.campaign = campaign
+        if campaign is not None:
+            _refuse_if_untouchable(campaign, action, provider.name)
+            if campaign.status is Status.scheduled and action in (Action.push, Action.test):
+                warnings.append(f"the campaign is still scheduled{' for ' + campaign.scheduled_at.isoformat(timespec='minutes') if campaign.scheduled_at else ''}; its content was updated")
+        moving_from = None
+        if campaign is not None and campaign.status is Status.scheduled and action is Action.schedule:
+            record = load_state(settings.state_dir).get(message.issue, provider.name)
+            moving_from = campaign.scheduled_at or (dt.datetime.fromisoformat(record.scheduled_at) if record and record.scheduled_at else None)
+        plan = _plan(message, campaign, action, when, test_addresses)
+        if dry_run:
+            return _report(settings, run, lists, campaign, plan=[f"would {step}" for step in plan], when=when, dry_run=True, warnings=warnings)
+        if action in (Action.schedule, Action.now) and not confirm(Confirmation(provider.name, message.subject, lists, when, moving_from)):
+            raise SendCancelledError("cancelled: nothing was scheduled or sent", hint="run the command again and answer yes, or pass --yes")
+        if campaign is None:
+            campaign = _create(run, when)
+        else:
+            provider.update_campaign(campaign, message, schedule_at=when)
+            run.actions.append(f"updated campaign {campaign.id}")
+        run.campaign = campaign
+        status = campaign.status
+        if when is not None:
+            status = Status.scheduled
+            record_state = mark_status(settings.state_dir, issue=message.issue, provider=provider.name, status="scheduled", now=now(), scheduled_at=when)
+            logger.debug("state: %s", record_state)
+            run.actions.append(f"{'moved the schedule' if moving_from else 'scheduled'} to {when.isoformat(timespec='minutes')}")
+        run.status = status
+        if action is Action.test:
+            provider.send_test(campaign, test_addresses)
+            record_test(settings.state_dir, issue=message.issue, provider=provider.name, now=now())
+            run.actions.append(f"sent a test to {', '.join(test_addresses)}")
+        if action is Action.now:
+            _send_now(run, campaign)
+            status = Status.sent
+        final = Campaign(campaign.id, campaign.name, status, status.value, message.subject, when or campaign.scheduled_at, campaign.url)
+        return _report(settings, run, lists, final, plan=run.actions, when=when, dry_run=False, warnings=warnings)
+    except CampaignRefusedError:
+        raise
+    except ProviderError as exc:
+        raise ProviderError(f"{exc.message}. {run.where()}", hint=exc.hint) from exc
+
+
+def _send_now(run: _Run, campaign: Campaign) -> None:
+    """Send; when the answer is lost, read the status rather than asking again."""
+    try:
+        run.provider.send_now(campaign)
+    except OutcomeUnknownError as exc:
+        fresh = run.provider.get_campaign(campaign.id)
+        if fresh is None or fresh.status not in (Status.sending, Status.sent, Status.scheduled):
+            run.status = fresh.status if fresh else None
+            raise ProviderError(f"{exc.message}; the campaign is still {fresh.raw_status if fresh else 'unknown'}, so it was not sent", hint="run the same command again") from exc
+    mark_status(run.state_dir, issue=run.message.issue, provider=run.provider.name, status="sent", now=run.now())
+    run.actions.append("sent it to the lists")
+
+
+def _plan(message: Message, campaign: Campaign | None, action: Action, when: dt.datetime | None, tests: list[str]) -> list[str]:
+    steps = [f"create campaign {message.name}" if campaign is None else f"update campaign {campaign.id} ({message.name})"]
+    if action is Action.test:
+        steps.append(f"send a test to {', '.join(tests)}")
+    if action is Action.schedule and when is not None:
+        verb = "move the schedule" if campaign is not None and campaign.status is Status.scheduled else "schedule it"
+        steps.append(f"{verb} to {when.isoformat(timespec='minutes')}")
+    if action is Action.now:
+        steps.append("send it to the lists now")
+    return steps
+
+
+def _report(
+    settings: Settings,
+    run: _Run,
+    lists: list[MailingList],
+    campaign: Campaign | None,
+    *,
+    plan: list[str],
+    when: dt.datetime | None,
+    dry_run: bool,
+    warnings: list[str],
+) -> SendReport:
+    message = run.message
+    sender = f"{message.sender_name} <{message.sender_email}>"
+    return SendReport(
+        provider=run.provider.name,
+        name=message.name,
+        subject=message.subject,
+        sender=sender,
+        lists=lists,
+        campaign_id=campaign.id if campaign else None,
+        status=campaign.status.value if campaign else "not created yet",
+        url=campaign.url if campaign else None,
+        scheduled_at=(campaign.scheduled_at if campaign else None) or when,
+        dry_run=dry_run,
+        actions=plan,
+        warnings=warnings,
+    )
