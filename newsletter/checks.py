@@ -7,7 +7,6 @@ percent-encode `{{ unsubscribe }}` and hide the very defect we look for).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -245,10 +244,6 @@ def _first_mark(line: str) -> str:
             char = next(g for g in reversed(match.groups()) if g)
             return f"before '{char}'"
     return "after '«'"
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def run_checks(data: CheckInput) -> list[Problem]:

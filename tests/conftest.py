@@ -1,0 +1,57 @@
+"""Shared fixtures: a clean environment, a temporary working folder, golden files, workspaces."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden from the current output")
+    parser.addoption("--online", action="store_true", help="run tests that need the real network")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--online"):
+        return
+    skip = pytest.mark.skip(reason="needs the network: run with --online")
+    for item in items:
+        if "online" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No NEWSLETTER_* or API key from the developer's shell; run inside tmp_path."""
+    for name in list(os.environ):
+        if name.startswith("NEWSLETTER_") or name in {"BREVO_API_KEY", "MJ_APIKEY_PUBLIC", "MJ_APIKEY_PRIVATE"}:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    monkeypatch.chdir(tmp_path)
+    yield
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def example_workspace(tmp_path: Path) -> Path:
+    """A copy of the bundled example workspace (examples/) in tmp_path/ws."""
+    target = tmp_path / "ws"
+    shutil.copytree(EXAMPLES, target)
+    return target
+
+
+def snapshot_tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes, to assert that nothing changed."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
