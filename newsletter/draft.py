@@ -1,0 +1,598 @@
+"""Candidates -> a draft issue: the window, filters, memory of what was published, the merge.
+
+`draft_issue(settings, today=...)` fetches every source, keeps what is new, and writes
+issues/<month>.md through templates/draft.md.j2. An existing file is never overwritten:
+candidates it lacks are appended under "À trier" and every other byte stays as it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from newsletter.config import FeedConfig, Settings
+from newsletter.errors import IssueError, NewsletterError, TemplateError, UsageError
+from newsletter.fsutil import write_atomic
+from newsletter.sources import Candidate, Drop, SourceReport
+from newsletter.sources.actormap import ActorSelection, MapOutcome, fetch_actor_map, select_actors
+from newsletter.sources.feeds import (
+    FeedOutcome,
+    FetchOptions,
+    HttpCache,
+    fetch_feed,
+    gather_bounded,
+    url_key,
+)
+
+logger = logging.getLogger(__name__)
+
+PLACEHOLDER = "À COMPLÉTER"
+TRIAGE_TITLE = "À trier"
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+ISSUE_NAME_RE = re.compile(r"^\d{4}-\d{2}$")
+URL_RE = re.compile(r"https?://[^\s<>()\[\]\"'`]+")
+DEFAULT_WINDOW_DAYS = 31
+MAP_JOB = "\x00actor-map"
+
+
+# --- sources ------------------------------------------------------------------------------------
+
+
+def default_cache_dir() -> Path:
+    """The HTTP cache: the user's cache folder (platformdirs), e.g. ~/.cache/newsletter/http."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("newsletter", appauthor=False)) / "http"
+
+
+def enabled_feeds(settings: Settings) -> list[FeedConfig]:
+    return [feed for feed in settings.file.feeds if feed.enabled]
+
+
+def count_sources(settings: Settings) -> int:
+    """How many sources a draft fetches (for a progress bar)."""
+    return len(enabled_feeds(settings)) + (1 if settings.file.actor_map else 0)
+
+
+@dataclass
+class Collection:
+    """What every source gave, in configuration order."""
+
+    feeds: list[FeedOutcome] = field(default_factory=list)
+    map: MapOutcome | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def reports(self) -> list[SourceReport]:
+        reports = [outcome.report for outcome in self.feeds]
+        return reports + ([self.map.report] if self.map else [])
+
+
+def collect_sources(
+    settings: Settings,
+    *,
+    now: dt.datetime,
+    transport: Any = None,
+    cache_dir: Path | None = None,
+    on_progress: Callable[[str], None] | None = None,
+) -> Collection:
+    """Fetch every enabled feed and the actor map concurrently, within the configured deadline."""
+    return asyncio.run(_collect(settings, now=now, transport=transport, cache_dir=cache_dir, on_progress=on_progress))
+
+
+async def _collect(
+    settings: Settings,
+    *,
+    now: dt.datetime,
+    transport: Any,
+    cache_dir: Path | None,
+    on_progress: Callable[[str], None] | None,
+) -> Collection:
+    from newsletter.http import build_async_client
+
+    fetch = settings.file.fetch
+    cache = HttpCache(cache_dir or default_cache_dir())
+    options = FetchOptions(
+        root=settings.root, tz=settings.tz, fetched_at=now, max_bytes=fetch.max_bytes, timeout=fetch.timeout, cache=cache
+    )
+    feeds = enabled_feeds(settings)
+    conf = settings.file.actor_map
+    collection = Collection()
+    async with build_async_client(
+        timeout=fetch.timeout, transport=transport, max_redirects=fetch.max_redirects, max_connections=fetch.concurrency
+    ) as client:
+        def feed_job(feed: FeedConfig) -> Callable[[], Any]:
+            return lambda: fetch_feed(client, feed, options)
+
+        jobs: list[tuple[str, Callable[[], Any]]] = [(str(index), feed_job(feed)) for index, feed in enumerate(feeds)]
+        if conf is not None:
+            jobs.append((MAP_JOB, lambda: fetch_actor_map(client, conf, options)))
+        names = {str(index): feed.name for index, feed in enumerate(feeds)} | {MAP_JOB: "actor map"}
+        results = await gather_bounded(
+            jobs,
+            concurrency=fetch.concurrency,
+            deadline=fetch.deadline,
+            on_done=(lambda key: on_progress(names[key])) if on_progress else None,
+        )
+    for index, feed in enumerate(feeds):
+        outcome = results.get(str(index))
+        if outcome is None:
+            outcome = FeedOutcome(SourceReport(name=feed.name, kind="feed", url=feed.url))
+            outcome.report.fail(f"not finished within the overall deadline of {fetch.deadline:g} s")
+        collection.feeds.append(outcome)
+    if conf is not None:
+        map_outcome = results.get(MAP_JOB)
+        if map_outcome is None:
+            from newsletter.sources.actormap import MAP_NAME
+
+            map_outcome = MapOutcome(SourceReport(name=MAP_NAME, kind="map", url=conf.url))
+            map_outcome.report.fail(f"not finished within the overall deadline of {fetch.deadline:g} s")
+        collection.map = map_outcome
+    collection.warnings.extend(cache.warnings)
+    return collection
+
+
+# --- selection ----------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lowercase, accents removed, typographic apostrophes made plain: for keyword matching."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("œ", "oe").replace("Œ", "oe"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def keyword_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Whole-word, case- and accent-insensitive: "vélo" matches "Vélo" and "velo", not "vélodrome"."""
+    parts = [r"\s+".join(re.escape(piece) for piece in fold(word).split()) for word in words if word.strip()]
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Keep when some keyword matches (or there are none) and no excluded word matches."""
+
+    include: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, keywords: list[str], exclude: list[str]) -> Filter:
+        return cls(keyword_pattern(keywords), keyword_pattern(exclude))
+
+    def accepts(self, text: str) -> bool:
+        folded = fold(text)
+        if self.exclude is not None and self.exclude.search(folded):
+            return False
+        return self.include is None or bool(self.include.search(folded))
+
+
+def title_key(title: str) -> str:
+    return re.sub(r"[^\w]+", " ", fold(title)).strip()
+
+
+def published_urls(issues_dir: Path, *, except_stem: str) -> set[str]:
+    """The URL keys of every link in the other issue files (curation with memory)."""
+    keys: set[str] = set()
+    if not issues_dir.is_dir():
+        return keys
+    for path in sorted(issues_dir.glob("*.md")):
+        if path.stem == except_stem:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig", errors="replace")
+        except OSError as exc:
+            logger.warning("cannot read %s to know what was published: %s", path, exc)
+            continue
+        keys.update(url_key(url) for url in URL_RE.findall(text))
+    return keys
+
+
+def select_feed_items(
+    outcomes: list[FeedOutcome],
+    settings: Settings,
+    *,
+    since: dt.datetime,
+    until: dt.datetime,
+    published: set[str],
+    seen_urls: set[str],
+) -> list[Candidate]:
+    """Window, filters, memory and duplicates; counts every drop on the source's report."""
+    kept: list[Candidate] = []
+    seen_titles: set[str] = set()
+    feeds = {feed.name: feed for feed in settings.file.feeds}
+    for outcome in outcomes:
+        report = outcome.report
+        if report.failed:
+            continue
+        feed = feeds.get(report.name)
+        section = settings.section_by_id(outcome.candidates[0].section) if outcome.candidates else None
+        feed_filter = Filter.of(feed.keywords, feed.exclude) if feed else Filter(None, None)
+        section_filter = Filter.of(section.keywords, section.exclude) if section else Filter(None, None)
+        if outcome.unusable:
+            report.dropped[Drop.unusable] += outcome.unusable
+        for candidate in outcome.candidates:
+            text = f"{candidate.title} {candidate.summary}"
+            key = url_key(candidate.url)
+            tkey = title_key(candidate.title)
+            if candidate.date_known and candidate.date is not None and not (since <= candidate.date <= until):
+                reason: Drop | None = Drop.outside_window
+            elif not feed_filter.accepts(text) or not section_filter.accepts(text):
+                reason = Drop.filtered
+            elif key in published:
+                reason = Drop.published
+            elif key in seen_urls or (tkey and tkey in seen_titles):
+                reason = Drop.duplicate
+            else:
+                reason = None
+            if reason is not None:
+                report.dropped[reason] += 1
+                continue
+            seen_urls.add(key)
+            seen_titles.add(tkey)
+            kept.append(candidate)
+            report.kept += 1
+    return kept
+
+
+# --- the issue's skeleton -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviousIssue:
+    path: Path
+    date: dt.date | None
+    number: int | None
+
+
+def parse_month(value: str | None, today: dt.date) -> str:
+    """'YYYY-MM' (the current month when None); UsageError otherwise."""
+    if value is None:
+        return f"{today.year:04d}-{today.month:02d}"
+    match = MONTH_RE.match(value.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise UsageError(f"--month {value!r} is not a month", hint="write it as YYYY-MM, e.g. --month 2026-12")
+    return value.strip()
+
+
+def find_previous_issue(settings: Settings, month: str, warnings: list[str]) -> PreviousIssue | None:
+    """The latest issue file named YYYY-MM.md before `month`, with its date and number."""
+    issues_dir = settings.issues_dir
+    if not issues_dir.is_dir():
+        return None
+    earlier = sorted(p for p in issues_dir.glob("*.md") if ISSUE_NAME_RE.match(p.stem) and p.stem < month)
+    if not earlier:
+        return None
+    path = earlier[-1]
+    from newsletter.issue import load_issue
+
+    try:
+        issue = load_issue(path, settings.file.sections)
+        return PreviousIssue(path, issue.front.date, issue.front.number)
+    except NewsletterError as exc:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        date_match = re.search(r"^date:\s*['\"]?(\d{4}-\d{2}-\d{2})", text, re.M)
+        number_match = re.search(r"^number:\s*(\d+)", text, re.M)
+        warnings.append(f"the previous issue {path.name} does not parse ({exc.message}); its date and number were read as plain text")
+        date = dt.date.fromisoformat(date_match.group(1)) if date_match else None
+        return PreviousIssue(path, date, int(number_match.group(1)) if number_match else None)
+
+
+def md_text(text: str) -> str:
+    """Plain text made inert in Markdown (no emphasis, link, heading, list or HTML)."""
+    escaped = re.sub(r"([\\`*_\[\]<>#|~])", r"\\\1", text)
+    escaped = escaped.replace("![", "!\\[")
+    return re.sub(r"^(\s*)([-+=]|\d+[.)])(\s)", r"\1\\\2\3", escaped)
+
+
+def md_url(url: str) -> str:
+    """A URL safe inside (…) of a Markdown link."""
+    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
+
+
+def md_comment(text: str) -> str:
+    """An invisible Markdown line (a link reference definition): a note to the editor."""
+    return '[//]: # "' + text.replace('"', "'").replace("\n", " ") + '"'
+
+
+def _format_day(day: dt.date, locale: str) -> str:
+    from babel.dates import format_date
+
+    return str(format_date(day, "d MMMM yyyy", locale=locale))
+
+
+def french_spaces(text: str) -> str:
+    """Non-breaking spaces before : ; ! ? » and after «, as French typography wants."""
+    text = re.sub(r"[ \u202f]([:;!?»])", "\u00a0\\1", text)
+    return re.sub(r"«[ \u202f]", "«\u00a0", text)
+
+
+def item_context(candidate: Candidate, *, locale: str) -> dict[str, Any]:
+    """What draft.md.j2 needs for one item, already escaped for Markdown (and French spacing)."""
+    if locale.startswith("fr"):
+        candidate = replace(
+            candidate,
+            title=french_spaces(candidate.title),
+            summary=french_spaces(candidate.summary),
+            meta=french_spaces(candidate.meta),
+        )
+    if candidate.meta:
+        meta = candidate.meta
+    elif candidate.date is not None and candidate.date_known:
+        meta = f"{candidate.source} · {_format_day(candidate.date.date(), locale)}"
+    else:
+        meta = f"{candidate.source} · date inconnue"
+    return {
+        "title": md_text(candidate.title),
+        "url": md_url(candidate.url),
+        "image": md_url(candidate.image) if candidate.image else None,
+        "alt": md_text(candidate.image_alt),
+        "meta": md_text(meta),
+        "summary": md_text(candidate.summary),
+        "kind": candidate.kind,
+    }
+
+
+def _template_env(settings: Settings) -> Any:
+    import jinja2
+
+    from newsletter.workspace import default_theme_dir
+
+    loader = jinja2.FileSystemLoader([str(settings.templates_dir), str(default_theme_dir())])
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # Markdown, not HTML: values are escaped for Markdown before they get here
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["yaml"] = lambda value: json.dumps(value, ensure_ascii=False)
+    env.filters["comment"] = md_comment
+    return env
+
+
+def render_draft(settings: Settings, context: dict[str, Any]) -> str:
+    """templates/draft.md.j2 (the workspace's copy first) rendered with `context`."""
+    import jinja2
+
+    try:
+        return str(_template_env(settings).get_template("draft.md.j2").render(**context))
+    except jinja2.TemplateError as exc:
+        raise TemplateError(
+            f"the draft template failed: {exc}",
+            hint="if you copied templates/draft.md.j2 into your workspace, compare it with the default one",
+        ) from exc
+
+
+# --- the whole command ----------------------------------------------------------------------------
+
+
+@dataclass
+class DraftResult:
+    """What `newsletter draft` did."""
+
+    path: Path
+    action: str  # created | merged | unchanged | replaced | not written
+    month: str
+    since: dt.date
+    reports: list[SourceReport]
+    added: int = 0
+    backup: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def all_failed(self) -> bool:
+        return bool(self.reports) and all(r.failed for r in self.reports)
+
+
+def draft_issue(
+    settings: Settings,
+    *,
+    today: dt.date,
+    month: str | None = None,
+    since: dt.date | None = None,
+    force: bool = False,
+    now: dt.datetime | None = None,
+    transport: Any = None,
+    cache_dir: Path | None = None,
+    on_progress: Callable[[str], None] | None = None,
+) -> DraftResult:
+    """Fetch every source, keep what is new since the previous issue, write or merge issues/<month>.md."""
+    tz = settings.tz
+    month_name = parse_month(month, today)
+    warnings: list[str] = []
+    previous = find_previous_issue(settings, month_name, warnings)
+    if since is None:
+        since = previous.date if previous and previous.date else today - dt.timedelta(days=DEFAULT_WINDOW_DAYS)
+    if since > today:
+        raise UsageError(f"the window starts on {since}, after today ({today})", hint="give --since a date in the past")
+    fetched_at = now or dt.datetime.combine(today, dt.time(12, 0), tzinfo=tz)
+    window_start = dt.datetime.combine(since, dt.time(), tzinfo=tz)
+    window_end = dt.datetime.combine(today, dt.time.max, tzinfo=tz)
+    path = settings.issues_dir / f"{month_name}.md"
+
+    collection = collect_sources(settings, now=fetched_at, transport=transport, cache_dir=cache_dir, on_progress=on_progress)
+    warnings.extend(collection.warnings)
+    published = published_urls(settings.issues_dir, except_stem=month_name)
+    seen: set[str] = set()
+    selection: ActorSelection | None = None
+    snapshot_path = settings.state_dir / "actor-map.json"
+    baseline = None
+    conf = settings.file.actor_map
+    if collection.map is not None and collection.map.data is not None and conf is not None:
+        from newsletter.snapshot import baseline_for, load_snapshot
+
+        snapshot = load_snapshot(snapshot_path, collection.map.report.warnings)
+        baseline = baseline_for(snapshot, month_name)
+        selection = select_actors(
+            collection.map.data, conf, collection.map.report, baseline=baseline, since=window_start, until=window_end, tz=tz
+        )
+        selection.new = _drop_published(selection.new, published, seen, collection.map.report)
+        selection.updated = _drop_published(selection.updated, published, seen, collection.map.report)
+    items = select_feed_items(collection.feeds, settings, since=window_start, until=window_end, published=published, seen_urls=seen)
+
+    result = DraftResult(path=path, action="not written", month=month_name, since=since, reports=collection.reports, warnings=warnings)
+    if result.all_failed:
+        return result
+    context = _draft_context(settings, month_name, today, since, previous, items, selection)
+    if path.exists() and not force:
+        _merge(settings, path, context, result)
+    else:
+        if path.exists():
+            stamp = dt.datetime.now(tz).strftime("%Y%m%d-%H%M%S")
+            result.backup = path.with_name(f"{path.name}.bak-{stamp}")
+            write_atomic(result.backup, path.read_bytes())
+            result.action = "replaced"
+        else:
+            result.action = "created"
+        write_atomic(path, render_draft(settings, context))
+        result.added = sum(len(section["items"]) for section in context["sections"])
+    if selection is not None:
+        from newsletter.snapshot import save_snapshot
+
+        save_snapshot(snapshot_path, month=month_name, baseline=baseline, current=selection.current)
+    return result
+
+
+def _drop_published(candidates: list[Candidate], published: set[str], seen: set[str], report: SourceReport) -> list[Candidate]:
+    kept = []
+    for candidate in candidates:
+        key = url_key(candidate.url)
+        if key in published:
+            report.dropped[Drop.published] += 1
+            report.kept -= 1
+        else:
+            seen.add(key)
+            kept.append(candidate)
+    return kept
+
+
+def _draft_context(
+    settings: Settings,
+    month: str,
+    today: dt.date,
+    since: dt.date,
+    previous: PreviousIssue | None,
+    items: list[Candidate],
+    selection: ActorSelection | None,
+) -> dict[str, Any]:
+    from babel.dates import format_date
+
+    locale = settings.file.newsletter.locale
+    first = dt.date(int(month[:4]), int(month[5:]), 1)
+    issue_date = today if (today.year, today.month) == (first.year, first.month) else first
+    number = (previous.number + 1) if previous and previous.number else (None if previous else 1)
+    by_section: dict[str, list[Candidate]] = {}
+    for candidate in sorted(items, key=lambda c: c.date or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True):
+        by_section.setdefault(candidate.section, []).append(candidate)
+    conf = settings.file.actor_map
+    sections: list[dict[str, Any]] = []
+    for section in settings.file.sections:
+        entry: dict[str, Any] = {"id": section.id, "title": section.title, "intro": "", "notes": [], "items": []}
+        if conf is not None and section.id == conf.section and selection is not None:
+            entry["items"] = [item_context(c, locale=locale) for c in selection.new]
+            entry["intro"] = _actors_intro(settings, selection)
+            if selection.first_run:
+                entry["notes"].append(
+                    f"Premier relevé de la carte : sont annoncés les acteurs créés ou validés depuis le {_format_day(since, locale)}. Les prochains brouillons compareront avec ce relevé."
+                )
+        else:
+            entry["items"] = [item_context(c, locale=locale) for c in by_section.get(section.id, [])]
+        if section.id == "edito":
+            entry["notes"].append("Écrivez ici l'édito (600 à 900 caractères), puis supprimez cette ligne.")
+        elif not entry["items"] and not entry["intro"]:
+            entry["notes"].append("Rien de nouveau pour cette section : complétez-la, ou laissez-la vide pour qu'elle n'apparaisse pas dans l'email.")
+        sections.append(entry)
+        if conf is not None and section.id == conf.section and selection is not None and selection.updated:
+            sections.append(
+                {
+                    "id": f"{section.id}-maj",
+                    "title": "Fiches mises à jour sur la carte",
+                    "intro": "",
+                    "notes": ["Acteurs déjà présents dont la fiche a changé : gardez ceux qui méritent une ligne."],
+                    "items": [item_context(c, locale=locale) for c in selection.updated],
+                }
+            )
+    name = settings.file.newsletter.title
+    return {
+        "front": {
+            "title": f"{name} — {format_date(first, 'MMMM yyyy', locale=locale)}",
+            "subject": f"{PLACEHOLDER} — objet de l'email (40 à 60 caractères)",
+            "preheader": f"{PLACEHOLDER} — phrase d'accroche affichée après l'objet",
+            "date": issue_date.isoformat(),
+            "number": number,
+        },
+        "sections": sections,
+        "since": since.isoformat(),
+        "today": today.isoformat(),
+        "append_only": False,
+        "triage_heading": True,
+        "triage_title": TRIAGE_TITLE,
+        "triage": [],
+    }
+
+
+def _actors_intro(settings: Settings, selection: ActorSelection) -> str:
+    conf = settings.file.actor_map
+    assert conf is not None
+    count = len(selection.new)
+    news = "aucun nouvel acteur ce mois-ci" if count == 0 else (f"{count} nouvel acteur" if count == 1 else f"{count} nouveaux acteurs")
+    site = conf.site_url or (conf.url if conf.url.startswith("http") else None)
+    licence_url = selection.licence_url or conf.licence_url
+    name = settings.file.newsletter.name
+    map_label = f"[carte des acteurs {md_text(name)}]({md_url(site.rstrip('/') + '/annuaire')})" if site and conf.kind == "gogocarto" else f"carte des acteurs {md_text(name)}"
+    return (
+        f"{selection.total} acteurs sur la carte, dont {news}. "
+        f"Données\u00a0: {map_label}, sous licence [{md_text(conf.licence_name)}]({md_url(licence_url)})."
+    )
+
+
+def _merge(settings: Settings, path: Path, context: dict[str, Any], result: DraftResult) -> None:
+    """Append the candidates the file lacks under "À trier"; leave every existing byte alone."""
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IssueError(f"cannot read {path} to merge new items into it: {exc}", hint="save it as UTF-8, or use --force") from None
+    present = {url_key(url) for url in URL_RE.findall(text)}
+    fresh: list[dict[str, Any]] = []
+    for section in context["sections"]:
+        for item in section["items"]:
+            key = url_key(item["url"])
+            if key not in present:
+                present.add(key)
+                fresh.append(item)
+    if not fresh:
+        result.action = "unchanged"
+        return
+    headings = re.findall(r"^##\s+(.+?)\s*#*\s*$", text, re.M)
+    already = bool(headings) and headings[-1].strip() == TRIAGE_TITLE
+    block = render_draft(settings, context | {"append_only": True, "triage": fresh, "triage_heading": not already})
+    separator = b"" if raw.endswith(b"\n\n") else (b"\n" if raw.endswith(b"\n") else b"\n\n")
+    write_atomic(path, raw + separator + block.encode("utf-8"))
+    result.action = "merged"
+    result.added = len(fresh)
+
+
+def check_sources(
+    settings: Settings,
+    *,
+    transport: Any = None,
+    cache_dir: Path | None = None,
+    on_progress: Callable[[str], None] | None = None,
+    now: dt.datetime | None = None,
+) -> list[SourceReport]:
+    """Fetch every source once and report its status, last item date and item count (no draft)."""
+    moment = now or dt.datetime.now(settings.tz)
+    collection = collect_sources(settings, now=moment, transport=transport, cache_dir=cache_dir, on_progress=on_progress)
+    return collection.reports

@@ -1,0 +1,74 @@
+"""Where draft candidates come from: veille feeds (feeds.py) and the actor map (actormap.py).
+
+Both produce `Candidate`s and one `SourceReport` per source; draft.py selects and writes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Drop(StrEnum):
+    """Why a candidate was left out of the draft (shown in the summary table)."""
+
+    outside_window = "outside the window"
+    published = "already published"
+    duplicate = "duplicate"
+    filtered = "filtered out"
+    unusable = "no usable link or title"
+    pending = "not validated yet"
+
+
+class Status(StrEnum):
+    """How fetching a source went."""
+
+    ok = "ok"
+    cached = "ok (not modified)"
+    redirected = "redirected"
+    discovered = "discovered"
+    failed = "failed"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One thing that may go into the draft: an article of a feed, or an actor of the map."""
+
+    section: str
+    title: str
+    url: str  # canonical, absolute http(s)
+    source: str
+    summary: str = ""
+    date: dt.datetime | None = None  # aware, in the workspace's time zone
+    date_known: bool = True  # False: the feed gave no date, `date` is the fetch time
+    image: str | None = None
+    image_alt: str = ""
+    meta: str = ""  # a ready meta line (actors); feeds get "Source · date" from draft.py
+    kind: str = "feed"  # feed | actor | actor-updated
+
+
+@dataclass
+class SourceReport:
+    """What happened to one source: fetch status, counts, warnings (filled in as work goes)."""
+
+    name: str
+    kind: str  # feed | map
+    url: str
+    status: Status = Status.ok
+    final_url: str | None = None  # after a redirect or auto-discovery
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    found: int = 0
+    kept: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)
+    last_item: dt.datetime | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status is Status.failed
+
+    def fail(self, reason: str) -> None:
+        self.status = Status.failed
+        self.error = reason
