@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from newsletter.checks import CheckInput, Level, Problem, run_checks
 from newsletter.choices import Layout, Provider
-from newsletter.config import Settings
+from newsletter.config import ActorMapSection, Settings
 from newsletter.errors import TemplateError
 from newsletter.issue import Issue, parse_issue, read_issue_text
 from newsletter.markup import markdown_to_html, markdown_to_text, tag_html_links, tag_text_links
@@ -218,11 +218,24 @@ def build_context(settings: Settings, issue: Issue, provider: Provider) -> dict[
         "web_link": web_link(settings, issue),
         "has_actors": has_actors,
         "actor_map": actor_map,
-        "map_url": actor_map.url.rstrip("/") + "/annuaire" if actor_map and actor_map.kind == "gogocarto" else (actor_map.url if actor_map else None),
-        "add_actor_url": actor_map.url.rstrip("/") + "/elements/add" if actor_map and actor_map.kind == "gogocarto" else None,
+        "map_url": _map_links(actor_map)[0],
+        "add_actor_url": _map_links(actor_map)[1],
         "provider": provider.value,
         "preheader_padding": "\u034f\u200c\u00a0" * 60,
     }
+
+
+def _map_links(actor_map: ActorMapSection | None) -> tuple[str | None, str | None]:
+    """(the full map, the 'add your action' form) on the map's public site, when known."""
+    if actor_map is None:
+        return None, None
+    public = actor_map.site_url or actor_map.url
+    if not public.startswith(("http://", "https://")):
+        return None, None  # a local copy (the offline example) has no public page to link to
+    if actor_map.kind == "gogocarto":
+        base = public.rstrip("/")
+        return f"{base}/annuaire", f"{base}/elements/add"
+    return public, None
 
 
 def utm_params(settings: Settings, issue: Issue) -> dict[str, str]:
