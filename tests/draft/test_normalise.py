@@ -1,0 +1,117 @@
+"""Normalisation and selection rules, on plain values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from newsletter.draft import Filter, md_text
+from newsletter.sources.actormap import departement
+from newsletter.sources.feeds import (
+    canonical_url,
+    clean_summary,
+    html_to_text,
+    parse_feed_bytes,
+    shorten,
+    url_key,
+)
+
+TZ = ZoneInfo("Europe/Paris")
+NOW = dt.datetime(2026, 12, 1, 12, tzinfo=TZ)
+
+
+@pytest.mark.parametrize(
+    ("url", "base", "expected"),
+    [
+        ("https://Ex.org/a?utm_source=x&id=3&fbclid=1&gclid=2&mc_cid=9#frag", "", "https://ex.org/a?id=3"),
+        ("/b/c?mc_eid=1", "https://ex.org/feed/", "https://ex.org/b/c"),
+        ("article.html", "https://ex.org/dir/feed.xml", "https://ex.org/dir/article.html"),
+        ("https://ex.org:443/x", "", "https://ex.org/x"),
+        ("javascript:alert(1)", "https://ex.org/", None),
+        ("data:text/html,x", "", None),
+        ("mailto:a@b.org", "", None),
+        ("", "", None),
+    ],
+)
+def test_canonical_url(url: str, base: str, expected: str | None) -> None:
+    assert canonical_url(url, base) == expected
+
+
+def test_url_key_matches_gogocarto_fiche_and_map_links() -> None:
+    assert url_key("https://carte.example.org/annuaire#/fiche/pedibus/2Kq/") == url_key("https://carte.example.org/map/2Kq")
+    assert url_key("https://ex.org/a/?utm_source=x") == url_key("http://www.ex.org/a")
+
+
+def test_title_and_summary_are_plain_text() -> None:
+    assert html_to_text("L&amp;#8217;école <em>en</em> &laquo;marche&raquo;") == "L’école en «marche»"
+    text = clean_summary("<p>Bonjour<script>alert('x')</script> <b>le</b>   monde</p><style>p{}</style>")
+    assert text == "Bonjour le monde"
+    long = "mot " * 200
+    cut = shorten(long.strip())
+    assert cut.endswith("…") and len(cut) <= 301 and not cut[:-1].endswith(" ")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("Un Vélo pour tous", True), ("le velo à l'école", True), ("Le vélodrome ouvre", False), ("Vélo et voiture", False)],
+)
+def test_keyword_filter_whole_words_accent_insensitive(text: str, kept: bool) -> None:
+    assert Filter.of(["vélo"], ["voiture"]).accepts(text) is kept
+
+
+def test_multiword_keyword_and_apostrophes() -> None:
+    assert Filter.of(["hauteur d'enfants"], []).accepts("Des villes à hauteur d’enfants")
+
+
+def test_markdown_escaping_keeps_text_inert() -> None:
+    assert md_text("[x](javascript:y) *a* <b> # t") == "\\[x\\](javascript:y) \\*a\\* \\<b\\> \\# t"
+    assert md_text("- liste").startswith("\\-")
+
+
+def test_departement() -> None:
+    assert [departement(c) for c in ("94200", "20090", "20200", "97400", "x")] == ["94", "2A", "2B", "974", ""]
+
+
+def _parse(body: bytes, content_type: str = "application/rss+xml") -> object:
+    return parse_feed_bytes(body, url="https://ex.org/feed/", content_type=content_type, source="S", section="veille", tz=TZ, fetched_at=NOW)
+
+
+def test_unsafe_entries_never_reach_candidates() -> None:
+    body = b"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title><link>https://ex.org/</link>
+    <item><title>Bon &lt;script&gt;alert(1)&lt;/script&gt; titre</title><link>https://ex.org/ok</link>
+      <description><![CDATA[<p>Texte<script>document.cookie</script></p><img src="https://ex.org/pixel.gif" width="1" height="1"/><img src="https://track.ex.org/open.gif?u=1"/>]]></description></item>
+    <item><title>Lien piege</title><link>javascript:alert(1)</link></item>
+    <item><title>Sans lien</title></item>
+    <item><link>https://ex.org/sans-titre</link><description>Une description sans titre.</description></item>
+    <item></item>
+    </channel></rss>"""
+    parsed = _parse(body)
+    candidates = parsed.candidates  # type: ignore[attr-defined]
+    assert [c.url for c in candidates] == ["https://ex.org/ok", "https://ex.org/sans-titre"]
+    assert candidates[0].title == "Bon titre"
+    assert candidates[0].summary == "Texte"
+    assert candidates[0].image is None
+    assert candidates[1].title == "Une description sans titre."
+    assert parsed.unusable == 3  # type: ignore[attr-defined]
+    assert all("alert" not in c.summary + c.title and "cookie" not in c.summary and "javascript" not in c.url for c in candidates)
+
+
+def test_undated_entry_takes_fetch_time_and_is_marked() -> None:
+    body = b'<rss version="2.0"><channel><title>t</title><item><title>Sans date</title><link>https://ex.org/a</link></item></channel></rss>'
+    candidate = _parse(body).candidates[0]  # type: ignore[attr-defined]
+    assert candidate.date == NOW and candidate.date_known is False
+
+
+def test_wrong_declared_encoding_is_read_as_utf8_with_warning() -> None:
+    body = '<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><title>t</title><item><title>Écoles à vélo</title><link>https://ex.org/a</link><pubDate>Mon, 23 Nov 2026 07:45:00 +0100</pubDate></item></channel></rss>'.encode()
+    parsed = _parse(body, "application/rss+xml; charset=ISO-8859-1")
+    assert parsed.candidates[0].title == "Écoles à vélo"  # type: ignore[attr-defined]
+    assert any("encoding" in w for w in parsed.warnings)  # type: ignore[attr-defined]
+
+
+def test_latin1_bytes_declared_utf8_do_not_crash() -> None:
+    body = '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title><item><title>Écoles</title><link>https://ex.org/a</link></item></channel></rss>'.encode("latin-1")
+    parsed = _parse(body)
+    assert len(parsed.candidates) == 1  # type: ignore[attr-defined]
