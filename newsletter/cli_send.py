@@ -101,8 +101,11 @@ def register(app: typer.Typer, app_context: Callable[[typer.Context], Any]) -> N
         clock = lambda: dt.datetime.now(settings.tz)  # noqa: E731
         chosen = app_ctx.guard(lambda: build_provider(settings, now=clock))
         ask = confirm_prompt(app_ctx.output, yes=yes, interactive=sys.stdin.isatty())
-        report = app_ctx.guard(
-            lambda: send_issue(settings, chosen, issue, action=action, test_to=to or (), schedule=schedule, dry_run=dry_run, confirm=ask, now=clock)
-        )
+        try:
+            report = app_ctx.guard(
+                lambda: send_issue(settings, chosen, issue, action=action, test_to=to or (), schedule=schedule, dry_run=dry_run, confirm=ask, now=clock)
+            )
+        finally:
+            chosen.close()
         outbox = settings.path(settings.file.outbox.dir) if settings.provider is Provider.outbox else None
         print_report(app_ctx.output, report, outbox_dir=outbox)

@@ -322,6 +322,7 @@ def send_issue(
         if campaign is not None and campaign.status is Status.scheduled and action is Action.schedule:
             record = load_state(settings.state_dir).get(message.issue, provider.name)
             moving_from = campaign.scheduled_at or (dt.datetime.fromisoformat(record.scheduled_at) if record and record.scheduled_at else None)
+            moving_from = moving_from.astimezone(settings.tz) if moving_from else None
         plan = _plan(message, campaign, action, when, test_addresses)
         if dry_run:
             return _report(settings, run, lists, campaign, plan=[f"would {step}" for step in plan], when=when, dry_run=True, warnings=warnings)
@@ -380,6 +381,10 @@ def _plan(message: Message, campaign: Campaign | None, action: Action, when: dt.
     return steps
 
 
+def _local(moment: dt.datetime | None, settings: Settings) -> dt.datetime | None:
+    return moment.astimezone(settings.tz) if moment is not None else None
+
+
 def _report(
     settings: Settings,
     run: _Run,
@@ -402,7 +407,7 @@ def _report(
         campaign_id=campaign.id if campaign else None,
         status=campaign.status.value if campaign else "not created yet",
         url=campaign.url if campaign else None,
-        scheduled_at=(campaign.scheduled_at if campaign else None) or when,
+        scheduled_at=_local(when or (campaign.scheduled_at if campaign else None), settings),
         dry_run=dry_run,
         actions=plan,
         warnings=warnings,

@@ -108,3 +108,46 @@ class CampaignProvider(Protocol):
     def send_now(self, campaign: Campaign) -> None:
         """Send the campaign to its lists now."""
         ...
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        ...
+
+
+# -- statistics (`newsletter stats`) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignStats:
+    """A sent campaign's figures, provider-neutral (unique counts; rates are computed on `delivered`)."""
+
+    sent: int
+    delivered: int
+    unique_opens: int
+    unique_clicks: int
+    hard_bounces: int
+    soft_bounces: int
+    unsubscriptions: int
+    complaints: int
+
+
+class StatsNotReadyError(ProviderError):
+    """The campaign exists but has no statistics yet (not sent, or sent a moment ago)."""
+
+
+class StatsProvider(Protocol):
+    """A provider that reports statistics (Brevo, Mailjet; the outbox has none)."""
+
+    name: str
+
+    def campaign_stats(self, campaign_id: str) -> CampaignStats:
+        """The campaign's figures; NotFoundError when it is gone, StatsNotReadyError when not yet available."""
+        ...
+
+    def link_stats(self, campaign_id: str) -> dict[str, int]:
+        """Unique clicks per link URL (as the provider saw it, UTM parameters included)."""
+        ...
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        ...

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from newsletter.errors import ProviderError
-from newsletter.providers.base import Campaign, MailingList, Message, NotFoundError, Status
+from newsletter.providers.base import Campaign, CampaignStats, MailingList, Message, NotFoundError, StatsNotReadyError, Status
 from newsletter.providers.retry import ApiClient, raise_for_error
 
 logger = logging.getLogger(__name__)
@@ -54,6 +54,10 @@ class BrevoProvider:
             return response.json()
         except ValueError:
             raise ProviderError(f"brevo answered {what} with a body that is not JSON") from None
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self.api.client.close()
 
     def preflight(self, message: Message) -> list[MailingList]:
         """GET /account (the key), GET /senders (active sender), GET /contacts/lists (lists, counts)."""
@@ -173,9 +177,52 @@ class BrevoProvider:
         """POST /emailCampaigns/{id}/sendNow."""
         self._json("POST", f"/emailCampaigns/{campaign.id}/sendNow", safe=False, what="the sending")
 
+    # -- statistics (reference/brevo.md §6) -------------------------------------------------------
+
+    def _statistics(self, campaign_id: str, kind: str) -> dict[str, Any]:
+        data = self._json("GET", f"/emailCampaigns/{campaign_id}", safe=True, what=f"the statistics of campaign {campaign_id}", params={"statistics": kind})
+        data = data if isinstance(data, dict) else {}
+        status = str(data.get("status", ""))
+        if status not in ("sent", "in_process", "archive"):
+            raise StatsNotReadyError(f"brevo campaign {campaign_id} is not sent yet (status {status or 'unknown'}), so it has no statistics")
+        statistics = data.get("statistics")
+        return statistics if isinstance(statistics, dict) else {}
+
+    def campaign_stats(self, campaign_id: str) -> CampaignStats:
+        """GET /emailCampaigns/{id}?statistics=globalStats; StatsNotReadyError until Brevo has counted."""
+        stats = self._statistics(campaign_id, "globalStats").get("globalStats")
+        if not isinstance(stats, dict) or not stats or _count(stats, "sent") + _count(stats, "delivered") == 0:
+            raise StatsNotReadyError(f"brevo has no statistics yet for campaign {campaign_id}")
+        return CampaignStats(
+            sent=_count(stats, "sent"),
+            delivered=_count(stats, "delivered"),
+            unique_opens=_count(stats, "uniqueViews"),
+            unique_clicks=_count(stats, "uniqueClicks"),  # not `clickers`, which counts every click
+            hard_bounces=_count(stats, "hardBounces"),
+            soft_bounces=_count(stats, "softBounces"),
+            unsubscriptions=_count(stats, "unsubscriptions"),
+            complaints=_count(stats, "complaints"),
+        )
+
+    def link_stats(self, campaign_id: str) -> dict[str, int]:
+        """GET /emailCampaigns/{id}?statistics=linksStats; both shapes of the spec ({url: n} and {url: {nbClick: n}})."""
+        links = self._statistics(campaign_id, "linksStats").get("linksStats")
+        found: dict[str, int] = {}
+        for url, value in (links.items() if isinstance(links, dict) else []):
+            found[str(url)] = _count(value, "nbClick") if isinstance(value, dict) else _count({"n": value}, "n")
+        return found
+
 
 def _safe_json(response: Any) -> Any:
     try:
         return response.json()
     except ValueError:
         return None
+
+
+def _count(data: dict[str, Any], key: str) -> int:
+    """A counter from a statistics object: absent, null or unreadable is 0."""
+    try:
+        return max(0, int(data.get(key) or 0))
+    except (TypeError, ValueError):
+        return 0

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from newsletter.errors import ProviderError
-from newsletter.providers.base import Campaign, MailingList, Message, NotFoundError, Status
+from newsletter.providers.base import Campaign, CampaignStats, MailingList, Message, NotFoundError, StatsNotReadyError, Status
 from newsletter.providers.retry import ApiClient, raise_for_error
 
 KEY_VARS = "MJ_APIKEY_PUBLIC and MJ_APIKEY_PRIVATE"
@@ -57,6 +57,10 @@ class MailjetProvider:
             return _data(response.json())
         except ValueError:
             raise ProviderError(f"mailjet answered {what} with a body that is not JSON") from None
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self.api.client.close()
 
     def preflight(self, message: Message) -> list[MailingList]:
         """GET /sender?Email= (checks the key pair too), GET /contactslist/{id}."""
@@ -184,3 +188,52 @@ class MailjetProvider:
     def send_now(self, campaign: Campaign) -> None:
         """POST /campaigndraft/{id}/send."""
         self._call("POST", f"/campaigndraft/{campaign.id}/send", safe=False, what="the sending", json={})
+
+    # -- statistics (reference/mailjet.md §7; keyed by the sent campaign's id, not the draft's) ------
+
+    def _sent_campaign_id(self, draft_id: str) -> str:
+        found = self._call("GET", f"/campaigndraft/{draft_id}", safe=True, what=f"draft {draft_id}")
+        if not found:
+            raise NotFoundError(f"mailjet: draft {draft_id}: not found")
+        campaign_id = found[0].get("CampaignID") or 0
+        if not campaign_id:
+            raise StatsNotReadyError(f"mailjet draft {draft_id} is not sent yet, so it has no statistics")
+        return str(campaign_id)
+
+    def campaign_stats(self, campaign_id: str) -> CampaignStats:
+        """GET /campaigndraft/{id} for its CampaignID, then GET /statcounters (Lifetime, per message)."""
+        sent_id = self._sent_campaign_id(campaign_id)
+        params: dict[str, str | int] = {"SourceId": sent_id, "CounterSource": "Campaign", "CounterTiming": "Message", "CounterResolution": "Lifetime"}
+        rows = self._call("GET", "/statcounters", safe=True, what=f"the statistics of campaign {sent_id}", params=params)
+        if not rows or _count(rows[0], "Total") == 0:
+            raise StatsNotReadyError(f"mailjet has no statistics yet for campaign {sent_id} (draft {campaign_id})")
+        row = rows[0]
+        return CampaignStats(
+            sent=_count(row, "Total"),  # processed messages
+            delivered=_count(row, "MessageSentCount"),  # Mailjet's "sent" means accepted by the recipient's server
+            unique_opens=_count(row, "MessageOpenedCount"),
+            unique_clicks=_count(row, "MessageClickedCount"),
+            hard_bounces=_count(row, "MessageHardBouncedCount"),
+            soft_bounces=_count(row, "MessageSoftBouncedCount"),
+            unsubscriptions=_count(row, "MessageUnsubscribedCount"),
+            complaints=_count(row, "MessageSpamCount"),
+        )
+
+    def link_stats(self, campaign_id: str) -> dict[str, int]:
+        """GET /statistics/link-click?CampaignId=: clicked messages per URL."""
+        sent_id = self._sent_campaign_id(campaign_id)
+        rows = self._call("GET", "/statistics/link-click", safe=True, what=f"the link statistics of campaign {sent_id}", params={"CampaignId": sent_id})
+        found: dict[str, int] = {}
+        for row in rows:
+            url = str(row.get("URL") or "")
+            if url:
+                found[url] = found.get(url, 0) + _count(row, "ClickedMessagesCount")
+        return found
+
+
+def _count(data: dict[str, Any], key: str) -> int:
+    """A counter from a statistics row: absent, null or unreadable is 0."""
+    try:
+        return max(0, int(data.get(key) or 0))
+    except (TypeError, ValueError):
+        return 0

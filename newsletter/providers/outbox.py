@@ -68,6 +68,9 @@ class OutboxProvider:
     def _stamp(self) -> str:
         return self.now().isoformat(timespec="seconds")
 
+    def close(self) -> None:
+        """Nothing to release."""
+
     def preflight(self, message: Message) -> list[MailingList]:
         """No key and no list: the sender address must be set; the 'list' is the folder."""
         if not message.sender_email:

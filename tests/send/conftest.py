@@ -1,0 +1,204 @@
+"""Fixtures of the send tests: fake Brevo and Mailjet servers, a small workspace, the CLI runner."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from newsletter.providers import retry
+
+from .fakes import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC, FakeBrevo, FakeMailjet
+
+CONFIG = """
+[newsletter]
+name = "Mobiscol"
+title = "La lettre de Mobiscol"
+timezone = "Europe/Paris"
+provider = "{provider}"
+unsubscribe_url = "https://lettre.example.org/desinscription"
+organisation = "Vivacités Île-de-France"
+address = "Paris"
+
+[[sections]]
+id = "edito"
+title = "Édito"
+layout = "text"
+
+[[sections]]
+id = "veille"
+title = "Veille"
+layout = "list"
+
+[brevo]
+base_url = "{brevo_url}"
+list_ids = [2]
+sender_name = "Mobiscol"
+sender_email = "lettre@example.org"
+reply_to = "contact@example.org"
+test_emails = ["equipe@example.org"]
+timeout = 0.3
+
+[mailjet]
+base_url = "{mailjet_url}"
+contacts_list_id = 10
+sender_name = "Mobiscol"
+sender_email = "lettre@example.org"
+reply_to = "contact@example.org"
+test_emails = ["equipe@example.org"]
+timeout = 0.3
+
+[outbox]
+dir = "outbox"
+sender_name = "Mobiscol"
+sender_email = "lettre@example.org"
+reply_to = "contact@example.org"
+test_emails = ["equipe@example.org"]
+"""
+
+ISSUE = """---
+title: "La lettre de Mobiscol — décembre 2026"
+subject: "Rues scolaires et vélobus en décembre"
+preheader: "L'actualité de l'écomobilité scolaire en décembre"
+date: 2026-12-08
+number: 37
+---
+
+## Édito
+
+{edito}
+
+## Veille
+
+### [Un vélobus à Ivry-sur-Seine](https://www.example.org/velobus-ivry)
+*Ville d'Ivry · 12 novembre 2026*
+Chaque vendredi, une vingtaine d'enfants roulent ensemble jusqu'à l'école.
+"""
+
+EDITO = "Bonjour à toutes et à tous ! Ce mois-ci, des nouvelles des rues scolaires et des vélobus du réseau."
+
+ENV_KEYS = {"BREVO_API_KEY": BREVO_KEY, "MJ_APIKEY_PUBLIC": MJ_PUBLIC, "MJ_APIKEY_PRIVATE": MJ_PRIVATE}
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in list(os.environ):
+        if name.startswith("NEWSLETTER_") or name in ENV_KEYS:
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Retries wait for nothing in tests; the waits asked for are recorded."""
+    waits: list[float] = []
+    monkeypatch.setattr(retry, "default_sleep", waits.append)
+    return waits
+
+
+@pytest.fixture
+def fake_brevo() -> Iterator[FakeBrevo]:
+    with FakeBrevo() as fake:
+        assert isinstance(fake, FakeBrevo)
+        yield fake
+
+
+@pytest.fixture
+def fake_mailjet() -> Iterator[FakeMailjet]:
+    with FakeMailjet() as fake:
+        assert isinstance(fake, FakeMailjet)
+        yield fake
+
+
+@dataclass
+class Workspace:
+    root: Path
+    issue: Path
+
+    @property
+    def state(self) -> Path:
+        return self.root / "state" / "campaigns.json"
+
+    def snapshot(self) -> dict[str, bytes]:
+        """Every file of the workspace, to assert that nothing changed."""
+        return {str(p.relative_to(self.root)): p.read_bytes() for p in sorted(self.root.rglob("*")) if p.is_file()}
+
+    def set_edito(self, text: str) -> None:
+        self.issue.write_text(ISSUE.format(edito=text), encoding="utf-8")
+
+
+def make_workspace(root: Path, *, provider: str = "outbox", brevo_url: str = "http://127.0.0.1:9/v3", mailjet_url: str = "http://127.0.0.1:9/v3/REST") -> Workspace:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "newsletter.toml").write_text(CONFIG.format(provider=provider, brevo_url=brevo_url, mailjet_url=mailjet_url), encoding="utf-8")
+    issue = root / "issues" / "2026-12.md"
+    issue.parent.mkdir(exist_ok=True)
+    issue.write_text(ISSUE.format(edito=EDITO), encoding="utf-8")
+    return Workspace(root, issue)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, fake_brevo: FakeBrevo, fake_mailjet: FakeMailjet) -> Workspace:
+    return make_workspace(tmp_path / "ws", brevo_url=fake_brevo.url, mailjet_url=fake_mailjet.url)
+
+
+@pytest.fixture
+def cli(workspace: Workspace) -> CliFn:
+    def run(*args: str, env: dict[str, str] | None = None, keys: bool = True, input: str | None = None) -> Result:
+        from newsletter.cli import app
+
+        environ = dict(ENV_KEYS) if keys else {}
+        environ.update(env or {})
+        runner = CliRunner()
+        return runner.invoke(app, ["--config", str(workspace.root / "newsletter.toml"), *args], env=environ, input=input, catch_exceptions=True)
+
+    return run
+
+
+class CliFn:  # for type hints in tests
+    def __call__(self, *args: str, env: dict[str, str] | None = None, keys: bool = True, input: str | None = None) -> Result: ...
+
+
+@dataclass
+class Target:
+    """One fake provider seen the same way for both: campaigns, deliveries, content."""
+
+    name: str
+    fake: FakeBrevo | FakeMailjet
+
+    def ids(self) -> list[str]:
+        if isinstance(self.fake, FakeBrevo):
+            return [str(i) for i in self.fake.campaigns]
+        return [str(i) for i, d in self.fake.drafts.items() if d["Status"] != -2]
+
+    def campaign_count(self) -> int:
+        return len(self.ids())
+
+    def deliveries(self) -> int:
+        return sum(self.fake.deliveries.values())
+
+    def status(self, campaign_id: str) -> str:
+        if isinstance(self.fake, FakeBrevo):
+            return {"queued": "scheduled"}.get(self.fake.campaigns[int(campaign_id)]["status"], self.fake.campaigns[int(campaign_id)]["status"])
+        return {0: "draft", 1: "scheduled", 2: "sent"}[self.fake.drafts[int(campaign_id)]["Status"]]
+
+    def html(self, campaign_id: str) -> str:
+        if isinstance(self.fake, FakeBrevo):
+            return str(self.fake.campaigns[int(campaign_id)]["htmlContent"])
+        return self.fake.contents[int(campaign_id)]["Html-part"]
+
+    def scheduled_at(self, campaign_id: str) -> str:
+        if isinstance(self.fake, FakeBrevo):
+            return str(self.fake.campaigns[int(campaign_id)]["scheduledAt"])
+        return self.fake.schedules[int(campaign_id)]
+
+    def tests_sent(self) -> list[tuple[int, list[str]]]:
+        return self.fake.tests_sent
+
+
+@pytest.fixture(params=["brevo", "mailjet"])
+def target(request: pytest.FixtureRequest, fake_brevo: FakeBrevo, fake_mailjet: FakeMailjet) -> Target:
+    return Target(request.param, fake_brevo if request.param == "brevo" else fake_mailjet)
