@@ -9,7 +9,15 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from newsletter.errors import ProviderError
-from newsletter.providers.base import Campaign, CampaignStats, MailingList, Message, NotFoundError, StatsNotReadyError, Status
+from newsletter.providers.base import (
+    Campaign,
+    CampaignStats,
+    MailingList,
+    Message,
+    NotFoundError,
+    StatsNotReadyError,
+    Status,
+)
 from newsletter.providers.retry import ApiClient, raise_for_error
 
 KEY_VARS = "MJ_APIKEY_PUBLIC and MJ_APIKEY_PRIVATE"
