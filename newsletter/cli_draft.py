@@ -72,6 +72,7 @@ def register(app: typer.Typer, app_context: Callable[[typer.Context], Any]) -> N
             typer.Option("--since", formats=["%Y-%m-%d"], help="Window start, YYYY-MM-DD (default: the previous issue's date)."),
         ] = None,
         force: Annotated[bool, typer.Option("--force", help="Write a fresh file even if the month's draft exists (a backup is kept next to it).")] = False,
+        today_opt: Annotated[dt.datetime | None, typer.Option("--today", formats=["%Y-%m-%d"], hidden=True, help="Pin today's date (tests, demos).")] = None,
     ) -> None:
         """Draft issues/YYYY-MM.md from the veille feeds and the actor map.
 
@@ -84,7 +85,7 @@ def register(app: typer.Typer, app_context: Callable[[typer.Context], Any]) -> N
         settings = app_ctx.settings()
         from newsletter.draft import count_sources, draft_issue
 
-        today = dt.datetime.now(settings.tz).date()
+        today = today_opt.date() if today_opt else dt.datetime.now(settings.tz).date()
         with progress_bar(app_ctx.output, count_sources(settings), "Fetching sources") as advance:
             result = app_ctx.guard(
                 lambda: draft_issue(

@@ -90,7 +90,7 @@ def serve_realistic(server: FeedServer) -> None:
     server.add("/atom.xml", Route(asset("observatoire.atom"), content_type="application/atom+xml", gzip=True))
     server.add("/spip.php", Route(asset("ecomobilite-spip.xml"), headers={"Last-Modified": "Tue, 24 Nov 2026 08:15:00 GMT"}))
     server.add("/media.xml", Route(asset("territoires-cyclables-media.xml"), etag='"m-1"'))
-    server.add("/broken.xml", Route(b"<rss><channel><item><title>oops", content_type="application/xml"))
+    server.add("/broken.xml", Route(b"<?xml version=\"1.0\"?><rss><channel><title>Cass", content_type="application/xml"))
     server.add("/carte/api/elements.json", Route(asset("map-elements.json"), content_type="application/json"))
     server.add("/carte/api/taxonomy.json", Route(asset("gogocarto-taxonomy.json"), content_type="application/json"))
 

@@ -1,0 +1,120 @@
+"""The GoGoCarto client and the snapshot rules."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from newsletter.config import ActorMapSection
+from newsletter.http import build_async_client
+from newsletter.snapshot import SeenElement, load_snapshot
+from newsletter.sources import SourceReport
+from newsletter.sources.actormap import MapOutcome, fetch_actor_map, parse_gogocarto, select_actors
+from newsletter.sources.feeds import FetchOptions
+
+from .server import FeedServer, Route, asset
+
+TZ = ZoneInfo("Europe/Paris")
+SINCE = dt.datetime(2026, 11, 10, tzinfo=TZ)
+UNTIL = dt.datetime(2026, 12, 1, 23, 59, tzinfo=TZ)
+
+
+def conf(url: str = "https://carte.example.org", **extra: object) -> ActorMapSection:
+    return ActorMapSection.model_validate({"kind": "gogocarto", "url": url, "section": "acteurs", **extra})
+
+
+def fetch(url: str, tmp_path: Path) -> MapOutcome:
+    options = FetchOptions(root=tmp_path, tz=TZ, fetched_at=UNTIL, max_bytes=5_000_000, timeout=2)
+
+    async def run() -> MapOutcome:
+        async with build_async_client(timeout=2) as client:
+            return await fetch_actor_map(client, conf(url), options)
+
+    return asyncio.run(run())
+
+
+def test_sample_parses_with_taxonomy_labels() -> None:
+    data = parse_gogocarto(json.loads(asset("gogocarto-elements.json")), json.loads(asset("gogocarto-taxonomy.json")), description_field="description")
+    by_id = {a.id: a for a in data.actors}
+    assert by_id["2Kq"].categories == ("Parents d'élèves", "Pédibus", "Locale")
+    assert "Vélobus" not in by_id["2Kr"].categories  # the sub-option replaces its parent
+    assert by_id["2Kt"].external
+    assert data.total == 4  # statuses 1, 3, 4, 7
+
+
+def test_first_run_takes_created_or_validated_in_window() -> None:
+    data = parse_gogocarto(json.loads(asset("map-elements.json")), json.loads(asset("gogocarto-taxonomy.json")), description_field="description")
+    report = SourceReport("map", "map", "x")
+    selection = select_actors(data, conf(), report, baseline=None, since=SINCE, until=UNTIL, tz=TZ)
+    assert {c.url.rsplit("/", 1)[1] for c in selection.new} == {"2Kq", "2Kr", "2Kw"}
+    assert selection.first_run and report.dropped["not validated yet"] == 2
+    new = {c.url.rsplit("/", 1)[1]: c for c in selection.new}
+    assert new["2Kq"].meta == "Ivry-sur-Seine (94) · Parents d'élèves, Pédibus, Locale"
+    assert new["2Kq"].url == "https://carte.example.org/map/2Kq"
+    assert "private" not in json.dumps([c.summary for c in selection.new])
+
+
+def test_with_snapshot_new_is_absent_or_never_validated_and_updates_are_listed() -> None:
+    data = parse_gogocarto(json.loads(asset("map-elements.json")), None, description_field="description")
+    baseline = {
+        "2Kq": SeenElement(0, "2026-10-28T10:42:07+01:00", False),  # was pending: its validation is news
+        "2Kr": SeenElement(3, "2026-11-18T09:12:44+01:00", True),
+        "2Ks": SeenElement(4, "2026-01-01T00:00:00+01:00", True),  # edited since
+        "2Kt": SeenElement(7, "2026-06-02T08:00:00+02:00", True),
+        "2Kw": SeenElement(2, "2026-11-25T10:20:00+01:00", True),
+    }
+    report = SourceReport("map", "map", "x")
+    selection = select_actors(data, conf(include_updated=True), report, baseline=baseline, since=SINCE, until=UNTIL, tz=TZ)
+    assert [c.url.rsplit("/", 1)[1] for c in selection.new] == ["2Kq"]
+    assert [c.url.rsplit("/", 1)[1] for c in selection.updated] == ["2Ks"]
+    assert selection.current["2Ku"].validated is False
+
+
+def test_map_over_http(server: FeedServer, tmp_path: Path) -> None:
+    server.add("/api/elements.json", Route(asset("gogocarto-elements.json"), content_type="application/json"))
+    server.add("/api/taxonomy.json", Route(asset("gogocarto-taxonomy.json"), content_type="application/json"))
+    outcome = fetch(server.url, tmp_path)
+    assert not outcome.report.failed and outcome.report.found == 6
+
+
+@pytest.mark.parametrize(
+    ("route", "message"),
+    [
+        (Route(b'{ "error": "Element does not exists" }', 500, "application/json"), "HTTP 500: Element does not exists"),
+        (Route(b"You need to provide a token to access to this API. Please visit https://x/api", 200, "application/json"), "protected by a token"),
+        (Route(b'{"licence": "x", "ontology": "gogofull"}', 200, "application/json"), "no 'data' list"),
+        (Route(b"<html>404</html>", 404, "text/html"), "HTTP 404"),
+    ],
+)
+def test_map_faults(server: FeedServer, tmp_path: Path, route: Route, message: str) -> None:
+    server.add("/api/elements.json", route)
+    report = fetch(server.url, tmp_path).report
+    assert report.failed and message in (report.error or "")
+
+
+def test_elements_without_geo_address_or_categories(server: FeedServer, tmp_path: Path) -> None:
+    body = {"licence": "https://example.org/l", "data": [
+        {"id": "a1", "name": "Sans rien", "status": 1, "createdAt": "2026-11-20T10:00:00+01:00", "updatedAt": "2026-11-20T10:00:00+01:00"},
+        {"id": "a2", "status": 1},
+        "not an object",
+    ]}
+    server.add("/api/elements.json", Route(json.dumps(body).encode(), content_type="application/json"))
+    outcome = fetch(server.url, tmp_path)
+    assert outcome.data is not None and [a.name for a in outcome.data.actors] == ["Sans rien"]
+    assert any("skipped" in w for w in outcome.report.warnings)
+    assert any("taxonomy" in w for w in outcome.report.warnings)
+    selection = select_actors(outcome.data, conf(), outcome.report, baseline=None, since=SINCE, until=UNTIL, tz=TZ)
+    assert selection.new[0].meta == ""
+
+
+def test_corrupt_snapshot_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "actor-map.json"
+    path.write_text("{ broken", encoding="utf-8")
+    warnings: list[str] = []
+    assert load_snapshot(path, warnings) is None
+    assert "corrupt" in warnings[0]

@@ -1,0 +1,140 @@
+"""`newsletter draft` and `newsletter sources check` end to end, against a local server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsletter.cli import app
+from newsletter.config import load_settings
+from newsletter.issue import load_issue
+
+from .server import PREVIOUS_ISSUE, FeedServer, Route, asset, serve_realistic, write_workspace
+
+DRAFT = ["draft", "--month", "2026-12", "--today", "2026-12-01"]
+
+
+@pytest.fixture
+def workspace(server: FeedServer, tmp_path: Path) -> Path:
+    serve_realistic(server)
+    config = write_workspace(tmp_path, server.url)
+    (tmp_path / "issues" / "2026-11.md").write_text(PREVIOUS_ISSUE, encoding="utf-8")
+    return config
+
+
+def run(config: Path, *args: str) -> object:
+    return CliRunner().invoke(app, ["--config", str(config), *args], env={"COLUMNS": "250"})
+
+
+def test_draft_writes_a_parsable_issue(workspace: Path) -> None:
+    result = run(workspace, *DRAFT)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    output = result.output  # type: ignore[attr-defined]
+    path = workspace.parent / "issues" / "2026-12.md"
+    assert str(path) in output and "Traceback" not in output
+    assert "Cassé" in output and "failed" in output
+    assert "already published" in output and "outside the window" in output
+    text = path.read_text(encoding="utf-8")
+    assert 'title: "La lettre de Mobiscol — décembre 2026"' in text and "number: 37" in text
+    assert "À COMPLÉTER" in text
+    assert "webinaire-velobus-replay" not in text  # published in November
+    assert "velodrome" not in text  # filtered out by the section's keywords
+    assert "utm_" not in text and "<script" not in text and "pixel" not in text
+    settings = load_settings(workspace, environ={})
+    issue = load_issue(path, settings.file.sections)
+    titles = [s.title for s in issue.sections]
+    assert titles[:5] == ["Édito", "Actus du réseau", "Nouveaux acteurs sur la carte", "Veille et ressources", "Appels à projets et financements"]
+    actors = issue.sections[2]
+    assert [i.url.rsplit("/", 1)[1] for i in actors.items] == ["2Kq", "2Kr", "2Kw"]
+    assert actors.items[0].url.endswith("/carte/map/2Kq")
+    assert actors.items[0].meta == "Ivry-sur-Seine (94) · Parents d'élèves, Pédibus, Locale"
+    veille = issue.sections[3]
+    assert any(i.image and i.image.src.endswith("velobus-premiere-annee.jpg") for i in veille.items)
+    # duplicates across feeds: the relayed guide appears once
+    assert sum("rues-scolaires-guide-2e-edition" in i.url for i in issue.items) == 1
+    snapshot = json.loads((workspace.parent / "state" / "actor-map.json").read_text(encoding="utf-8"))
+    assert snapshot["month"] == "2026-12" and "2Ku" in snapshot["current"]
+
+
+def test_filled_draft_renders_without_errors(workspace: Path) -> None:
+    render = pytest.importorskip("newsletter.render")
+    assert run(workspace, *DRAFT).exit_code == 0  # type: ignore[attr-defined]
+    path = workspace.parent / "issues" / "2026-12.md"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("À COMPLÉTER — objet de l'email (40 à 60 caractères)", "Rues scolaires, vélobus et nouveaux acteurs")
+    text = text.replace("À COMPLÉTER — phrase d'accroche affichée après l'objet", "L’actualité de l’écomobilité scolaire en décembre")
+    path.write_text(text, encoding="utf-8")
+    result = render.render_issue_file(load_settings(workspace, environ={}), path)
+    errors = [p for p in result.problems if str(p.level).endswith("error")]
+    assert not result.has_errors, errors
+
+
+def test_rerun_after_editing_loses_no_edit(workspace: Path, server: FeedServer) -> None:
+    assert run(workspace, *DRAFT).exit_code == 0  # type: ignore[attr-defined]
+    path = workspace.parent / "issues" / "2026-12.md"
+    edited = path.read_text(encoding="utf-8").replace("## Édito\n", "## Édito\n\nMon édito, écrit à la main.\n")
+    path.write_text(edited, encoding="utf-8")
+    result = run(workspace, *DRAFT)
+    assert result.exit_code == 0 and "unchanged" in result.output  # type: ignore[attr-defined]
+    assert path.read_text(encoding="utf-8") == edited
+    # a new article appears in a feed: it is appended under "À trier", the rest is untouched
+    body = asset("territoires-cyclables-media.xml").replace(
+        b"<item>", b"<item><title>Nouveau pedibus</title><link>https://territoires-cyclables.example.org/nouveau-pedibus</link><pubDate>Mon, 30 Nov 2026 07:45:00 +0100</pubDate><description>Un pedibus de plus.</description></item><item>", 1
+    )
+    server.add("/media.xml", Route(body))
+    result = run(workspace, *DRAFT)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    merged = path.read_text(encoding="utf-8")
+    assert merged.startswith(edited)
+    tail = merged[len(edited):]
+    assert "## À trier" in tail and "nouveau-pedibus" in tail and tail.count("### ") == 1
+
+
+def test_force_keeps_a_backup(workspace: Path) -> None:
+    assert run(workspace, *DRAFT).exit_code == 0  # type: ignore[attr-defined]
+    path = workspace.parent / "issues" / "2026-12.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nMes notes.\n", encoding="utf-8")
+    result = run(workspace, *DRAFT, "--force")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    backups = list(path.parent.glob("2026-12.md.bak-*"))
+    assert len(backups) == 1 and backups[0].read_text(encoding="utf-8").endswith("Mes notes.\n")
+    assert "Mes notes." not in path.read_text(encoding="utf-8")
+
+
+def test_every_source_failing_exits_1_and_writes_nothing(server: FeedServer, tmp_path: Path) -> None:
+    config = write_workspace(tmp_path, server.url, feeds=[("Absent", "/nope.xml", "veille")], actor_map=False)
+    result = run(config, *DRAFT)
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert "every source failed" in result.output and "Traceback" not in result.output  # type: ignore[attr-defined]
+    assert list((tmp_path / "issues").iterdir()) == []
+
+
+def test_bad_month_is_a_usage_error(workspace: Path) -> None:
+    result = run(workspace, "draft", "--month", "2026-13")
+    assert result.exit_code == 2 and "not a month" in result.output  # type: ignore[attr-defined]
+
+
+def test_ctrl_c_leaves_no_file(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsletter.draft as draft
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(draft, "write_atomic", interrupted)
+    result = run(workspace, *DRAFT)
+    assert result.exit_code == 130  # type: ignore[attr-defined]
+    assert sorted(p.name for p in (workspace.parent / "issues").iterdir()) == ["2026-11.md"]
+
+
+def test_sources_check_lists_status_and_discovered_feed(server: FeedServer, tmp_path: Path) -> None:
+    serve_realistic(server)
+    server.add("/site", Route(b'<html><head><link rel="alternate" type="application/atom+xml" href="/atom.xml"></head></html>', content_type="text/html"))
+    config = write_workspace(tmp_path, server.url, feeds=[("Site", "/site", "veille"), ("Mobiscol", "/wordpress/feed/", "reseau")])
+    result = run(config, "sources", "check")
+    output = result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 0, output  # type: ignore[attr-defined]
+    assert "discovered" in output and "/atom.xml" in output
+    assert "2026-11-27" in output and "Carte des acteurs" in output
