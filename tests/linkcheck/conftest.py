@@ -80,7 +80,7 @@ def link_server() -> Iterator[LinkServer]:
     server.daemon_threads = True
     server.block_on_close = False  # the slow route may still sleep when the test ends
     state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield state

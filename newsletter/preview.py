@@ -1,0 +1,367 @@
+"""`newsletter preview`: a local page showing the email at phone and desktop width, re-rendered on save.
+
+A stdlib ThreadingHTTPServer on 127.0.0.1 serves the page; a background thread polls the
+modification times of the issue file and of the workspace templates/ (polling rather than
+inotify: it works the same on every OS and editor, and stops at once). The page asks
+/version every 300 ms and reloads its panes when the number changes. A render error is
+shown in the page; the server keeps running and the next good save brings the email back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newsletter.checks import Level, Problem
+from newsletter.errors import ConfigError, IssueError, NewsletterError, UsageError
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.console import Output
+    from newsletter.render import RenderResult
+
+logger = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+POLL_SECONDS = 0.2
+PHONE_WIDTH, DESKTOP_WIDTH = 375, 700
+
+
+@dataclass(frozen=True)
+class PreviewState:
+    """What the page shows: the last good render, and the error of the last attempt if it failed."""
+
+    version: int = 0
+    result: RenderResult | None = None
+    error: str | None = None
+    hint: str | None = None
+    details: tuple[str, ...] = ()
+    rendered_at: str = ""
+
+
+@dataclass
+class _Watcher:
+    paths: Callable[[], list[Path]]
+    signature: object = field(default=None)
+
+    def changed(self) -> bool:
+        current = self._signature()
+        if current != self.signature:
+            self.signature = current
+            return True
+        return False
+
+    def _signature(self) -> object:
+        found: list[tuple[str, int, int, str]] = []
+        for path in self.paths():
+            try:
+                stat = path.stat()
+                # Hash the issue itself: two saves in the same clock tick keep the same mtime.
+                digest = hashlib.sha1(path.read_bytes()).hexdigest() if path.suffix == ".md" else ""
+            except OSError:
+                continue
+            found.append((str(path), stat.st_mtime_ns, stat.st_size, digest))
+        return tuple(found)
+
+
+class PreviewServer:
+    """The preview's HTTP server and file watcher; `start()` returns at once, `stop()` ends both."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        issue_path: Path,
+        *,
+        port: int = 0,
+        on_render: Callable[[PreviewState], None] | None = None,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        self.settings = settings
+        self.issue_path = issue_path
+        self.port = port
+        self.on_render = on_render
+        self.poll_seconds = poll_seconds
+        self._state = PreviewState()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._threads: list[threading.Thread] = []
+        self._watcher = _Watcher(self._watched_paths)
+
+    @property
+    def state(self) -> PreviewState:
+        return self._state
+
+    @property
+    def url(self) -> str:
+        """The page's address, e.g. http://127.0.0.1:8025/ (the real port when 0 was asked)."""
+        if self._httpd is None:
+            raise RuntimeError("the preview server is not started")
+        return f"http://{HOST}:{self._httpd.server_address[1]}/"
+
+    def _watched_paths(self) -> list[Path]:
+        paths = [self.issue_path]
+        templates = self.settings.templates_dir
+        if templates.is_dir():
+            paths.extend(sorted(p for p in templates.rglob("*") if p.is_file()))
+        return paths
+
+    def start(self) -> None:
+        """Render once, bind the port, and start the server and watcher threads."""
+        try:
+            self._httpd = ThreadingHTTPServer((HOST, self.port), _handler_for(self))
+        except OSError as exc:
+            raise UsageError(
+                f"cannot open the preview on port {self.port}: {exc.strerror or exc}",
+                hint="another program uses this port; choose another with --port, or --port 0 for a free one",
+            ) from None
+        self._httpd.daemon_threads = True
+        self._watcher.changed()  # record the current signature
+        self.rerender()
+        self._stop.clear()
+        httpd = self._httpd
+        for target, name in ((lambda: httpd.serve_forever(poll_interval=0.1), "preview-http"), (self._watch, "preview-watch")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        logger.info("preview serving %s at %s", self.issue_path, self.url)
+
+    def stop(self) -> None:
+        """Stop watching and serving; safe to call twice."""
+        self._stop.set()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads.clear()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.poll_seconds):
+            try:
+                if self._watcher.changed():
+                    self.rerender()
+            except Exception:  # the watcher must survive anything a save can do
+                logger.exception("preview: re-render failed")
+
+    def rerender(self) -> PreviewState:
+        """Render the issue again; on failure keep the last good email and record the error."""
+        from newsletter.render import render_issue_file, template_environment
+
+        previous = self._state
+        stamp = time.strftime("%H:%M:%S")
+        try:
+            # Jinja's cache only notices edits to a template it already loaded; drop it so a new
+            # override in templates/ (or a deleted one) is picked up too.
+            cache = template_environment(self.settings).cache
+            if cache is not None:
+                cache.clear()
+            result = render_issue_file(self.settings, self.issue_path)
+        except NewsletterError as exc:
+            details = tuple(exc.problems) if isinstance(exc, ConfigError | IssueError) else ()
+            state = PreviewState(previous.version + 1, previous.result, exc.message, exc.hint, details, stamp)
+        except Exception as exc:
+            logger.debug("preview: unexpected render failure", exc_info=True)
+            state = PreviewState(
+                previous.version + 1, previous.result, f"unexpected error while rendering ({type(exc).__name__}: {exc})",
+                "run `newsletter render` on the issue with --debug to see where it happens", (), stamp,
+            )
+        else:
+            state = PreviewState(previous.version + 1, result, None, None, (), stamp)
+        with self._lock:
+            self._state = state
+        if self.on_render is not None:
+            self.on_render(state)
+        return state
+
+    def __enter__(self) -> PreviewServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def _handler_for(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            logger.debug("preview: " + format, *args)
+
+        def _send(self, body: str, content_type: str, status: int = 200) -> None:
+            data = body.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", f"{content_type}; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            state = server.state
+            route = self.path.split("?", 1)[0]
+            if route == "/":
+                self._send(page(server.issue_path, state), "text/html")
+            elif route == "/version":
+                self._send(json.dumps({"version": state.version}), "application/json")
+            elif route == "/panel":
+                self._send(panel(server.issue_path, state), "text/html")
+            elif route == "/email.html":
+                self._send(state.result.html if state.result else _EMPTY_EMAIL, "text/html")
+            elif route == "/email.txt":
+                self._send(state.result.text if state.result else "", "text/plain")
+            else:
+                self._send("not found", "text/plain", 404)
+
+    return Handler
+
+
+_EMPTY_EMAIL = '<!doctype html><meta charset="utf-8"><p style="font-family:sans-serif;color:#777;padding:2em">Pas encore de rendu : corrigez l’erreur ci-dessus.</p>'
+_LEVEL_LABELS = {Level.error: "erreur", Level.warning: "avertissement"}
+
+
+def _problem_row(path: Path, problem: Problem) -> str:
+    where = f"{path.name}:{problem.line}" if problem.line else "—"
+    return (
+        f'<tr class="{problem.level.value}"><td>{_LEVEL_LABELS[problem.level]}</td><td>{html.escape(where)}</td>'
+        f"<td>{html.escape(problem.message)}</td><td><code>{html.escape(problem.code)}</code></td></tr>"
+    )
+
+
+def panel(issue_path: Path, state: PreviewState) -> str:
+    """The parts of the page that change: status line, error box, check report, text part."""
+    parts: list[str] = []
+    result = state.result
+    if state.error:
+        details = "".join(f"<li>{html.escape(d)}</li>" for d in state.details)
+        hint = f'<p class="hint">Conseil : {html.escape(state.hint)}</p>' if state.hint else ""
+        kept = "<p>L’aperçu ci-dessous est la dernière version valide.</p>" if result else ""
+        parts.append(f'<div class="render-error" role="alert"><h2>Le rendu a échoué</h2><p class="message">{html.escape(state.error)}</p>'
+                     f"{'<ul>' + details + '</ul>' if details else ''}{hint}{kept}</div>")
+    if result is not None:
+        errors, warnings = len(result.errors), len(result.warnings)
+        stats = result.stats
+        parts.append(
+            f'<p class="status">Rendu à {html.escape(state.rendered_at)} · {stats.html_bytes / 1024:.1f} Ko sur 102 Ko (Gmail) · '
+            f'<span class="{"bad" if errors else "good"}">{errors} erreur(s)</span>, {warnings} avertissement(s)</p>'
+            f'<p class="subject"><strong>Objet :</strong> {html.escape(result.issue.front.subject)}<br>'
+            f"<strong>Pré-en-tête :</strong> {html.escape(result.issue.front.preheader)}</p>"
+        )
+        if result.problems:
+            rows = "".join(_problem_row(issue_path, p) for p in result.problems)
+            parts.append(f'<h2>Vérifications</h2><table class="report"><thead><tr><th>Niveau</th><th>Ligne</th><th>Message</th><th>Règle</th></tr></thead><tbody>{rows}</tbody></table>')
+        else:
+            parts.append('<h2>Vérifications</h2><p class="good">Toutes les vérifications sont passées.</p>')
+        parts.append(f'<h2>Version texte</h2><pre class="text-part">{html.escape(result.text)}</pre>')
+    return "\n".join(parts)
+
+
+def page(issue_path: Path, state: PreviewState) -> str:
+    """The whole preview page."""
+    return _PAGE.format(
+        title=html.escape(f"Aperçu — {issue_path.name}"),
+        name=html.escape(str(issue_path)),
+        version=state.version,
+        phone=PHONE_WIDTH,
+        desktop=DESKTOP_WIDTH,
+        panel=panel(issue_path, state),
+    )
+
+
+_PAGE = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; background: #eef1f0; color: #1d2a27; }}
+header {{ background: #00806e; color: #fff; padding: 10px 20px; display: flex; gap: 16px; align-items: baseline; }}
+header h1 {{ font-size: 17px; margin: 0; }} header span {{ opacity: .85; font-size: 13px; }}
+main {{ padding: 16px 20px; }}
+.panes {{ display: flex; gap: 24px; align-items: flex-start; overflow-x: auto; padding-bottom: 8px; }}
+.pane h2, main h2 {{ font-size: 14px; text-transform: uppercase; letter-spacing: .04em; color: #4a5a56; margin: 18px 0 6px; }}
+.pane iframe {{ border: 1px solid #c9d2cf; background: #fff; height: 78vh; border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,.08); }}
+.render-error {{ background: #fdecea; border: 1px solid #e0a39b; border-left: 6px solid #c0392b; padding: 10px 16px; border-radius: 6px; }}
+.render-error h2 {{ color: #a93226; margin-top: 4px; }} .render-error .message {{ font-family: ui-monospace, monospace; white-space: pre-wrap; }}
+.hint {{ color: #1d5b8f; }} .status {{ margin: 0 0 4px; }} .subject {{ margin: 0; color: #33443f; }}
+.good {{ color: #1e7b34; }} .bad {{ color: #c0392b; font-weight: 600; }}
+table.report {{ border-collapse: collapse; background: #fff; width: 100%; max-width: 1100px; }}
+table.report th, table.report td {{ text-align: left; padding: 5px 10px; border-bottom: 1px solid #e1e6e4; vertical-align: top; }}
+tr.error td:first-child {{ color: #c0392b; font-weight: 600; }} tr.warning td:first-child {{ color: #a86400; }}
+pre.text-part {{ background: #fff; border: 1px solid #c9d2cf; padding: 12px 16px; max-width: 72ch; white-space: pre-wrap; border-radius: 6px; }}
+</style></head>
+<body>
+<header><h1>Aperçu de la lettre</h1><span>{name}</span><span id="live">mise à jour automatique à chaque enregistrement</span></header>
+<main>
+<div id="panel">{panel}</div>
+<div class="panes">
+<div class="pane"><h2>Téléphone ({phone} px)</h2><iframe id="phone" title="Aperçu téléphone" width="{phone}" src="/email.html?v={version}"></iframe></div>
+<div class="pane"><h2>Ordinateur ({desktop} px)</h2><iframe id="desktop" title="Aperçu ordinateur" width="{desktop}" src="/email.html?v={version}"></iframe></div>
+</div>
+</main>
+<script>
+let version = {version};
+function reloadFrame(frame, v) {{
+  let y = 0;
+  try {{ y = frame.contentWindow.scrollY; }} catch (e) {{}}
+  frame.onload = () => {{ try {{ frame.contentWindow.scrollTo(0, y); }} catch (e) {{}} }};
+  frame.src = "/email.html?v=" + v;
+}}
+async function poll() {{
+  try {{
+    const answer = await fetch("/version", {{cache: "no-store"}});
+    const data = await answer.json();
+    if (data.version !== version) {{
+      version = data.version;
+      document.getElementById("panel").innerHTML = await (await fetch("/panel", {{cache: "no-store"}})).text();
+      reloadFrame(document.getElementById("phone"), version);
+      reloadFrame(document.getElementById("desktop"), version);
+    }}
+    document.getElementById("live").textContent = "mise à jour automatique à chaque enregistrement";
+  }} catch (e) {{
+    document.getElementById("live").textContent = "serveur d’aperçu arrêté";
+  }}
+  setTimeout(poll, 300);
+}}
+setTimeout(poll, 300);
+</script>
+</body></html>
+"""
+
+
+def wait_for_interrupt() -> None:
+    """Block until Ctrl-C (a short sleep loop, so the signal is handled at once on every OS)."""
+    while True:
+        time.sleep(0.5)
+
+
+def serve_preview(settings: Settings, issue_path: Path, *, port: int, open_browser: bool, output: Output) -> None:
+    """Serve the live preview until Ctrl-C; prints the address and one line per re-render."""
+    if not issue_path.is_file():
+        raise UsageError(f"issue file not found: {issue_path}", hint="check the path; issues live in issues/ and are named YYYY-MM.md")
+
+    def report(state: PreviewState) -> None:
+        if state.error:
+            output.warn(f"render failed: {state.error}")
+        elif state.result is not None and state.version > 1:
+            output.note(f"re-rendered {issue_path.name} at {state.rendered_at}: {len(state.result.errors)} error(s), {len(state.result.warnings)} warning(s)")
+
+    server = PreviewServer(settings, issue_path, port=port, on_render=report)
+    server.start()
+    try:
+        output.note(f"Preview of {issue_path} at [bold]{server.url}[/bold] (re-rendered on every save; Ctrl-C to stop)")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(server.url)
+        wait_for_interrupt()
+    except KeyboardInterrupt:
+        output.note("Preview stopped.")
+    finally:
+        server.stop()
