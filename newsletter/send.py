@@ -199,6 +199,12 @@ class _Run:
     def where(self) -> str:
         """One sentence on the campaign's state, appended to a provider error."""
         if self.campaign is None:
+            record = load_state(self.state_dir).get(self.message.issue, self.provider.name)
+            if record is not None:
+                return (
+                    f"The campaign {self.message.name} (id {record.id}) on {self.provider.name} was last known as {record.status}; "
+                    "nothing was sent to the lists by this command."
+                )
             return f"No campaign {self.message.name} was created on {self.provider.name}."
         status = (self.status or self.campaign.status).value
         return f"The campaign {self.message.name} (id {self.campaign.id}) on {self.provider.name} is {status}; nothing was sent to the lists by this command."

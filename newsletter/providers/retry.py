@@ -52,7 +52,7 @@ class RetryPolicy:
 
 def retry_after(response: httpx.Response) -> float | None:
     """Seconds the provider asks us to wait, from its headers (None when it says nothing)."""
-    for header in ("x-sib-ratelimit-reset", "retry-after"):
+    for header in ("retry-after", "x-sib-ratelimit-reset"):
         value = response.headers.get(header)
         if value is None:
             continue
