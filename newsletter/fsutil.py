@@ -10,9 +10,11 @@ from pathlib import Path
 from newsletter.errors import OutputError
 
 
-def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
+def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8", durable: bool = True) -> None:
     """Write `data` to `path` through a temporary file in the same folder and a rename.
 
+    `durable=False` skips the fsync, for files that can be rebuilt (build outputs): a reader
+    still never sees half a file, but a power cut may lose the latest version.
     Raises OutputError (with what to do) when the folder cannot be created or written.
     """
     payload = data.encode(encoding) if isinstance(data, str) else data
@@ -27,8 +29,9 @@ def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> N
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         # Keep the permissions a plain open() would give (mkstemp makes 0600 files).
         umask = os.umask(0)
         os.umask(umask)

@@ -112,6 +112,19 @@ def _autoescape(name: str | None) -> bool:
     return bool(name) and str(name).endswith((".mjml.j2", ".html.j2", ".xml.j2"))
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Jinja's compiled-template cache in the user's cache folder: compiling the theme is most
+    of a cold render. Keyed by template source checksum, so an edited template recompiles."""
+    from platformdirs import user_cache_dir
+
+    folder = Path(user_cache_dir("newsletter")) / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a read-only home: render without the cache
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 @lru_cache(maxsize=8)
 def _environment(workspace_templates: Path, theme: Path) -> jinja2.Environment:
     search = [str(workspace_templates), str(theme)] if workspace_templates != theme else [str(theme)]
@@ -123,6 +136,7 @@ def _environment(workspace_templates: Path, theme: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=True,  # the preview re-reads a template edited while it runs
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["md"] = lambda source: Markup(markdown_to_html(source))
     env.filters["md_text"] = markdown_to_text
@@ -303,9 +317,10 @@ def write_outputs(result: RenderResult, out_dir: Path) -> RenderResult:
 
     stem = result.issue.stem
     paths = {suffix: out_dir / f"{stem}.{suffix}" for suffix in ("html", "txt", "mjml")}
-    write_atomic(paths["mjml"], result.mjml)
-    write_atomic(paths["txt"], result.text)
-    write_atomic(paths["html"], result.html)
+    # Build outputs can be rebuilt at any time: atomic, but without the cost of fsync.
+    write_atomic(paths["mjml"], result.mjml, durable=False)
+    write_atomic(paths["txt"], result.text, durable=False)
+    write_atomic(paths["html"], result.html, durable=False)
     return replace(result, html_path=paths["html"], text_path=paths["txt"], mjml_path=paths["mjml"])
 
 

@@ -1,0 +1,97 @@
+"""Render benchmark: in-process render of a 40-item issue, `newsletter render` against the
+official `mjml` CLI compiling the same .mjml, and `newsletter --help` start-up time.
+
+Run: .venv/bin/python bench/render.py  (needs `make mjml-validator` for the mjml CLI side).
+Machines here are noisy: read medians and ratios, not single runs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from newsletter.config import load_settings  # noqa: E402
+from newsletter.render import render_issue_file  # noqa: E402
+
+EXAMPLE = ROOT / "examples"
+
+
+def forty_item_issue(target: Path) -> Path:
+    """The example issue grown to 40 items: its veille section repeated with new URLs."""
+    source = (EXAMPLE / "issues" / "2026-11.md").read_text(encoding="utf-8")
+    head, sep, tail = source.partition("## Veille et ressources")
+    veille, sep2, rest = tail.partition("\n## ")
+    items = veille.split("\n### ")[1:]
+    count = source.count("\n### ")
+    extra = []
+    n = 0
+    while count + len(extra) < 40:
+        item = items[n % len(items)]
+        extra.append(item.replace("](https://", f"](https://bench{n}.", 1))
+        n += 1
+    grown = head + sep + veille + "".join("\n### " + e for e in extra) + sep2 + rest
+    path = target / "issues" / "2026-11.md"
+    path.write_text(grown, encoding="utf-8")
+    return path
+
+
+def timed(command: list[str], runs: int) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench-render-"))
+    shutil.copytree(EXAMPLE, work, dirs_exist_ok=True)
+    issue = forty_item_issue(work)
+    settings = load_settings(work / "newsletter.toml", environ={})
+    first = render_issue_file(settings, issue)
+    items = len(first.issue.items)
+    inprocess = []
+    for _ in range(60):
+        start = time.perf_counter()
+        render_issue_file(settings, issue)
+        inprocess.append(time.perf_counter() - start)
+    in_ms = statistics.median(inprocess[10:]) * 1000
+
+    cli = str(Path(sys.executable).parent / "newsletter")
+    render_cmd = [cli, "-q", "--config", str(work / "newsletter.toml"), "render", str(issue)]
+    subprocess.run(render_cmd, check=False, capture_output=True)
+    mjml_file = work / "build" / "2026-11.mjml"
+    mjml_cli = ROOT / ".cache" / "node" / "node_modules" / ".bin" / "mjml"
+    ours = timed(render_cmd, 15)
+    theirs = timed([str(mjml_cli), str(mjml_file), "-o", str(work / "mjml-out.html")], 15) if mjml_cli.exists() else []
+    help_runs = timed([cli, "--help"], 15)
+
+    ours_ms = statistics.median(ours) * 1000
+    print("## Render (bench/render.py)\n")
+    print(f"Issue: the example issue grown to {items} items, {first.stats.html_bytes / 1024:.1f} KB of HTML. Python {sys.version.split()[0]}.\n")
+    print("| measure | median | target | verdict |")
+    print("|---|---|---|---|")
+    print(f"| in-process render (parse + Jinja2 + MJML + css-inline + text + checks), {items} items | {in_ms:.1f} ms | < 30 ms | {'ok' if in_ms < 30 else 'MISSED'} |")
+    if theirs:
+        theirs_ms = statistics.median(theirs) * 1000
+        ratio = ours_ms / theirs_ms
+        print(f"| `newsletter render` wall time (whole process, writes 3 files) | {ours_ms:.0f} ms | ≤ ½ of mjml | {'ok' if ratio <= 0.5 else 'MISSED'} |")
+        print(f"| official `mjml` 5 CLI compiling the same .mjml, same run | {theirs_ms:.0f} ms | | ratio ours/mjml = {ratio:.2f} |")
+    else:
+        print(f"| `newsletter render` wall time | {ours_ms:.0f} ms | | mjml CLI absent (make mjml-validator) |")
+    help_ms = statistics.median(help_runs) * 1000
+    print(f"| `newsletter --help` wall time | {help_ms:.0f} ms | < 300 ms | {'ok' if help_ms < 300 else 'MISSED'} |")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
