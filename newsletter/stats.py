@@ -1,0 +1,313 @@
+"""Campaign statistics for reporting: read from the provider (or the state), map links to items.
+
+`collect_stats` reads the figures of every issue that has a campaign in the state (or of the
+issues asked for), stores them in the state with the time they were read (`--cached` then works
+offline), and, for a single issue, maps each clicked link back to the item of the issue it
+belongs to (UTM parameters ignored). Rates are computed on delivered messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any, cast
+
+from newsletter.choices import Provider
+from newsletter.config import Settings
+from newsletter.errors import NewsletterError
+from newsletter.markup import strip_utm
+from newsletter.providers.base import (
+    CampaignStats,
+    NotFoundError,
+    StatsNotReadyError,
+    StatsProvider,
+)
+from newsletter.state import CampaignRecord, load_state, set_stats
+
+logger = logging.getLogger(__name__)
+
+FIGURES = tuple(f.name for f in fields(CampaignStats))
+COLUMNS = ("issue", "provider", "campaign_id", "status", "read_at", "source",
+           "sent", "delivered", "unique_opens", "open_rate", "unique_clicks", "click_rate",
+           "hard_bounces", "soft_bounces", "unsubscriptions", "complaints", "note")
+LINK_COLUMNS = ("issue", "provider", "clicks", "item", "section", "url")
+
+
+class NoCampaignError(NewsletterError):
+    """An issue asked for has no campaign in the state."""
+
+
+@dataclass(frozen=True)
+class LinkClicks:
+    """Clicks on one link, with the item of the issue it belongs to (None when it matches none)."""
+
+    url: str
+    clicks: int
+    item: str | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class IssueStats:
+    """One issue's campaign on one provider: its figures (fresh or cached) and why some are missing."""
+
+    issue: str
+    provider: str
+    campaign_id: str
+    status: str
+    figures: CampaignStats | None
+    read_at: str | None
+    source: str  # "provider" (read now), "cached" (from the state) or "none"
+    links: tuple[LinkClicks, ...] | None = None
+    note: str | None = None
+    failed: bool = False
+
+    @property
+    def open_rate(self) -> float | None:
+        """Unique opens / delivered messages."""
+        return _rate(self.figures, "unique_opens")
+
+    @property
+    def click_rate(self) -> float | None:
+        """Unique clicks / delivered messages."""
+        return _rate(self.figures, "unique_clicks")
+
+
+def _rate(figures: CampaignStats | None, name: str) -> float | None:
+    if figures is None or figures.delivered <= 0:
+        return None
+    return float(getattr(figures, name)) / figures.delivered
+
+
+@dataclass(frozen=True)
+class StatsReport:
+    """What `newsletter stats` shows; `failed` when a provider could not give an issue's figures."""
+
+    rows: tuple[IssueStats, ...]
+    single: bool
+    generated_at: str
+
+    @property
+    def failed(self) -> bool:
+        return any(row.failed for row in self.rows)
+
+
+def open_stats_provider(settings: Settings, name: Provider) -> StatsProvider:
+    """Build Brevo's or Mailjet's client for statistics (ConfigError when its key is missing)."""
+    from newsletter.providers import PROVIDERS
+    from newsletter.providers.retry import RetryPolicy
+
+    built = PROVIDERS[name](settings, RetryPolicy(), lambda: dt.datetime.now(settings.tz))
+    return cast(StatsProvider, built)
+
+
+def collect_stats(
+    settings: Settings,
+    *,
+    issue_paths: Sequence[Path] = (),
+    cached: bool = False,
+    now: Callable[[], dt.datetime],
+    open_provider: Callable[[Settings, Provider], StatsProvider] = open_stats_provider,
+) -> StatsReport:
+    """Figures of the issues asked for (every issue with a campaign when none), stored in the state.
+
+    Raises NoCampaignError when an issue asked for has no campaign yet. A deleted campaign or a
+    provider failure marks its row `failed` (the others are still reported); figures not yet
+    available are a note, not a failure.
+    """
+    state = load_state(settings.state_dir)
+    if issue_paths:
+        stems = [path.stem for path in issue_paths]
+        missing = [stem for stem in stems if not state.entries.get(stem)]
+        if missing:
+            raise NoCampaignError(
+                f"issue {', '.join(missing)} has no campaign yet ({state.path}): there are no statistics to read",
+                hint=f"send it first (newsletter send issues/{missing[0]}.md), or run `newsletter stats` to list the issues that have one",
+            )
+        paths = {path.stem: path for path in issue_paths}
+    else:
+        stems = state.issues()
+        paths = {}
+    single = len(stems) == 1 and bool(issue_paths)
+    opened: dict[Provider, StatsProvider] = {}
+    rows: list[IssueStats] = []
+    try:
+        for stem in stems:
+            for record in sorted(state.entries[stem].values(), key=lambda r: r.provider):
+                row = _issue_row(settings, record, cached=cached, links=single, now=now, opened=opened, open_provider=open_provider)
+                if single and row.links is not None:
+                    row = _with_items(settings, row, paths.get(stem) or settings.issues_dir / f"{stem}.md")
+                rows.append(row)
+    finally:
+        for client in opened.values():
+            client.close()
+    return StatsReport(rows=tuple(rows), single=single, generated_at=now().isoformat(timespec="seconds"))
+
+
+def _cached_figures(record: CampaignRecord) -> tuple[CampaignStats | None, str | None, dict[str, int] | None]:
+    stored = record.stats or {}
+    figures = stored.get("figures")
+    parsed: CampaignStats | None = None
+    if isinstance(figures, dict):
+        try:
+            parsed = CampaignStats(**{name: int(figures.get(name) or 0) for name in FIGURES})
+        except (TypeError, ValueError):
+            parsed = None
+    links = stored.get("links")
+    link_map = {str(k): int(v) for k, v in links.items() if isinstance(v, int)} if isinstance(links, dict) else None
+    read_at = stored.get("read_at")
+    return parsed, str(read_at) if read_at and parsed else None, link_map
+
+
+def _from_cache(record: CampaignRecord, *, note: str | None, failed: bool, links: bool) -> IssueStats:
+    figures, read_at, link_map = _cached_figures(record)
+    if figures is not None and note is not None:
+        note += f"; showing the figures read at {read_at}"
+    return IssueStats(
+        issue=record.issue, provider=record.provider, campaign_id=record.id, status=record.status,
+        figures=figures, read_at=read_at, source="cached" if figures is not None else "none",
+        links=_link_rows(link_map) if links and link_map is not None else None, note=note, failed=failed,
+    )
+
+
+def _link_rows(link_map: dict[str, int]) -> tuple[LinkClicks, ...]:
+    return tuple(LinkClicks(url, clicks) for url, clicks in sorted(link_map.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _issue_row(
+    settings: Settings,
+    record: CampaignRecord,
+    *,
+    cached: bool,
+    links: bool,
+    now: Callable[[], dt.datetime],
+    opened: dict[Provider, StatsProvider],
+    open_provider: Callable[[Settings, Provider], StatsProvider],
+) -> IssueStats:
+    if record.provider == Provider.outbox:
+        return _from_cache(record, note="the outbox keeps no statistics (it only writes files)", failed=False, links=links)
+    if cached:
+        figures, _, _ = _cached_figures(record)
+        note = None if figures is not None else "no figures read yet; run `newsletter stats` without --cached once online"
+        return _from_cache(record, note=note, failed=False, links=links)
+    try:
+        name = Provider(record.provider)
+    except ValueError:
+        return _from_cache(record, note=f"unknown provider '{record.provider}' in the state", failed=True, links=links)
+    if name not in opened:
+        opened[name] = open_provider(settings, name)
+    client = opened[name]
+    try:
+        figures = client.campaign_stats(record.id)
+        link_map = client.link_stats(record.id) if links else None
+    except NotFoundError:
+        note = f"campaign {record.id} no longer exists on {record.provider} (deleted there?)"
+        return _from_cache(record, note=note, failed=True, links=links)
+    except StatsNotReadyError as exc:
+        return _from_cache(record, note=f"{exc.message}; statistics appear a few minutes to an hour after sending, try again later", failed=False, links=links)
+    except NewsletterError as exc:
+        return _from_cache(record, note=exc.message, failed=True, links=links)
+    read_at = now().isoformat(timespec="seconds")
+    previous = record.stats or {}
+    payload: dict[str, Any] = {"read_at": read_at, "figures": asdict(figures)}
+    if link_map is not None:
+        payload.update(links=link_map, links_read_at=read_at)
+    elif "links" in previous:
+        payload.update(links=previous["links"], links_read_at=previous.get("links_read_at"))
+    set_stats(settings.state_dir, issue=record.issue, provider=record.provider, stats=payload, now=now())
+    return IssueStats(
+        issue=record.issue, provider=record.provider, campaign_id=record.id, status=record.status,
+        figures=figures, read_at=read_at, source="provider", links=_link_rows(link_map) if link_map is not None else None,
+    )
+
+
+def _link_key(url: str) -> str:
+    return strip_utm(url.strip()).rstrip("/")
+
+
+def item_index(settings: Settings, issue_path: Path) -> dict[str, tuple[str, str | None]]:
+    """URL (without UTM) -> (item title, section title) for the items and other links of an issue."""
+    from newsletter.issue import load_issue
+    from newsletter.render import web_link
+
+    issue = load_issue(issue_path, settings.file.sections)
+    index: dict[str, tuple[str, str | None]] = {}
+    news = settings.newsletter
+    for url, label in ((news.unsubscribe_url, "(unsubscribe link)"), (news.subscribe_url, "(subscription page)"),
+                       (web_link(settings, issue), "(web version)"), (news.website_url, "(network's website)")):
+        if url:
+            index[_link_key(url)] = (label, None)
+    for link in issue.links:
+        index.setdefault(_link_key(link.href), (link.text or link.href, None))
+    for section in issue.sections:
+        for item in section.items:
+            index[_link_key(item.url)] = (item.title, section.title)
+    return index
+
+
+def _with_items(settings: Settings, row: IssueStats, issue_path: Path) -> IssueStats:
+    from dataclasses import replace
+
+    assert row.links is not None
+    try:
+        index = item_index(settings, issue_path)
+    except NewsletterError as exc:
+        logger.warning("links not mapped to items: %s", exc.message)
+        return row
+    mapped = tuple(LinkClicks(link.url, link.clicks, *index.get(_link_key(link.url), (None, None))) for link in row.links)
+    return replace(row, links=mapped)
+
+
+# -- output formats -----------------------------------------------------------------------------
+
+
+def _row_values(row: IssueStats) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "issue": row.issue, "provider": row.provider, "campaign_id": row.campaign_id, "status": row.status,
+        "read_at": row.read_at, "source": row.source, "note": row.note,
+    }
+    for name in FIGURES:
+        values[name] = getattr(row.figures, name) if row.figures is not None else None
+    values["open_rate"] = round(row.open_rate, 4) if row.open_rate is not None else None
+    values["click_rate"] = round(row.click_rate, 4) if row.click_rate is not None else None
+    return values
+
+
+def stats_json(report: StatsReport) -> str:
+    """The report as JSON (rates are fractions of delivered messages, 0.4123 = 41.23 %)."""
+    issues = []
+    for row in report.rows:
+        values = {key: _row_values(row)[key] for key in COLUMNS}
+        if row.links is not None:
+            values["links"] = [asdict(link) for link in row.links]
+        issues.append(values)
+    payload = {"generated_at": report.generated_at, "rates_computed_on": "delivered", "issues": issues}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def stats_csv(report: StatsReport) -> str:
+    """The report as CSV: one row per campaign; for one issue, a blank line then one row per link."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in report.rows:
+        values = _row_values(row)
+        writer.writerow(["" if values[key] is None else values[key] for key in COLUMNS])
+    link_rows = [(row, link) for row in report.rows for link in (row.links or ())]
+    if report.single and link_rows:
+        writer.writerow([])
+        writer.writerow(LINK_COLUMNS)
+        for row, link in link_rows:
+            writer.writerow([row.issue, row.provider, link.clicks, link.item or "", link.section or "", link.url])
+    return buffer.getvalue()
+
+
+def percent(value: float | None) -> str:
+    """41.2 % style, or a dash."""
+    return "—" if value is None else f"{value * 100:.1f} %"

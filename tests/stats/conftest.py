@@ -1,0 +1,147 @@
+"""Fixtures of the stats tests: fakes with statistics, a small workspace, the CLI runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from newsletter.providers import retry
+from newsletter.state import mark_status, record_campaign
+from tests.send.fakes import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC
+
+from .fakes_stats import StatsBrevo, StatsMailjet
+
+CONFIG = """
+[newsletter]
+name = "Mobiscol"
+title = "La lettre de Mobiscol"
+timezone = "Europe/Paris"
+provider = "{provider}"
+web_url = "https://lettre.example.org/mobiscol/"
+subscribe_url = "https://lettre.example.org/mobiscol/inscription"
+unsubscribe_url = "https://lettre.example.org/desinscription"
+organisation = "Vivacités Île-de-France"
+
+[[sections]]
+id = "edito"
+title = "Édito"
+layout = "text"
+
+[[sections]]
+id = "veille"
+title = "Veille"
+layout = "list"
+
+[brevo]
+base_url = "{brevo_url}"
+list_ids = [2]
+sender_name = "Mobiscol"
+sender_email = "lettre@example.org"
+timeout = 0.5
+
+[mailjet]
+base_url = "{mailjet_url}"
+contacts_list_id = 10
+sender_name = "Mobiscol"
+sender_email = "lettre@example.org"
+timeout = 0.5
+"""
+
+ISSUE = """---
+title: "La lettre de Mobiscol — décembre 2026"
+subject: "Rues scolaires et vélobus en décembre"
+preheader: "L'actualité de l'écomobilité scolaire en décembre"
+date: 2026-12-08
+number: 37
+---
+
+## Édito
+
+Bonjour ! Des nouvelles des [rues scolaires](https://www.example.org/rues-scolaires) et des vélobus.
+
+## Veille
+
+### [Un vélobus à Ivry-sur-Seine](https://www.example.org/velobus-ivry)
+*Ville d'Ivry · 12 novembre 2026*
+Chaque vendredi, une vingtaine d'enfants roulent ensemble jusqu'à l'école.
+
+### [Le pédibus de Lyon fête ses 10 ans](https://www.example.org/pedibus-lyon/?ref=rss)
+*Ville de Lyon · 20 novembre 2026*
+Dix ans de marche vers l'école.
+"""
+
+ENV_KEYS = {"BREVO_API_KEY": BREVO_KEY, "MJ_APIKEY_PUBLIC": MJ_PUBLIC, "MJ_APIKEY_PRIVATE": MJ_PRIVATE}
+NOW = dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+
+@pytest.fixture(autouse=True)
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(retry, "default_sleep", lambda seconds: None)
+
+
+@pytest.fixture
+def brevo() -> Iterator[StatsBrevo]:
+    fake = StatsBrevo()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def mailjet() -> Iterator[StatsMailjet]:
+    fake = StatsMailjet()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@dataclass
+class Workspace:
+    root: Path
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / "state"
+
+    @property
+    def state(self) -> Path:
+        return self.state_dir / "campaigns.json"
+
+    def issue(self, stem: str = "2026-12") -> Path:
+        return self.root / "issues" / f"{stem}.md"
+
+    def record(self, provider: str, campaign_id: int | str, *, stem: str = "2026-12", status: str = "sent") -> None:
+        record_campaign(self.state_dir, issue=stem, provider=provider, campaign_id=str(campaign_id), name=f"mobiscol-{stem}", status="draft", now=NOW)
+        if status != "draft":
+            mark_status(self.state_dir, issue=stem, provider=provider, status=status, now=NOW)
+
+    def snapshot(self) -> dict[str, bytes]:
+        return {str(p.relative_to(self.root)): p.read_bytes() for p in sorted(self.root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def ws(tmp_path: Path, brevo: StatsBrevo, mailjet: StatsMailjet) -> Workspace:
+    root = tmp_path / "ws"
+    (root / "issues").mkdir(parents=True)
+    (root / "newsletter.toml").write_text(CONFIG.format(provider="brevo", brevo_url=brevo.url, mailjet_url=mailjet.url), encoding="utf-8")
+    (root / "issues" / "2026-12.md").write_text(ISSUE, encoding="utf-8")
+    return Workspace(root)
+
+
+@pytest.fixture
+def cli(ws: Workspace) -> CliFn:
+    def run(*args: str, keys: bool = True) -> Result:
+        from newsletter.cli import app
+
+        return CliRunner().invoke(app, ["--config", str(ws.root / "newsletter.toml"), *args], env=dict(ENV_KEYS) if keys else {})
+
+    return run
+
+
+class CliFn:  # for type hints in tests
+    def __call__(self, *args: str, keys: bool = True) -> Result: ...

@@ -1,0 +1,204 @@
+"""`newsletter stats` against the fake Brevo and Mailjet: figures, links, formats, cache, bad inputs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .conftest import CliFn, Workspace
+from .fakes_stats import StatsBrevo, StatsMailjet, brevo_global, mailjet_counters
+
+UTM = "?utm_source=newsletter&utm_medium=email&utm_campaign=2026-12"
+
+
+def test_listing_both_providers_table(ws: Workspace, cli: CliFn, brevo: StatsBrevo, mailjet: StatsMailjet) -> None:
+    ws.record("brevo", brevo.add_sent_campaign("mobiscol-2026-12", stats=brevo_global()))
+    ws.record("mailjet", mailjet.add_sent_draft("mobiscol-2026-12", counters=mailjet_counters()))
+    result = cli("stats")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "2026-12" in out and "brevo" in out and "mailjet" in out
+    assert "45.0 %" in out  # Brevo: 540 unique opens / 1200 delivered
+    assert "42.1 %" in out  # Mailjet: 400 / 950 delivered
+    assert "rates on delivered" in out
+    # one call each: no link statistics in the listing
+    assert brevo.count("GET", r"/emailCampaigns/\d+") == 1
+    assert mailjet.count("GET", r"/statistics/link-click") == 0
+    stored = json.loads(ws.state.read_text(encoding="utf-8"))["issues"]["2026-12"]
+    assert stored["brevo"]["stats"]["figures"]["unique_opens"] == 540
+    assert stored["mailjet"]["stats"]["figures"]["delivered"] == 950
+    assert stored["brevo"]["stats"]["read_at"].startswith("20")
+
+
+def test_one_issue_brevo_links_mapped_to_items_json(ws: Workspace, cli: CliFn, brevo: StatsBrevo) -> None:
+    links = {
+        "https://www.example.org/velobus-ivry" + UTM: {"nbClick": 70},  # one shape of the spec
+        "https://www.example.org/pedibus-lyon/?ref=rss&utm_source=newsletter&utm_medium=email&utm_campaign=2026-12": 40,  # the other
+        "https://www.example.org/rues-scolaires" + UTM: 12,
+        "https://lettre.example.org/desinscription": 6,
+        "https://elsewhere.example.net/": 2,
+    }
+    ws.record("brevo", brevo.add_sent_campaign("mobiscol-2026-12", stats=brevo_global(), links=links))
+    result = cli("stats", str(ws.issue()), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["rates_computed_on"] == "delivered"
+    (row,) = data["issues"]
+    assert row["open_rate"] == 0.45 and row["click_rate"] == round(130 / 1200, 4)
+    assert row["hard_bounces"] == 30 and row["soft_bounces"] == 20 and row["unsubscriptions"] == 6 and row["complaints"] == 1
+    by_item = {link["item"]: link for link in row["links"]}
+    assert by_item["Un vélobus à Ivry-sur-Seine"]["clicks"] == 70
+    assert by_item["Un vélobus à Ivry-sur-Seine"]["section"] == "Veille"
+    assert by_item["Le pédibus de Lyon fête ses 10 ans"]["clicks"] == 40
+    assert by_item["rues scolaires"]["clicks"] == 12  # a link of the édito's text
+    assert by_item["(unsubscribe link)"]["clicks"] == 6
+    assert by_item[None]["url"] == "https://elsewhere.example.net/"
+    assert [link["clicks"] for link in row["links"]] == [70, 40, 12, 6, 2]
+
+
+def test_one_issue_mailjet_csv_to_file(ws: Workspace, cli: CliFn, mailjet: StatsMailjet) -> None:
+    clicks = [
+        {"URL": "https://www.example.org/velobus-ivry" + UTM, "PositionIndex": 1, "ClickedMessagesCount": 33, "ClickedEventsCount": 50},
+        {"URL": "https://www.example.org/pedibus-lyon/?ref=rss&utm_campaign=2026-12", "PositionIndex": 2, "ClickedMessagesCount": 9, "ClickedEventsCount": 9},
+    ]
+    ws.record("mailjet", mailjet.add_sent_draft("mobiscol-2026-12", counters=mailjet_counters(), links=clicks))
+    target = ws.root / "rapport.csv"
+    result = cli("stats", str(ws.issue()), "--format", "csv", "--out", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    summary, links = target.read_text(encoding="utf-8").split("\n\n")
+    (row,) = csv.DictReader(io.StringIO(summary))
+    assert row["provider"] == "mailjet" and row["sent"] == "980" and row["delivered"] == "950"
+    assert row["open_rate"] == str(round(400 / 950, 4)) and row["complaints"] == "2"
+    link_rows = list(csv.DictReader(io.StringIO(links)))
+    assert [(r["item"], r["clicks"]) for r in link_rows] == [("Un vélobus à Ivry-sur-Seine", "33"), ("Le pédibus de Lyon fête ses 10 ans", "9")]
+    # statcounters is keyed by the sent campaign id, not the draft id
+    (call,) = [c for c in mailjet.calls if c.path == "/statcounters"]
+    assert call.query["SourceId"] == "9001" and call.query["CounterResolution"] == "Lifetime"
+
+
+def test_cached_works_offline(ws: Workspace, cli: CliFn, brevo: StatsBrevo) -> None:
+    ws.record("brevo", brevo.add_sent_campaign("mobiscol-2026-12", stats=brevo_global(), links={"https://www.example.org/velobus-ivry" + UTM: 5}))
+    assert cli("stats", str(ws.issue())).exit_code == 0
+    brevo.stop()  # offline from now on
+    result = cli("stats", "--cached", "--format", "json", keys=False)
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)["issues"]
+    assert row["source"] == "cached" and row["unique_opens"] == 540 and row["read_at"]
+    result = cli("stats", str(ws.issue()), "--cached")
+    assert result.exit_code == 0, result.output
+    assert "(cached)" in result.stdout and "Un vélobus à Ivry-sur-Seine" in result.stdout
+
+
+def test_cached_without_figures_says_so(ws: Workspace, cli: CliFn) -> None:
+    ws.record("brevo", 41)
+    result = cli("stats", "--cached", keys=False)
+    assert result.exit_code == 0, result.output
+    assert "no figures read yet" in result.output
+
+
+def test_end_to_end_after_send(ws: Workspace, cli: CliFn, brevo: StatsBrevo) -> None:
+    sent = cli("send", str(ws.issue()), "--now", "--yes")
+    assert sent.exit_code == 0, sent.output
+    (campaign_id,) = brevo.campaigns
+    brevo.global_stats[campaign_id] = brevo_global(sent=1250, delivered=1250, opens=500)
+    result = cli("stats", "--format", "json")
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)["issues"]
+    assert row["campaign_id"] == str(campaign_id) and row["open_rate"] == 0.4
+
+
+# -- bad inputs ---------------------------------------------------------------------------------
+
+
+def test_issue_without_campaign(ws: Workspace, cli: CliFn) -> None:
+    before = ws.snapshot()
+    result = cli("stats", str(ws.issue()))
+    assert result.exit_code == 1
+    assert "issue 2026-12 has no campaign yet" in result.output
+    assert "newsletter send issues/2026-12.md" in result.output
+    assert "Traceback" not in result.output
+    assert ws.snapshot() == before
+
+
+def test_no_campaign_at_all_lists_nothing(ws: Workspace, cli: CliFn) -> None:
+    result = cli("stats")
+    assert result.exit_code == 0, result.output
+    assert "No issue has a campaign yet" in result.output
+
+
+def test_deleted_campaign_brevo_404(ws: Workspace, cli: CliFn, brevo: StatsBrevo) -> None:
+    ws.record("brevo", 77)  # Brevo no longer has it
+    before = ws.snapshot()
+    result = cli("stats")
+    assert result.exit_code == 1
+    assert "campaign 77 no longer exists on brevo" in result.output
+    assert "Traceback" not in result.output
+    assert ws.snapshot() == before
+
+
+def test_deleted_campaign_mailjet_404_keeps_cached_figures(ws: Workspace, cli: CliFn, mailjet: StatsMailjet) -> None:
+    draft = mailjet.add_sent_draft("mobiscol-2026-12", counters=mailjet_counters())
+    ws.record("mailjet", draft)
+    assert cli("stats").exit_code == 0
+    del mailjet.drafts[draft]
+    before = ws.snapshot()
+    result = cli("stats", str(ws.issue()))
+    assert result.exit_code == 1
+    assert f"campaign {draft} no longer exists on mailjet" in result.output
+    assert "showing the figures read at" in result.output and "42.1 %" in result.stdout
+    assert "Traceback" not in result.output
+    assert ws.snapshot() == before
+
+
+def test_statistics_not_yet_available_brevo(ws: Workspace, cli: CliFn, brevo: StatsBrevo) -> None:
+    ws.record("brevo", brevo.add_sent_campaign("mobiscol-2026-12", stats=None))
+    before = ws.snapshot()
+    result = cli("stats", str(ws.issue()))
+    assert result.exit_code == 0, result.output
+    assert "no statistics yet" in result.output and "try again later" in result.output
+    assert "Traceback" not in result.output
+    assert ws.snapshot() == before
+
+
+def test_statistics_not_yet_available_mailjet(ws: Workspace, cli: CliFn, mailjet: StatsMailjet) -> None:
+    ws.record("mailjet", mailjet.add_sent_draft("mobiscol-2026-12", counters=None))
+    before = ws.snapshot()
+    result = cli("stats")
+    assert result.exit_code == 0, result.output
+    assert "mailjet has no statistics yet" in result.output
+    assert "Traceback" not in result.output
+    assert ws.snapshot() == before
+
+
+def test_scheduled_campaign_is_not_sent_yet(ws: Workspace, cli: CliFn, brevo: StatsBrevo) -> None:
+    campaign_id = brevo.add_sent_campaign("mobiscol-2026-12")
+    brevo.campaigns[campaign_id]["status"] = "queued"
+    ws.record("brevo", campaign_id, status="scheduled")
+    result = cli("stats")
+    assert result.exit_code == 0, result.output
+    assert "is not sent yet (status queued)" in result.output
+
+
+def test_outbox_has_no_statistics(ws: Workspace, cli: CliFn) -> None:
+    ws.record("outbox", "20261208-0930")
+    result = cli("stats")
+    assert result.exit_code == 0, result.output
+    assert "the outbox keeps no statistics" in result.output
+
+
+def test_out_needs_csv_or_json(ws: Workspace, cli: CliFn) -> None:
+    result = cli("stats", "--out", "x.txt")
+    assert result.exit_code == 2
+    assert "--out needs --format csv or --format json" in result.output
+    assert not (ws.root / "x.txt").exists()
+
+
+def test_missing_key_is_a_config_error(ws: Workspace, cli: CliFn, brevo: StatsBrevo) -> None:
+    ws.record("brevo", brevo.add_sent_campaign("mobiscol-2026-12", stats=brevo_global()))
+    before = ws.snapshot()
+    result = cli("stats", keys=False)
+    assert result.exit_code == 2
+    assert "BREVO_API_KEY" in result.output and "Traceback" not in result.output
+    assert ws.snapshot() == before
