@@ -53,7 +53,9 @@ def print_report(output: Output, report: SendReport, *, outbox_dir: Path | None)
     out.print(f"campaign:   {report.campaign_id or '(none yet)'}  {report.name}", markup=False)
     out.print(f"subject:    {report.subject}", markup=False)
     out.print(f"sender:     {report.sender}", markup=False)
-    for lst in report.lists:
+    if report.provider == "outbox":
+        out.print("list:       none (the outbox only writes files; nothing leaves this computer)", markup=False)
+    for lst in report.lists if report.provider != "outbox" else []:
         out.print(f"list:       {lst.name} (id {lst.id}): {lst.subscribers} subscribers", markup=False)
     status = report.status
     if report.scheduled_at is not None and report.status == "scheduled":

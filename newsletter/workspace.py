@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from newsletter.errors import OutputError, UsageError
 
 if TYPE_CHECKING:
+    from newsletter.config import Settings
     from newsletter.console import Output
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -135,7 +136,24 @@ def run_demo(directory: Path | None, *, output: Output) -> Path:
     issue_path = settings.issues_dir / "2026-11.md"
     result = render_to_files(settings, issue_path)
     print_render_report(output, result)
-    # Step: send to the outbox (issue 4) is added here.
+    # Step: send to the outbox (issue 4): the campaign as files, with a pinned clock for a stable output.
+    _demo_send(settings, issue_path, output=output)
     # Step: archive (issue 5) is added here.
     output.note(f"\nDone. Everything is in {workspace}")
     return workspace
+
+def _demo_send(settings: Settings, issue_path: Path, *, output: Output) -> None:
+    """`newsletter send` on the outbox: message.eml and campaign.json in outbox/<issue>/."""
+    import datetime as dt
+
+    from newsletter.choices import Provider
+    from newsletter.cli_send import print_report
+    from newsletter.providers import build_provider
+    from newsletter.send import Action, send_issue
+
+    outbox_settings = settings.model_copy(update={"provider": Provider.outbox})
+    pinned = dt.datetime(2026, 11, 9, 18, 0, tzinfo=settings.tz)
+    provider = build_provider(outbox_settings, now=lambda: pinned)
+    output.note("\nSending to the outbox (files only, nothing leaves this computer):")
+    report = send_issue(outbox_settings, provider, issue_path, action=Action.push, confirm=lambda _: True, now=lambda: pinned)
+    print_report(output, report, outbox_dir=outbox_settings.path(outbox_settings.file.outbox.dir))

@@ -109,3 +109,20 @@ def test_confirmation_prompt(monkeypatch: pytest.MonkeyPatch) -> None:
     question = Confirmation("brevo", "Sujet", [MailingList("2", "Lettre", 1250)], when)
     assert confirm_prompt(output, yes=False, interactive=True)(question) is False and asked
     assert confirm_prompt(output, yes=True, interactive=False)(question) is True
+
+
+def test_demo_ends_with_a_send_to_the_outbox(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from newsletter.cli import app
+
+    target = tmp_path / "demo"
+    result = CliRunner().invoke(app, ["demo", str(target)])
+    assert result.exit_code == 0, result.output
+    folder = target / "outbox" / "2026-11"
+    message = email.message_from_bytes((folder / "message.eml").read_bytes(), policy=policy.default)
+    assert message["Date"] == "Mon, 09 Nov 2026 18:00:00 +0100"  # pinned clock: stable output
+    assert message.get_body(preferencelist=("plain",)) is not None and message.get_body(preferencelist=("html",)) is not None
+    assert "campaign:   2026-11  mobiscol-2026-11" in result.output
+    state = json.loads((target / "state" / "campaigns.json").read_text(encoding="utf-8"))
+    assert state["issues"]["2026-11"]["outbox"]["created_at"] == "2026-11-09T18:00:00+01:00"
