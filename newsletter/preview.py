@@ -45,7 +45,8 @@ class PreviewState:
     error: str | None = None
     hint: str | None = None
     details: tuple[str, ...] = ()
-    rendered_at: str = ""
+    rendered_at: str = ""  # when `result` was rendered
+    failed_at: str = ""  # when `error` happened
 
 
 @dataclass
@@ -168,12 +169,12 @@ class PreviewServer:
             result = render_issue_file(self.settings, self.issue_path)
         except NewsletterError as exc:
             details = tuple(exc.problems) if isinstance(exc, ConfigError | IssueError) else ()
-            state = PreviewState(previous.version + 1, previous.result, exc.message, exc.hint, details, stamp)
+            state = PreviewState(previous.version + 1, previous.result, exc.message, exc.hint, details, previous.rendered_at, stamp)
         except Exception as exc:
             logger.debug("preview: unexpected render failure", exc_info=True)
             state = PreviewState(
                 previous.version + 1, previous.result, f"unexpected error while rendering ({type(exc).__name__}: {exc})",
-                "run `newsletter render` on the issue with --debug to see where it happens", (), stamp,
+                "run `newsletter render` on the issue with --debug to see where it happens", (), previous.rendered_at, stamp,
             )
         else:
             state = PreviewState(previous.version + 1, result, None, None, (), stamp)
@@ -213,7 +214,8 @@ def _handler_for(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
             elif route == "/version":
                 self._send(json.dumps({"version": state.version}), "application/json")
             elif route == "/panel":
-                self._send(panel(server.issue_path, state), "text/html")
+                top, bottom = panel(server.issue_path, state)
+                self._send(json.dumps({"version": state.version, "top": top, "bottom": bottom}, ensure_ascii=False), "application/json")
             elif route == "/email.html":
                 self._send(state.result.html if state.result else _EMPTY_EMAIL, "text/html")
             elif route == "/email.txt":
@@ -236,43 +238,46 @@ def _problem_row(path: Path, problem: Problem) -> str:
     )
 
 
-def panel(issue_path: Path, state: PreviewState) -> str:
-    """The parts of the page that change: status line, error box, check report, text part."""
+def panel(issue_path: Path, state: PreviewState) -> tuple[str, str]:
+    """The parts of the page that change: (status line and error box, check report and text part)."""
     parts: list[str] = []
+    below: list[str] = []
     result = state.result
     if state.error:
         details = "".join(f"<li>{html.escape(d)}</li>" for d in state.details)
         hint = f'<p class="hint">Conseil : {html.escape(state.hint)}</p>' if state.hint else ""
         kept = "<p>L’aperçu ci-dessous est la dernière version valide.</p>" if result else ""
-        parts.append(f'<div class="render-error" role="alert"><h2>Le rendu a échoué</h2><p class="message">{html.escape(state.error)}</p>'
+        parts.append(f'<div class="render-error" role="alert"><h2>Le rendu a échoué à {html.escape(state.failed_at)}</h2><p class="message">{html.escape(state.error)}</p>'
                      f"{'<ul>' + details + '</ul>' if details else ''}{hint}{kept}</div>")
     if result is not None:
         errors, warnings = len(result.errors), len(result.warnings)
         stats = result.stats
         parts.append(
-            f'<p class="status">Rendu à {html.escape(state.rendered_at)} · {stats.html_bytes / 1024:.1f} Ko sur 102 Ko (Gmail) · '
+            f'<p class="status">{"Dernier rendu valide" if state.error else "Rendu"} à {html.escape(state.rendered_at)} · {stats.html_bytes / 1024:.1f} Ko sur 102 Ko (Gmail) · '
             f'<span class="{"bad" if errors else "good"}">{errors} erreur(s)</span>, {warnings} avertissement(s)</p>'
             f'<p class="subject"><strong>Objet :</strong> {html.escape(result.issue.front.subject)}<br>'
             f"<strong>Pré-en-tête :</strong> {html.escape(result.issue.front.preheader)}</p>"
         )
         if result.problems:
             rows = "".join(_problem_row(issue_path, p) for p in result.problems)
-            parts.append(f'<h2>Vérifications</h2><table class="report"><thead><tr><th>Niveau</th><th>Ligne</th><th>Message</th><th>Règle</th></tr></thead><tbody>{rows}</tbody></table>')
+            below.append(f'<h2>Vérifications</h2><table class="report"><thead><tr><th>Niveau</th><th>Ligne</th><th>Message</th><th>Règle</th></tr></thead><tbody>{rows}</tbody></table>')
         else:
-            parts.append('<h2>Vérifications</h2><p class="good">Toutes les vérifications sont passées.</p>')
-        parts.append(f'<h2>Version texte</h2><pre class="text-part">{html.escape(result.text)}</pre>')
-    return "\n".join(parts)
+            below.append('<h2>Vérifications</h2><p class="good">Toutes les vérifications sont passées.</p>')
+        below.append(f'<h2>Version texte</h2><pre class="text-part">{html.escape(result.text)}</pre>')
+    return "\n".join(parts), "\n".join(below)
 
 
 def page(issue_path: Path, state: PreviewState) -> str:
     """The whole preview page."""
+    top, bottom = panel(issue_path, state)
     return _PAGE.format(
         title=html.escape(f"Aperçu — {issue_path.name}"),
         name=html.escape(str(issue_path)),
         version=state.version,
         phone=PHONE_WIDTH,
         desktop=DESKTOP_WIDTH,
-        panel=panel(issue_path, state),
+        top=top,
+        bottom=bottom,
     )
 
 
@@ -287,7 +292,7 @@ main {{ padding: 16px 20px; }}
 .panes {{ display: flex; gap: 24px; align-items: flex-start; overflow-x: auto; padding-bottom: 8px; }}
 .pane h2, main h2 {{ font-size: 14px; text-transform: uppercase; letter-spacing: .04em; color: #4a5a56; margin: 18px 0 6px; }}
 .pane iframe {{ border: 1px solid #c9d2cf; background: #fff; height: 78vh; border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,.08); }}
-.render-error {{ background: #fdecea; border: 1px solid #e0a39b; border-left: 6px solid #c0392b; padding: 10px 16px; border-radius: 6px; }}
+.render-error {{ margin-bottom: 12px; background: #fdecea; border: 1px solid #e0a39b; border-left: 6px solid #c0392b; padding: 10px 16px; border-radius: 6px; }}
 .render-error h2 {{ color: #a93226; margin-top: 4px; }} .render-error .message {{ font-family: ui-monospace, monospace; white-space: pre-wrap; }}
 .hint {{ color: #1d5b8f; }} .status {{ margin: 0 0 4px; }} .subject {{ margin: 0; color: #33443f; }}
 .good {{ color: #1e7b34; }} .bad {{ color: #c0392b; font-weight: 600; }}
@@ -299,11 +304,12 @@ pre.text-part {{ background: #fff; border: 1px solid #c9d2cf; padding: 12px 16px
 <body>
 <header><h1>Aperçu de la lettre</h1><span>{name}</span><span id="live">mise à jour automatique à chaque enregistrement</span></header>
 <main>
-<div id="panel">{panel}</div>
+<div id="top">{top}</div>
 <div class="panes">
 <div class="pane"><h2>Téléphone ({phone} px)</h2><iframe id="phone" title="Aperçu téléphone" width="{phone}" src="/email.html?v={version}"></iframe></div>
 <div class="pane"><h2>Ordinateur ({desktop} px)</h2><iframe id="desktop" title="Aperçu ordinateur" width="{desktop}" src="/email.html?v={version}"></iframe></div>
 </div>
+<div id="bottom">{bottom}</div>
 </main>
 <script>
 let version = {version};
@@ -319,7 +325,9 @@ async function poll() {{
     const data = await answer.json();
     if (data.version !== version) {{
       version = data.version;
-      document.getElementById("panel").innerHTML = await (await fetch("/panel", {{cache: "no-store"}})).text();
+      const parts = await (await fetch("/panel", {{cache: "no-store"}})).json();
+      document.getElementById("top").innerHTML = parts.top;
+      document.getElementById("bottom").innerHTML = parts.bottom;
       reloadFrame(document.getElementById("phone"), version);
       reloadFrame(document.getElementById("desktop"), version);
     }}
