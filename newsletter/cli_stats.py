@@ -11,6 +11,8 @@ import typer
 from newsletter.choices import OutputFormat
 
 if TYPE_CHECKING:
+    from newsletter.archive import ArchiveReport
+    from newsletter.config import Settings
     from newsletter.console import Output
     from newsletter.stats import StatsReport
 
@@ -100,3 +102,40 @@ def register(app: typer.Typer, app_context: Callable[[typer.Context], Any]) -> N
                 app_ctx.output.note(f"Wrote {out}")
         if report.failed:
             raise typer.Exit(int(ExitCode.FAILURE))
+
+    @app.command()
+    def archive(
+        ctx: typer.Context,
+        out: Annotated[Path | None, typer.Option("--out", help="Folder of the site (default: site/ of the workspace).")] = None,
+        include_all: Annotated[bool, typer.Option("--all", help="Publish every issue, not only those sent (per the state).")] = False,
+    ) -> None:
+        """Build the web archive: one page per sent issue, an index and an Atom feed (a static site).
+
+        Example: newsletter archive --out site/
+        """
+        app_ctx = app_context(ctx)
+        settings = app_ctx.settings()
+        report = app_ctx.guard(lambda: run_archive(settings, out=out, include_all=include_all))
+        print_archive_report(app_ctx.output, report)
+
+
+def run_archive(settings: Settings, *, out: Path | None, include_all: bool) -> ArchiveReport:
+    """`newsletter archive` (and the demo's last step): build the site now."""
+    import datetime as dt
+
+    from newsletter.archive import build_archive
+
+    return build_archive(settings, out_dir=out, include_all=include_all, now=dt.datetime.now(settings.tz))
+
+
+def print_archive_report(output: Output, report: ArchiveReport) -> None:
+    """Warnings and skipped issues on stderr; the index and feed paths on stdout."""
+    for warning in report.warnings:
+        output.warn(warning)
+    for path, reason in report.skipped:
+        output.warn(f"skipped {path}: it does not parse ({reason}); fix it and run `newsletter archive` again")
+    if report.unpublished:
+        output.note(f"Not published (not sent yet): {', '.join(report.unpublished)}; use --all to publish them too")
+    output.note(f"{len(report.entries)} issue page{'s' if len(report.entries) != 1 else ''} written in {report.out_dir}")
+    output.out.print(f"index: {report.index}", markup=False)
+    output.out.print(f"feed:  {report.feed}", markup=False)

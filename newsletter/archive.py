@@ -1,0 +1,189 @@
+"""The web archive: one page per issue, an index and an Atom feed, as a static site.
+
+Each page is the email's HTML rendered for the web: the unsubscribe link becomes the
+subscription page, "Voir dans le navigateur" is left out, UTM parameters are kept. Pages are
+named `<stem>.html`, the address the email's "Voir dans le navigateur" link points at
+(render.web_link), so the published archive is the web version of every email. Links inside
+the site are relative; links in the feed are absolute under `web_url`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsletter.choices import Provider
+from newsletter.config import Settings
+from newsletter.errors import IssueError
+from newsletter.fsutil import write_atomic
+from newsletter.issue import Issue, parse_issue, read_issue_text
+from newsletter.render import _render_template, french_date, render_issue, template_environment
+from newsletter.state import load_state
+
+logger = logging.getLogger(__name__)
+
+INDEX_TEMPLATE = "archive/index.html.j2"
+FEED_TEMPLATE = "archive/feed.xml.j2"
+DEFAULT_DIR = "site"
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    """One published issue: what the index and the feed say about it."""
+
+    stem: str
+    title: str
+    subject: str
+    preheader: str
+    number: int | None
+    date: dt.date
+    date_label: str
+    page: str  # relative to the site: <stem>.html
+    url: str | None  # absolute, under web_url (None when web_url is not set)
+    feed_id: str
+    updated: str  # RFC 3339
+
+
+@dataclass(frozen=True)
+class ArchiveReport:
+    """What `newsletter archive` built, skipped and left out."""
+
+    out_dir: Path
+    entries: tuple[ArchiveEntry, ...]
+    skipped: tuple[tuple[Path, str], ...]
+    unpublished: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def index(self) -> Path:
+        return self.out_dir / "index.html"
+
+    @property
+    def feed(self) -> Path:
+        return self.out_dir / "feed.xml"
+
+
+def _base_url(settings: Settings) -> str | None:
+    base = settings.newsletter.web_url
+    return base.rstrip("/") + "/" if base else None
+
+
+def _sent_times(settings: Settings) -> dict[str, str]:
+    """Issue stem -> when it was sent (the earliest provider), for issues the state says were sent."""
+    sent: dict[str, str] = {}
+    for record in load_state(settings.state_dir).records():
+        if record.status == "sent":
+            when = record.sent_at or record.updated_at
+            sent[record.issue] = min(sent.get(record.issue, when), when)
+    return sent
+
+
+def _feed_id(settings: Settings, stem: str) -> str:
+    base = _base_url(settings)
+    if base:
+        return f"{base}{stem}.html"
+    # Stable without a web address: the same issue keeps the same id on every build.
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"newsletter:{settings.newsletter.name}:{stem}").urn
+
+
+def _web_page(settings: Settings, issue: Issue, source: str) -> str:
+    """The email's HTML for the web, with a way back to the index and the feed announced."""
+    news = settings.newsletter
+    result = render_issue(
+        settings,
+        issue,
+        source=source,
+        provider=Provider.outbox,
+        extra_context={"web_link": None, "unsubscribe": news.subscribe_url or "", "archive": True},
+    )
+    document = result.html
+    title = html_lib.escape(f"Les lettres de {news.name} (Atom)")
+    head = f'<link rel="alternate" type="application/atom+xml" title="{title}" href="feed.xml">'
+    base = _base_url(settings)
+    if base:
+        head += f'<link rel="canonical" href="{html_lib.escape(base + issue.stem + ".html")}">'
+    document = re.sub(r"</head>", lambda _: head + "</head>", document, count=1, flags=re.IGNORECASE)
+    primary = settings.file.theme.primary_color
+    nav = (
+        '<div class="archive-nav" style="max-width:600px;margin:0 auto;padding:14px 16px 0;'
+        'font-family:system-ui,-apple-system,Segoe UI,Roboto,Arial,sans-serif;font-size:15px;">'
+        f'<a href="index.html" style="color:{primary};font-weight:600;text-decoration:none;">'
+        f"&larr; Toutes les lettres de {html_lib.escape(news.name)}</a></div>"
+    )
+    match = re.search(r"<body[^>]*>", document, flags=re.IGNORECASE)
+    if match is not None:
+        document = document[: match.end()] + nav + document[match.end():]
+    return document
+
+
+def build_archive(
+    settings: Settings,
+    *,
+    out_dir: Path | None = None,
+    include_all: bool = False,
+    now: dt.datetime,
+) -> ArchiveReport:
+    """Write `<stem>.html` for each published issue, `index.html` and `feed.xml` into out_dir (default site/).
+
+    Published means sent according to the state, or every issue with `include_all`. An issue
+    file that does not parse is skipped (its reason is in `skipped`); the rest still builds.
+    """
+    out = out_dir or settings.path(DEFAULT_DIR)
+    news = settings.newsletter
+    warnings: list[str] = []
+    base = _base_url(settings)
+    if base is None:
+        warnings.append(
+            "web_url is not set in [newsletter]: the site uses relative links only, the feed has no absolute "
+            "links, and the emails leave out their 'Voir dans le navigateur' link"
+        )
+    sent = {} if include_all else _sent_times(settings)
+    files = sorted(settings.issues_dir.glob("*.md")) if settings.issues_dir.is_dir() else []
+    entries: list[ArchiveEntry] = []
+    skipped: list[tuple[Path, str]] = []
+    unpublished: list[str] = []
+    for path in files:
+        if not include_all and path.stem not in sent:
+            unpublished.append(path.stem)
+            continue
+        try:
+            source = read_issue_text(path)
+            issue = parse_issue(source, path, settings.file.sections)
+        except IssueError as exc:
+            reason = exc.problems[0] if exc.problems else exc.message
+            logger.warning("skipped %s: %s", path, reason)
+            skipped.append((path, reason))
+            continue
+        write_atomic(out / f"{issue.stem}.html", _web_page(settings, issue, source))
+        front = issue.front
+        when = sent.get(issue.stem)
+        updated = when or dt.datetime.combine(front.date, dt.time(0, 0), tzinfo=settings.tz).isoformat(timespec="seconds")
+        entries.append(
+            ArchiveEntry(
+                stem=issue.stem, title=front.title or news.title, subject=front.subject, preheader=front.preheader,
+                number=front.number, date=front.date, date_label=french_date(front.date, "d MMMM yyyy", news.locale),
+                page=f"{issue.stem}.html", url=f"{base}{issue.stem}.html" if base else None,
+                feed_id=_feed_id(settings, issue.stem), updated=updated,
+            )
+        )
+    entries.sort(key=lambda e: (e.date, e.number or 0, e.stem), reverse=True)
+    context: dict[str, Any] = {
+        "news": news,
+        "theme": settings.file.theme,
+        "entries": entries,
+        "base_url": base,
+        "feed_id": f"{base}feed.xml" if base else uuid.uuid5(uuid.NAMESPACE_URL, f"newsletter:{news.name}:feed").urn,
+        "feed_updated": max((e.updated for e in entries), default=now.isoformat(timespec="seconds")),
+        "generated": french_date(now.date(), "d MMMM yyyy", news.locale),
+        "author": news.organisation or news.name,
+    }
+    env = template_environment(settings)
+    write_atomic(out / "index.html", _render_template(env, INDEX_TEMPLATE, context))
+    write_atomic(out / "feed.xml", _render_template(env, FEED_TEMPLATE, context))
+    return ArchiveReport(out_dir=out, entries=tuple(entries), skipped=tuple(skipped), unpublished=tuple(unpublished), warnings=tuple(warnings))
