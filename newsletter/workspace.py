@@ -138,9 +138,14 @@ def run_demo(directory: Path | None, *, output: Output) -> Path:
     print_render_report(output, result)
     # Step: send to the outbox (issue 4): the campaign as files, with a pinned clock for a stable output.
     _demo_send(settings, issue_path, output=output)
-    # Step: archive (issue 5) is added here.
+    # Step: archive (issue 5): the web version, index and feed in site/ (--all: the demo sends nothing for real).
+    from newsletter.cli_stats import print_archive_report, run_archive
+
+    output.note("\nBuilding the web archive:")
+    print_archive_report(output, run_archive(settings, out=None, include_all=True))
     output.note(f"\nDone. Everything is in {workspace}")
     return workspace
+
 
 def _demo_send(settings: Settings, issue_path: Path, *, output: Output) -> None:
     """`newsletter send` on the outbox: message.eml and campaign.json in outbox/<issue>/."""
