@@ -62,7 +62,7 @@ def main() -> None:
     html = (build / "2026-11.html").read_text(encoding="utf-8")
     page = build / "preview.html"
     page.write_text(localise(html, "https://lettre.example.org/mobiscol/images/", workspace / "images"), encoding="utf-8")
-    shoot(page, out_dir / "issue-375.png", width=375)
+    shoot(page, out_dir / "issue-375.png", width=375, height=12000)
     shoot(page, out_dir / "issue-700.png", width=700)
     shoot(page, out_dir / "issue-700-dark.png", width=700, dark=True)
     for name in ("issue-375.png", "issue-700.png", "issue-700-dark.png"):
