@@ -111,7 +111,7 @@ def _web_page(settings: Settings, issue: Issue, source: str) -> str:
     document = re.sub(r"</head>", lambda _: head + "</head>", document, count=1, flags=re.IGNORECASE)
     primary = settings.file.theme.primary_color
     nav = (
-        '<div class="archive-nav" style="max-width:600px;margin:0 auto;padding:14px 16px 0;'
+        '<div class="archive-nav" style="max-width:640px;margin:0 auto;padding:14px 0 0;'
         'font-family:system-ui,-apple-system,Segoe UI,Roboto,Arial,sans-serif;font-size:15px;">'
         f'<a href="index.html" style="color:{primary};font-weight:600;text-decoration:none;">'
         f"&larr; Toutes les lettres de {html_lib.escape(news.name)}</a></div>"
