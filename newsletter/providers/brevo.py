@@ -173,7 +173,7 @@ class BrevoProvider:
         response = self.api.call("POST", f"/emailCampaigns/{campaign.id}/sendTest", safe=False, json={"emailTo": list(emails)})
         if response.status_code == 400:
             body = _safe_json(response)
-            unknown = body.get("unexistingEmails") or [] if isinstance(body, dict) else []
+            unknown = (body.get("unexistingEmails") or []) if isinstance(body, dict) else []
             if unknown:
                 raise ProviderError(
                     f"Brevo could not send the test to {', '.join(unknown)}: not a contact of the account",

@@ -108,14 +108,13 @@ class MailjetProvider:
 
     def _campaign(self, data: dict[str, Any]) -> Campaign:
         raw = data.get("Status")
-        scheduled = None
         return Campaign(
             id=str(data["ID"]),
             name=str(data.get("Title", "")),
             status=_STATUSES.get(raw, Status.unknown) if isinstance(raw, int) else Status.unknown,
             raw_status=str(raw),
             subject=str(data.get("Subject", "")),
-            scheduled_at=scheduled,
+            scheduled_at=None,  # the draft does not carry its schedule; the state file does
             url=data.get("Url") or None,
         )
 

@@ -163,3 +163,11 @@ def test_server_down(cli: CliFn, tmp_path, target: Target) -> None:
     ws = make_workspace(tmp_path / "down")  # base URLs point at a closed port
     result = cli("--config", str(ws.root / "newsletter.toml"), "send", str(ws.issue), "--provider", target.name)
     assert result.exit_code == 1 and "cannot connect" in result.output and "Traceback" not in result.output
+
+
+def test_brevo_test_address_not_a_contact(cli: CliFn, workspace: Workspace, fake_brevo: FakeBrevo) -> None:
+    fake_brevo.test_contacts = {"equipe@example.org"}
+    result = cli("send", str(workspace.issue), "--provider", "brevo", "--to", "stranger@example.org")
+    assert result.exit_code == 1
+    assert "Brevo could not send the test to stranger@example.org: not a contact" in result.output
+    assert fake_brevo.tests_sent == [] and len(fake_brevo.campaigns) == 1
