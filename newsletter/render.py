@@ -293,6 +293,10 @@ def render_issue(
         )
     )
     parse_warnings = tuple(Problem(Level.warning, "structure", message, line) for line, message in issue.warnings)
+    if context["web_link"] is None and "web_link" not in (extra_context or {}):
+        parse_warnings += (
+            Problem(Level.warning, "web-link", "[newsletter] web_url is not set: the email has no 'Voir dans le navigateur' link; set it to where `newsletter archive` is published"),
+        )
     stats = RenderStats(
         html_bytes=len(html.encode("utf-8")),
         text_bytes=len(text.encode("utf-8")),

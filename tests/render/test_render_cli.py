@@ -241,3 +241,11 @@ def test_debug_shows_traceback(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--debug", "--config", str(config), "render", "nope.md"])
     assert result.exit_code != 0
     assert result.exception is not None
+
+
+def test_missing_web_url_leaves_out_the_web_link_with_a_warning(tmp_path: Path) -> None:
+    config, issue = make_workspace(tmp_path / "ws", config=CONFIG.replace('web_url = "https://lettre.example.org/mobiscol/"\n', ""))
+    code, output = run("--config", str(config), "render", str(issue))
+    assert code == 0, output
+    assert "web_url is not set" in output and "(web-link)" in output
+    assert "Voir dans le navigateur" not in (tmp_path / "ws" / "build" / "2026-12.html").read_text(encoding="utf-8")
