@@ -76,7 +76,10 @@ class _Handler(BaseHTTPRequestHandler):
 def link_server() -> Iterator[LinkServer]:
     state = LinkServer(base="")
     handler = type("Handler", (_Handler,), {"server_state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    # The default listen backlog (5) is smaller than the checker's 8 parallel connections: the
+    # kernel would drop a SYN and the retry after 1 s would look like a timeout.
+    server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 64})
+    server = server_class(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     server.block_on_close = False  # the slow route may still sleep when the test ends
     state.base = f"http://127.0.0.1:{server.server_address[1]}"

@@ -85,7 +85,7 @@ Un retour d'expérience.
         assert output.count(f"{u(path)} {message}") == 1, output
     for good in ("/ok", "/no-head"):
         assert f"{u(good)} answered" not in output
-    assert output.count("(link-broken)") == 4
+    assert output.count("(link-broken)") == 4, output
     # /missing appears twice in the issue and is fetched once; mailto:/tel: never.
     assert link_server.paths("HEAD").count("/missing") == 1
     assert ("GET", "/no-head") in [(m, p) for m, p, _ in link_server.requests]
