@@ -200,6 +200,9 @@ def problems_from_statuses(statuses: dict[str, LinkStatus], lines: dict[str, int
             problems.append(Problem(Level.error, "link-broken", message, line))
         elif status.moved_to:
             problems.append(Problem(Level.warning, "link-moved", f"{where}{url} moved permanently to {status.moved_to}; update the link", line))
+    unreachable = [s for s in statuses.values() if not s.ok and s.status is None]
+    if len(statuses) >= 3 and len(unreachable) == len(statuses):
+        problems.append(Problem(Level.warning, "link-offline", f"none of the {len(statuses)} addresses could be reached: is this computer connected to the internet? Run the check again once it is"))
     return sorted(problems, key=lambda p: (p.level != Level.error, p.line or 0))
 
 

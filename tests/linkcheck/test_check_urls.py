@@ -8,7 +8,7 @@ import socket
 import httpx
 
 from newsletter.http import build_async_client
-from newsletter.linkcheck import LinkStatus, check_urls, is_checkable
+from newsletter.linkcheck import LinkStatus, check_urls, is_checkable, problems_from_statuses
 from tests.linkcheck.conftest import LinkServer
 
 
@@ -80,3 +80,12 @@ def test_concurrency_is_bounded() -> None:
     statuses = run_check(urls, transport=httpx.MockTransport(handler), concurrency=3)
     assert len(statuses) == 12
     assert peak == 3
+
+
+def test_every_address_unreachable_suggests_the_computer_is_offline() -> None:
+    statuses = {f"https://example.org/{n}": LinkStatus(f"https://example.org/{n}", ok=False, reason="cannot be reached") for n in range(3)}
+    problems = problems_from_statuses(statuses, dict.fromkeys(statuses, 4))
+    assert [p.code for p in problems].count("link-broken") == 3
+    assert any(p.code == "link-offline" and "connected to the internet" in p.message for p in problems)
+    statuses["https://example.org/ok"] = LinkStatus("https://example.org/ok", ok=True, status=200)
+    assert not any(p.code == "link-offline" for p in problems_from_statuses(statuses, {}))
