@@ -354,16 +354,18 @@ def serve_preview(settings: Settings, issue_path: Path, *, port: int, open_brows
     if not issue_path.is_file():
         raise UsageError(f"issue file not found: {issue_path}", hint="check the path; issues live in issues/ and are named YYYY-MM.md")
 
+    from rich.markup import escape
+
     def report(state: PreviewState) -> None:
-        if state.error:
-            output.warn(f"render failed: {state.error}")
+        if state.error:  # escaped: a YAML or Jinja message may contain [brackets]
+            output.warn(escape(f"render failed: {state.error}"))
         elif state.result is not None and state.version > 1:
             output.note(f"re-rendered {issue_path.name} at {state.rendered_at}: {len(state.result.errors)} error(s), {len(state.result.warnings)} warning(s)")
 
     server = PreviewServer(settings, issue_path, port=port, on_render=report)
     server.start()
     try:
-        output.note(f"Preview of {issue_path} at [bold]{server.url}[/bold] (re-rendered on every save; Ctrl-C to stop)")
+        output.note(f"Preview of {escape(str(issue_path))} at [bold]{server.url}[/bold] (re-rendered on every save; Ctrl-C to stop)")
         if open_browser:
             import webbrowser
 
