@@ -137,6 +137,7 @@ async def _collect(
             map_outcome = MapOutcome(SourceReport(name=MAP_NAME, kind="map", url=conf.url))
             map_outcome.report.fail(f"not finished within the overall deadline of {fetch.deadline:g} s")
         collection.map = map_outcome
+    cache.flush()
     collection.warnings.extend(cache.warnings)
     return collection
 
@@ -170,6 +171,8 @@ class Filter:
         return cls(keyword_pattern(keywords), keyword_pattern(exclude))
 
     def accepts(self, text: str) -> bool:
+        if self.include is None and self.exclude is None:
+            return True
         folded = fold(text)
         if self.exclude is not None and self.exclude.search(folded):
             return False

@@ -31,7 +31,10 @@ def fetch(url: str, tmp_path: Path, *, timeout: float = 2.0, max_bytes: int = 5_
         async with build_async_client(timeout=timeout, max_redirects=max_redirects) as client:
             return await fetch_feed(client, feed, options)
 
-    return asyncio.run(run())
+    outcome = asyncio.run(run())
+    if options.cache is not None:
+        options.cache.flush()
+    return outcome
 
 
 def test_wordpress_feed_ok_with_user_agent(server: FeedServer, tmp_path: Path) -> None:
