@@ -132,7 +132,10 @@ def run_demo(directory: Path | None, *, output: Output) -> Path:
     workspace = copy_example(directory)
     output.note(f"Example workspace copied to {workspace}")
     settings = load_settings(workspace / "newsletter.toml", environ={})
-    # Step: draft (issue 3) is added here.
+    # Step: draft issues/2026-12.md from the example's offline feeds and map (today pinned).
+    from newsletter.cli_draft import demo_draft
+
+    demo_draft(settings, output)
     issue_path = settings.issues_dir / "2026-11.md"
     result = render_to_files(settings, issue_path)
     print_render_report(output, result)
