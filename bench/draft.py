@@ -139,10 +139,8 @@ def main() -> None:
     process = multiprocessing.Process(target=serve, args=(ready,), daemon=True)
     process.start()
     base = f"http://127.0.0.1:{ready.get(timeout=10)}"
-    print(f"{FEEDS} feeds x {ENTRIES} entries, {LATENCY * 1000:.0f} ms per answer, on {base}")
+    print(f"{FEEDS} feeds x {ENTRIES} entries, {LATENCY * 1000:.0f} ms per answer, on {base}", file=sys.stderr)
     seq = None if quick else sequential(base)
-    if seq is not None:
-        print(f"one after another (sync httpx + feedparser): {seq:.2f} s")
     rows = []
     for concurrency in (100, 16):
         cold, warm = [], []
@@ -157,15 +155,28 @@ def main() -> None:
             root = Path(tmp)
             peak = one_draft(workspace(root, base, concurrency), root / "cache", trace=True)[1]
         rows.append((concurrency, statistics.median(cold), statistics.median(warm), peak))
-        print(
-            f"draft, concurrency {concurrency}: cold {statistics.median(cold):.2f} s, "
-            f"304 run {statistics.median(warm):.2f} s (medians of 5), peak traced memory {peak / 1e6:.1f} MB"
-        )
-    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"process peak RSS: {maxrss_mb:.0f} MB")
-    if seq is not None:
-        print(f"speed-up (concurrency 100, cold) over one after another: {seq / rows[0][1]:.1f}x")
+        print(f"concurrency {concurrency}: cold {rows[-1][1]:.2f} s, 304 {rows[-1][2]:.2f} s", file=sys.stderr)
     process.terminate()
+    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines = [
+        "## draft",
+        "",
+        f"`newsletter draft` (`draft_issue`) on {FEEDS} feeds of {ENTRIES} entries served on 127.0.0.1 by a separate "
+        f"process with {LATENCY * 1000:.0f} ms latency per answer; medians of 5 runs. Run alone: "
+        "`.venv/bin/python bench/draft.py`.",
+        "",
+        "| run | wall time | vs one after another | peak traced memory |",
+        "|---|---|---|---|",
+    ]
+    if seq is not None:
+        lines.append(f"| one after another (sync httpx + feedparser, 1 run) | {seq:.2f} s | 1.0x | |")
+    for concurrency, cold, warm, peak in rows:
+        ratio_cold = f"{seq / cold:.1f}x faster" if seq else ""
+        ratio_warm = f"{seq / warm:.1f}x faster" if seq else ""
+        lines.append(f"| draft, `[fetch] concurrency = {concurrency}`, cold cache | {cold:.2f} s | {ratio_cold} | {peak / 1e6:.1f} MB |")
+        lines.append(f"| draft, `[fetch] concurrency = {concurrency}`, second run (304) | {warm:.2f} s | {ratio_warm} | |")
+    lines += ["", f"Process peak RSS (whole benchmark): {maxrss_mb:.0f} MB.", ""]
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -118,3 +118,26 @@ def test_corrupt_snapshot_is_rebuilt(tmp_path: Path) -> None:
     warnings: list[str] = []
     assert load_snapshot(path, warnings) is None
     assert "corrupt" in warnings[0]
+
+
+def test_geojson_kind_with_configured_properties() -> None:
+    from newsletter.sources.actormap import parse_geojson
+
+    collection = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [2.3, 48.8]},
+         "properties": {"nom": "Vélobus du Parc", "ville": "Rennes", "cp": "35000", "type": ["Vélobus"], "lien": "https://ex.org/velobus?utm_source=x", "maj": "2026-11-20"}},
+        {"type": "Feature", "geometry": None, "properties": {"nom": "Sans date"}},
+        {"type": "Feature", "properties": {}},
+    ]}
+    map_conf = ActorMapSection.model_validate({
+        "kind": "geojson", "url": "https://umap.example.org/fr/datalayer/1/abc/", "section": "acteurs",
+        "name_property": "nom", "city_property": "ville", "postal_code_property": "cp", "category_property": "type",
+        "link_property": "lien", "updated_property": "maj",
+    })
+    data = parse_geojson(collection, map_conf)
+    assert [a.name for a in data.actors] == ["Vélobus du Parc", "Sans date"]
+    report = SourceReport("map", "map", "x")
+    first = select_actors(data, map_conf, report, baseline=None, since=SINCE, until=UNTIL, tz=TZ)
+    assert [(c.title, c.url, c.meta) for c in first.new] == [("Vélobus du Parc", "https://ex.org/velobus", "Rennes (35) · Vélobus")]
+    second = select_actors(data, map_conf, SourceReport("map", "map", "x"), baseline=first.current, since=SINCE, until=UNTIL, tz=TZ)
+    assert second.new == []
