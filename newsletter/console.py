@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rich.console import Console
+from rich.markup import escape
 
 REDACTED = "***"
 
@@ -19,8 +20,9 @@ class Output:
     quiet: bool = False
     debug: bool = False
     secrets: list[str] = field(default_factory=list)
-    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True))
-    out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
+    # emoji=False: ':100:' in 'issue.md:100:' must not become an emoji.
+    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True, emoji=False))
+    out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True, emoji=False))
 
     def redact(self, text: str) -> str:
         """Replace every known secret value in `text`."""
@@ -40,15 +42,16 @@ class Output:
             self.err.print(self.redact(message))
 
     def warn(self, message: str) -> None:
-        self.err.print(f"[yellow]Warning:[/yellow] {self.redact(message)}")
+        """A warning on stderr; the message is plain text (brackets such as [[UNSUB_LINK_FR]] kept)."""
+        self.err.print(f"[yellow]Warning:[/yellow] {escape(self.redact(message))}")
 
     def error(self, message: str, *, problems: Iterable[str] = (), hint: str | None = None) -> None:
         """An error on stderr, with one line per problem and a tip; never hidden."""
-        self.err.print(f"[bold red]Error:[/bold red] {self.redact(message)}", markup=True)
+        self.err.print(f"[bold red]Error:[/bold red] {escape(self.redact(message))}")
         for problem in problems:
             self.err.print(f"  - {self.redact(problem)}", markup=False)
         if hint:
-            self.err.print(f"[cyan]Tip:[/cyan] {self.redact(hint)}")
+            self.err.print(f"[cyan]Tip:[/cyan] {escape(self.redact(hint))}")
 
 
 class RedactingFilter(logging.Filter):

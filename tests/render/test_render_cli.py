@@ -249,3 +249,15 @@ def test_missing_web_url_leaves_out_the_web_link_with_a_warning(tmp_path: Path) 
     assert code == 0, output
     assert "web_url is not set" in output and "(web-link)" in output
     assert "Voir dans le navigateur" not in (tmp_path / "ws" / "build" / "2026-12.html").read_text(encoding="utf-8")
+
+
+def test_report_keeps_line_numbers_and_brackets_verbatim(tmp_path: Path) -> None:
+    filler = "".join(f"Paragraphe {n}.\n\n" for n in range(50))
+    body = BODY + "\n" + filler + "## Rubrique [bold]spéciale[/bold] [[x]]\nTexte.\n"
+    config, issue = make_workspace(tmp_path / "ws", issue=FRONT + body)
+    code, output = run("--config", str(config), "render", str(issue))
+    assert code == 0, output
+    line = next(n for n, text in enumerate(issue.read_text(encoding="utf-8").splitlines(), 1) if "Rubrique" in text)
+    assert line >= 100
+    assert f"2026-12.md:{line}:" in output
+    assert "'Rubrique [bold]spéciale[/bold] [[x]]' is not in the configuration" in output
