@@ -160,13 +160,13 @@ async def check_urls(
 
 
 def _theme_urls(html: str) -> list[str]:
-    from bs4 import BeautifulSoup
+    from newsletter.checks import Document
 
-    soup = BeautifulSoup(html, "html.parser")
+    document = Document(html)
     found: list[str] = []
-    for tag in soup.find_all(["a", "img"]):
+    for tag in document.find_all("a") + document.find_all("img"):
         value = tag.get("href") if tag.name == "a" else tag.get("src")
-        if isinstance(value, str) and is_checkable(value):
+        if value is not None and is_checkable(value):
             found.append(value.strip())
     return found
 
