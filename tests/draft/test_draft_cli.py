@@ -138,3 +138,18 @@ def test_sources_check_lists_status_and_discovered_feed(server: FeedServer, tmp_
     assert result.exit_code == 0, output  # type: ignore[attr-defined]
     assert "discovered" in output and "/atom.xml" in output
     assert "2026-11-27" in output and "Carte des acteurs" in output
+
+
+def test_overall_deadline_fails_only_the_slow_source(server: FeedServer, tmp_path: Path) -> None:
+    serve_realistic(server)
+    server.add("/slow.xml", Route(asset("observatoire.atom"), delay=1.5))
+    config = write_workspace(
+        tmp_path, server.url, feeds=[("Lent", "/slow.xml", "veille"), ("Mobiscol", "/wordpress/feed/", "reseau")],
+        actor_map=False, fetch="",
+    )
+    config.write_text(config.read_text(encoding="utf-8").replace("deadline = 8", "deadline = 0.6"), encoding="utf-8")
+    result = run(config, *DRAFT)
+    output = result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 0, output  # type: ignore[attr-defined]
+    assert "overall deadline" in output
+    assert "rencontre-nationale-2027" in (tmp_path / "issues" / "2026-12.md").read_text(encoding="utf-8")
