@@ -23,6 +23,21 @@ from newsletter.errors import IssueError, UsageError
 
 FRONT_MATTER_FENCE = "---"
 
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _FrontMatterLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe YAML that leaves dates as text, so pydantic checks them and names the key.
+
+    PyYAML's own date resolver raises a bare ValueError for 2026-11-31.
+    """
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 
 class FrontMatter(BaseModel):
     """The YAML block at the top of an issue file."""
@@ -158,7 +173,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str, i
             hint="add a line with only --- after the last front matter key",
         )
     try:
-        data = yaml.safe_load(block) if block.strip() else {}
+        data = yaml.load(block, Loader=_FrontMatterLoader) if block.strip() else {}  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         # The context mark is where the broken construct began, which is the line to fix.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -173,22 +188,38 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str, i
     return data, "".join(lines[index + 1 :]), index + 2
 
 
-def parse_front_matter(data: dict[str, object], path: Path) -> FrontMatter:
-    """Validate the front matter; IssueError names each bad key."""
+def _key_line(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines()[1:], start=2):
+        if line.strip() == FRONT_MATTER_FENCE:
+            return None
+        if line.startswith(f"{key}:"):
+            return number
+    return None
+
+
+def parse_front_matter(data: dict[str, object], path: Path, text: str = "") -> FrontMatter:
+    """Validate the front matter; IssueError names each bad key with its line."""
     try:
         return FrontMatter.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             key = ".".join(str(p) for p in err["loc"])
+            line = _key_line(text, key)
+            where = f"{path}:{line}" if line else str(path)
+            value = err.get("input")
             if err["type"] == "missing":
-                problems.append(f"{path}: front matter key '{key}' is missing")
+                problems.append(f"{where}: front matter key '{key}' is missing")
             elif err["type"] == "extra_forbidden":
-                problems.append(f"{path}: unknown front matter key '{key}' (expected title, subject, preheader, date, number)")
-            elif key == "subject":
-                problems.append(f"{path}: front matter key 'subject' is empty; write the email's subject line")
+                problems.append(f"{where}: unknown front matter key '{key}' (expected title, subject, preheader, date, number)")
+            elif key == "subject" and isinstance(value, str) and not value.strip():
+                problems.append(f"{where}: front matter key 'subject' is empty; write the email's subject line")
+            elif key == "date":
+                problems.append(f"{where}: date = {value!r} is not a real date; write it as YYYY-MM-DD, e.g. 2026-12-08")
+            elif key in {"subject", "preheader", "title"}:
+                problems.append(f"{where}: front matter key '{key}' = {value!r} must be text; put it between double quotes")
             else:
-                problems.append(f"{path}: front matter key '{key}' = {err.get('input')!r}: {err['msg']}")
+                problems.append(f"{where}: front matter key '{key}' = {value!r}: {err['msg']}")
         raise IssueError(
             f"{path}: the front matter has {len(problems)} problem(s)",
             problems=problems,
@@ -307,7 +338,7 @@ def _take_image_and_meta(inline: Token, item: dict[str, object], line: int) -> i
 def parse_issue(text: str, path: Path, sections_config: list[SectionConfig]) -> Issue:
     """Parse an issue's text; IssueError lists every structural problem with file:line."""
     data, body, body_line = split_front_matter(text, path)
-    front = parse_front_matter(data, path)
+    front = parse_front_matter(data, path, text)
     offset = body_line - 1
     md = markdown_parser()
     tokens = md.parse(body)

@@ -39,7 +39,7 @@ def test_example_issue_matches_golden_files(example_workspace: Path, update_gold
     config = example_workspace / "newsletter.toml"
     code, output = run("--config", str(config), "render", str(example_workspace / "issues" / "2026-11.md"))
     assert code == 0, output
-    assert "error(s)" not in output or " 0 error(s)" in output
+    assert "all checks passed" in output
     for suffix in ("html", "txt"):
         produced = (example_workspace / "build" / f"2026-11.{suffix}").read_text(encoding="utf-8")
         golden = GOLDEN / f"2026-11.{suffix}"
@@ -129,8 +129,10 @@ def test_issue_not_utf8(tmp_path: Path) -> None:
         ("---\nsubject: [oops\ndate: 2026-12-08\n---\n## Édito\n", ["not valid YAML", ":2:"]),
         ("---\ndate: 2026-12-08\n---\n## Édito\n", ["'subject' is missing"]),
         ("## Édito\nPas de front matter.\n", ["must start with front matter"]),
+        ("---\nsubject: x\ndate: 2026-11-31\n---\n## Édito\n", ["2026-12.md:3: date = '2026-11-31' is not a real date", "YYYY-MM-DD"]),
+        ("---\nsubject: [a, b]\ndate: 2026-11-30\n---\n## Édito\n", ["2026-12.md:2: front matter key 'subject' = ['a', 'b'] must be text"]),
     ],
-    ids=["not-closed", "not-yaml", "no-subject", "no-front-matter"],
+    ids=["not-closed", "not-yaml", "no-subject", "no-front-matter", "impossible-date", "subject-not-text"],
 )
 def test_bad_front_matter(tmp_path: Path, text: str, fragments: list[str]) -> None:
     config, issue = make_workspace(tmp_path / "ws", issue=text)
