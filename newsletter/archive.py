@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsletter.checks import Problem
 from newsletter.choices import Provider
 from newsletter.config import Settings
 from newsletter.errors import IssueError
 from newsletter.fsutil import write_atomic
 from newsletter.issue import Issue, parse_issue, read_issue_text
-from newsletter.render import _render_template, french_date, render_issue, template_environment
+from newsletter.render import french_date, render_issue, render_template, template_environment
 from newsletter.state import load_state
 
 logger = logging.getLogger(__name__)
@@ -92,8 +93,13 @@ def _feed_id(settings: Settings, stem: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"newsletter:{settings.newsletter.name}:{stem}").urn
 
 
-def _web_page(settings: Settings, issue: Issue, source: str) -> str:
-    """The email's HTML for the web, with a way back to the index and the feed announced."""
+# The web page replaces the unsubscribe link by the subscription page on purpose.
+_IGNORED_ON_THE_WEB = frozenset({"unsubscribe"})
+
+
+def _web_page(settings: Settings, issue: Issue, source: str) -> tuple[str, list[Problem]]:
+    """The email's HTML for the web, with a way back to the index and the feed announced,
+    and the error-level problems that keep it from being published (a draft left unfinished)."""
     news = settings.newsletter
     result = render_issue(
         settings,
@@ -102,6 +108,7 @@ def _web_page(settings: Settings, issue: Issue, source: str) -> str:
         provider=Provider.outbox,
         extra_context={"web_link": None, "unsubscribe": news.subscribe_url or "", "archive": True},
     )
+    blocking = [p for p in result.errors if p.code not in _IGNORED_ON_THE_WEB]
     document = result.html
     title = html_lib.escape(f"Les lettres de {news.name} (Atom)")
     head = f'<link rel="alternate" type="application/atom+xml" title="{title}" href="feed.xml">'
@@ -119,7 +126,7 @@ def _web_page(settings: Settings, issue: Issue, source: str) -> str:
     match = re.search(r"<body[^>]*>", document, flags=re.IGNORECASE)
     if match is not None:
         document = document[: match.end()] + nav + document[match.end():]
-    return document
+    return document, blocking
 
 
 def build_archive(
@@ -160,7 +167,18 @@ def build_archive(
             logger.warning("skipped %s: %s", path, reason)
             skipped.append((path, reason))
             continue
-        write_atomic(out / f"{issue.stem}.html", _web_page(settings, issue, source))
+        page, blocking = _web_page(settings, issue, source)
+        if blocking:
+            first = blocking[0]
+            where = f"line {first.line}: " if first.line else ""
+            reason = (
+                f"not published: {len(blocking)} check(s) at error level, first {where}{first.message}; "
+                f"finish it and run `newsletter check {path}`"
+            )
+            logger.warning("skipped %s: %s", path, reason)
+            skipped.append((path, reason))
+            continue
+        write_atomic(out / f"{issue.stem}.html", page)
         front = issue.front
         when = sent.get(issue.stem)
         updated = when or dt.datetime.combine(front.date, dt.time(0, 0), tzinfo=settings.tz).isoformat(timespec="seconds")
@@ -184,6 +202,6 @@ def build_archive(
         "author": news.organisation or news.name,
     }
     env = template_environment(settings)
-    write_atomic(out / "index.html", _render_template(env, INDEX_TEMPLATE, context))
-    write_atomic(out / "feed.xml", _render_template(env, FEED_TEMPLATE, context))
+    write_atomic(out / "index.html", render_template(env, INDEX_TEMPLATE, context))
+    write_atomic(out / "feed.xml", render_template(env, FEED_TEMPLATE, context))
     return ArchiveReport(out_dir=out, entries=tuple(entries), skipped=tuple(skipped), unpublished=tuple(unpublished), warnings=tuple(warnings))

@@ -158,7 +158,7 @@ def _template_frame(tb: TracebackType | None) -> tuple[str, int] | None:
     return found
 
 
-def _render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+def render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
@@ -274,9 +274,9 @@ def render_issue(
     context = build_context(settings, issue, chosen)
     if extra_context:
         context.update(extra_context)
-    mjml = _render_template(env, MJML_TEMPLATE, context)
+    mjml = render_template(env, MJML_TEMPLATE, context)
     html = inline_css(compile_mjml(mjml), _read_theme_file(env, INLINE_CSS))
-    text = _render_template(env, TEXT_TEMPLATE, context)
+    text = render_template(env, TEXT_TEMPLATE, context)
     params = utm_params(settings, issue)
     skip = frozenset(u for u in (settings.newsletter.unsubscribe_url, settings.newsletter.subscribe_url) if u)
     html = tag_html_links(html, params, skip=skip)

@@ -132,3 +132,20 @@ def test_demo_ends_with_the_archive(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (target / "site" / "index.html").is_file() and (target / "site" / "2026-11.html").is_file()
     assert not feedparser.parse((target / "site" / "feed.xml").read_bytes()).bozo
+
+
+def test_unfinished_draft_is_not_published_even_with_all(ws: Path, cli: Cli) -> None:
+    draft = ws / "issues" / "2027-01.md"
+    draft.write_text(
+        '---\nsubject: "À COMPLÉTER — objet de l\'email"\npreheader: "À COMPLÉTER — la phrase qui suit l\'objet dans la boîte de réception"\n'
+        "date: 2027-01-05\nnumber: 39\n---\n\n## Édito\n\nTexte.\n",
+        encoding="utf-8",
+    )
+    result = cli("archive", "--all")
+    assert result.exit_code == 0, result.output
+    assert "2027-01.md" in result.output and "not published" in result.output and "newsletter check" in result.output
+    assert not (ws / "site" / "2027-01.html").exists()
+    index = (ws / "site" / "index.html").read_text(encoding="utf-8")
+    assert "À COMPLÉTER" not in index
+    assert "À COMPLÉTER" not in (ws / "site" / "feed.xml").read_text(encoding="utf-8")
+    assert (ws / "site" / "2026-11.html").is_file()
