@@ -163,8 +163,8 @@ def build_archive(
             source = read_issue_text(path)
             issue = parse_issue(source, path, settings.file.sections)
         except IssueError as exc:
-            reason = exc.problems[0] if exc.problems else exc.message
-            logger.warning("skipped %s: %s", path, reason)
+            reason = "it does not parse: " + (exc.problems[0] if exc.problems else exc.message)
+            logger.info("skipped %s: %s", path, reason)
             skipped.append((path, reason))
             continue
         page, blocking = _web_page(settings, issue, source)
@@ -172,10 +172,9 @@ def build_archive(
             first = blocking[0]
             where = f"line {first.line}: " if first.line else ""
             reason = (
-                f"not published: {len(blocking)} check(s) at error level, first {where}{first.message}; "
-                f"finish it and run `newsletter check {path}`"
+                f"not published: {len(blocking)} check(s) at error level, first {where}{first.message}"
             )
-            logger.warning("skipped %s: %s", path, reason)
+            logger.info("skipped %s: %s", path, reason)
             skipped.append((path, reason))
             continue
         write_atomic(out / f"{issue.stem}.html", page)

@@ -218,7 +218,7 @@ def demo(
     Example: newsletter demo /tmp/mobiscol-demo
     """
     app_ctx = app_context(ctx)
-    from newsletter.workspace import run_demo
+    from newsletter.cli_demo import run_demo
 
     app_ctx.guard(lambda: run_demo(directory, output=app_ctx.output))
 

@@ -155,13 +155,3 @@ def print_check_table(output: Output, reports: list[SourceReport]) -> None:
     for report in reports:
         for warning in report.warnings:
             output.warn(f"{report.name}: {warning}")
-
-
-def demo_draft(settings: Any, output: Output) -> Any:
-    """The demo's draft step: issues/2026-12.md from the example's offline feeds and map, today pinned."""
-    from newsletter.draft import draft_issue
-
-    output.note("\nDrafting issues/2026-12.md from the example's offline feeds and map:")
-    result = draft_issue(settings, today=dt.date(2026, 12, 1), month="2026-12")
-    print_draft_report(output, result)
-    return result

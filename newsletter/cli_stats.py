@@ -133,7 +133,7 @@ def print_archive_report(output: Output, report: ArchiveReport) -> None:
     for warning in report.warnings:
         output.warn(warning)
     for path, reason in report.skipped:
-        output.warn(f"skipped {path}: it does not parse ({reason}); fix it and run `newsletter archive` again")
+        output.warn(f"skipped {path}: {reason}. Fix it (`newsletter check {path}` lists the problems), then run `newsletter archive` again")
     if report.unpublished:
         output.note(f"Not published (not sent yet): {', '.join(report.unpublished)}; use --all to publish them too")
     output.note(f"{len(report.entries)} issue page{'s' if len(report.entries) != 1 else ''} written in {report.out_dir}")

@@ -1,17 +1,12 @@
-"""Workspaces: `init` makes a new one, `demo` runs the whole job on a copy of the bundled example."""
+"""Workspaces: the bundled theme and example, `init` for a new one, a copy of the example for `demo`."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from newsletter.errors import OutputError, UsageError
-
-if TYPE_CHECKING:
-    from newsletter.config import Settings
-    from newsletter.console import Output
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -121,47 +116,3 @@ def copy_example(directory: Path | None) -> Path:
     except OSError as exc:
         raise OutputError(f"cannot copy the example workspace into {target}: {exc.strerror or exc}") from exc
     return target
-
-
-def run_demo(directory: Path | None, *, output: Output) -> Path:
-    """The whole job offline on a copy of the example workspace; prints where everything is."""
-    from newsletter.config import load_settings
-    from newsletter.render import render_to_files
-    from newsletter.report import print_render_report
-
-    workspace = copy_example(directory)
-    output.note(f"Example workspace copied to {workspace}")
-    settings = load_settings(workspace / "newsletter.toml", environ={})
-    # Step: draft issues/2026-12.md from the example's offline feeds and map (today pinned).
-    from newsletter.cli_draft import demo_draft
-
-    demo_draft(settings, output)
-    issue_path = settings.issues_dir / "2026-11.md"
-    result = render_to_files(settings, issue_path)
-    print_render_report(output, result)
-    # Step: send to the outbox (issue 4): the campaign as files, with a pinned clock for a stable output.
-    _demo_send(settings, issue_path, output=output)
-    # Step: archive (issue 5): the web version, index and feed in site/ (--all: the demo sends nothing for real).
-    from newsletter.cli_stats import print_archive_report, run_archive
-
-    output.note("\nBuilding the web archive:")
-    print_archive_report(output, run_archive(settings, out=None, include_all=True))
-    output.note(f"\nDone. Everything is in {workspace}")
-    return workspace
-
-
-def _demo_send(settings: Settings, issue_path: Path, *, output: Output) -> None:
-    """`newsletter send` on the outbox: message.eml and campaign.json in outbox/<issue>/."""
-    import datetime as dt
-
-    from newsletter.choices import Provider
-    from newsletter.cli_send import print_report
-    from newsletter.providers import build_provider
-    from newsletter.send import Action, send_issue
-
-    outbox_settings = settings.model_copy(update={"provider": Provider.outbox})
-    pinned = dt.datetime(2026, 11, 9, 18, 0, tzinfo=settings.tz)
-    provider = build_provider(outbox_settings, now=lambda: pinned)
-    output.note("\nSending to the outbox (files only, nothing leaves this computer):")
-    report = send_issue(outbox_settings, provider, issue_path, action=Action.push, confirm=lambda _: True, now=lambda: pinned)
-    print_report(output, report, outbox_dir=outbox_settings.path(outbox_settings.file.outbox.dir))

@@ -1,0 +1,72 @@
+"""`newsletter demo`: the month's whole job, offline, on a copy of the bundled example workspace.
+
+This is CLI-layer composition: each step calls its core function and the printer of its own
+command, so the demo shows exactly what the real commands show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from rich.markup import escape
+
+from newsletter.console import Output
+
+# The example is about November and December 2026: pin the clock so the demo's output is stable.
+DEMO_TODAY = dt.date(2026, 12, 1)
+DEMO_SEND_TIME = (2026, 11, 9, 18, 0)
+
+
+def run_demo(directory: Path | None, *, output: Output) -> Path:
+    """Copy the example, then draft, render, send to the outbox and archive; print where all is."""
+    from newsletter.choices import Provider
+    from newsletter.cli_draft import print_draft_report
+    from newsletter.cli_send import print_report
+    from newsletter.cli_stats import print_archive_report, run_archive
+    from newsletter.config import load_settings
+    from newsletter.draft import draft_issue
+    from newsletter.providers import build_provider
+    from newsletter.render import render_to_files
+    from newsletter.report import print_render_report
+    from newsletter.send import Action, send_issue
+    from newsletter.workspace import copy_example
+
+    workspace = copy_example(directory)
+    output.note(f"Example workspace copied to {escape(str(workspace))}")
+    settings = load_settings(workspace / "newsletter.toml", environ={})
+
+    output.note("\n[bold]1/4 Draft[/bold]: issues/2026-12.md from the example's offline feeds and actor map")
+    print_draft_report(output, draft_issue(settings, today=DEMO_TODAY, month="2026-12"))
+
+    finished = settings.issues_dir / "2026-11.md"
+    output.note(
+        "\n[bold]2/4 Render[/bold]: the finished November issue, issues/2026-11.md "
+        "(the December draft still has its À COMPLÉTER lines to fill in, so it is not rendered here)"
+    )
+    result = render_to_files(settings, finished)
+    print_render_report(output, result)
+
+    output.note("\n[bold]3/4 Send[/bold] to the outbox (files only: nothing leaves this computer)")
+    outbox = settings.model_copy(update={"provider": Provider.outbox})
+    pinned = dt.datetime(*DEMO_SEND_TIME, tzinfo=settings.tz)
+    provider = build_provider(outbox, now=lambda: pinned)
+    report = send_issue(outbox, provider, finished, action=Action.push, confirm=lambda _: True, now=lambda: pinned)
+    print_report(output, report, outbox_dir=outbox.path(outbox.file.outbox.dir))
+
+    output.note("\n[bold]4/4 Archive[/bold]: the web version of every finished issue, an index and an Atom feed")
+    print_archive_report(output, run_archive(settings, out=None, include_all=True))
+
+    output.note(f"\nDone. Everything is in {escape(str(workspace))}")
+    output.note(
+        "Look at:\n"
+        f"  the email         {escape(str(result.html_path))}  (open it in a browser)\n"
+        f"  its text part     {escape(str(result.text_path))}\n"
+        f"  the campaign      {escape(str(workspace / 'outbox' / '2026-11' / 'message.eml'))}\n"
+        f"  the web archive   {escape(str(workspace / 'site' / 'index.html'))}\n"
+        f"  the new draft     {escape(str(workspace / 'issues' / '2026-12.md'))}\n"
+        "Then try, in that folder:\n"
+        "  newsletter preview issues/2026-12.md    (fill in the draft and watch it render)\n"
+        "  newsletter check issues/2026-12.md"
+    )
+    return workspace
