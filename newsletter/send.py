@@ -329,7 +329,7 @@ def send_issue(
             record = load_state(settings.state_dir).get(message.issue, provider.name)
             moving_from = campaign.scheduled_at or (dt.datetime.fromisoformat(record.scheduled_at) if record and record.scheduled_at else None)
             moving_from = moving_from.astimezone(settings.tz) if moving_from else None
-        plan = _plan(message, campaign, action, when, test_addresses)
+        plan = _plan(message, campaign, action, when, test_addresses, files_only=provider.name == "outbox")
         if dry_run:
             return _report(settings, run, lists, campaign, plan=[f"would {step}" for step in plan], when=when, dry_run=True, warnings=warnings)
         if action in (Action.schedule, Action.now) and not confirm(Confirmation(provider.name, message.subject, lists, when, moving_from)):
@@ -372,10 +372,12 @@ def _send_now(run: _Run, campaign: Campaign) -> None:
             run.status = fresh.status if fresh else None
             raise ProviderError(f"{exc.message}; the campaign is still {fresh.raw_status if fresh else 'unknown'}, so it was not sent", hint="run the same command again") from exc
     mark_status(run.state_dir, issue=run.message.issue, provider=run.provider.name, status="sent", now=run.now())
-    run.actions.append("sent it to the lists")
+    run.actions.append("marked it sent in the outbox (nothing was mailed)" if run.provider.name == "outbox" else "sent it to the lists")
 
 
-def _plan(message: Message, campaign: Campaign | None, action: Action, when: dt.datetime | None, tests: list[str]) -> list[str]:
+def _plan(
+    message: Message, campaign: Campaign | None, action: Action, when: dt.datetime | None, tests: list[str], *, files_only: bool = False
+) -> list[str]:
     steps = [f"create campaign {message.name}" if campaign is None else f"update campaign {campaign.id} ({message.name})"]
     if action is Action.test:
         steps.append(f"send a test to {', '.join(tests)}")
@@ -383,7 +385,7 @@ def _plan(message: Message, campaign: Campaign | None, action: Action, when: dt.
         verb = "move the schedule" if campaign is not None and campaign.status is Status.scheduled else "schedule it"
         steps.append(f"{verb} to {when.isoformat(timespec='minutes')}")
     if action is Action.now:
-        steps.append("send it to the lists now")
+        steps.append("mark it sent in the outbox (nothing is mailed)" if files_only else "send it to the lists now")
     return steps
 
 

@@ -60,6 +60,21 @@ class OutboxProvider:
             raise StateError(f"the outbox file {path} is unreadable or corrupt", hint="delete that folder and send again") from exc
         if not isinstance(data, dict) or data.get("id") != campaign_id:
             raise StateError(f"the outbox file {path} belongs to another campaign", hint="delete that folder and send again")
+        known = {status.value for status in Status}
+        if not isinstance(data.get("name"), str) or data.get("status") not in known:
+            raise StateError(
+                f"the outbox file {path} has no campaign name or an unknown status {data.get('status')!r} (expected one of {', '.join(sorted(known))})",
+                hint="undo your edit of that file, or delete the folder and send again",
+            )
+        return data
+
+    def _existing(self, campaign: Campaign) -> dict[str, Any]:
+        data = self._read(campaign.id)
+        if data is None:
+            raise StateError(
+                f"the outbox folder of campaign {campaign.id} has disappeared ({self._folder(campaign.id)})",
+                hint="run `newsletter send` for this issue again to write it anew",
+            )
         return data
 
     def _write(self, data: dict[str, Any]) -> None:
@@ -134,12 +149,12 @@ class OutboxProvider:
 
     def send_test(self, campaign: Campaign, emails: Sequence[str]) -> None:
         """Record the test in campaign.json (nothing leaves the computer)."""
-        data = self._read(campaign.id) or {}
+        data = self._existing(campaign)
         data.setdefault("tests", []).append({"to": list(emails), "at": self._stamp()})
         self._write(data)
 
     def send_now(self, campaign: Campaign) -> None:
         """Mark the campaign sent in campaign.json."""
-        data = self._read(campaign.id) or {}
+        data = self._existing(campaign)
         data.update(status="sent", sent_at=self._stamp(), scheduled_at=None)
         self._write(data)

@@ -99,6 +99,27 @@ def test_outbox_records_tests_schedule_and_sending(cli: CliFn, workspace: Worksp
     assert again.exit_code == 1 and "already been sent" in again.output
 
 
+def test_outbox_hand_edited_or_vanished_files_fail_clearly(cli: CliFn, workspace: Workspace) -> None:
+    folder = workspace.root / "outbox" / "2026-12"
+    assert cli("send", str(workspace.issue), "--provider", "outbox").exit_code == 0
+    campaign = json.loads((folder / "campaign.json").read_text(encoding="utf-8"))
+    (folder / "campaign.json").write_text(json.dumps(dict(campaign, status="envoyée")), encoding="utf-8")
+    before = (folder / "campaign.json").read_bytes()
+    result = cli("send", str(workspace.issue), "--provider", "outbox", "--now", "--yes")
+    assert result.exit_code == 1, result.output
+    assert "unknown status 'envoyée'" in result.output and "undo your edit" in result.output
+    assert "Traceback" not in result.output
+    assert (folder / "campaign.json").read_bytes() == before
+
+
+def test_outbox_dry_run_says_nothing_is_mailed(cli: CliFn, workspace: Workspace) -> None:
+    assert cli("send", str(workspace.issue), "--provider", "outbox").exit_code == 0
+    result = cli("send", str(workspace.issue), "--provider", "outbox", "--now", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Would mark it sent in the outbox (nothing is mailed)" in result.output
+    assert "to the lists" not in result.output
+
+
 def test_confirmation_prompt(monkeypatch: pytest.MonkeyPatch) -> None:
     from newsletter.cli_send import confirm_prompt
 
