@@ -22,6 +22,7 @@ from urllib.parse import quote
 from newsletter.config import FeedConfig, Settings
 from newsletter.errors import IssueError, NewsletterError, TemplateError, UsageError
 from newsletter.fsutil import write_atomic
+from newsletter.proposals import PROPOSALS_NAME, extend_month, load_proposals, save_proposals
 from newsletter.sources import Candidate, Drop, SourceReport
 from newsletter.sources.actormap import ActorSelection, MapOutcome, fetch_actor_map, select_actors
 from newsletter.sources.feeds import (
@@ -448,8 +449,12 @@ def draft_issue(
     if result.all_failed:
         return result
     context = _draft_context(settings, month_name, today, since, previous, items, selection)
-    if path.exists() and not force:
-        _merge(settings, path, context, result)
+    proposals_path = settings.state_dir / PROPOSALS_NAME
+    proposals = load_proposals(proposals_path, warnings)
+    fresh_start = force or not path.exists()
+    if not fresh_start:
+        month_record = proposals.get(month_name)
+        _merge(settings, path, context, result, proposed=month_record.keys() if month_record else set())
     else:
         if path.exists():
             stamp = dt.datetime.now(tz).strftime("%Y%m%d-%H%M%S")
@@ -460,6 +465,9 @@ def draft_issue(
             result.action = "created"
         write_atomic(path, render_draft(settings, context))
         result.added = sum(len(section["items"]) for section in context["sections"])
+    candidate_urls = [item["url"] for section in context["sections"] for item in section["items"]]
+    if extend_month(proposals, month_name, candidate_urls, now=fetched_at, fresh=fresh_start):
+        save_proposals(proposals_path, proposals)
     if selection is not None:
         from newsletter.snapshot import save_snapshot
 
@@ -560,14 +568,17 @@ def _actors_intro(settings: Settings, selection: ActorSelection) -> str:
     )
 
 
-def _merge(settings: Settings, path: Path, context: dict[str, Any], result: DraftResult) -> None:
-    """Append the candidates the file lacks under "À trier"; leave every existing byte alone."""
+def _merge(settings: Settings, path: Path, context: dict[str, Any], result: DraftResult, *, proposed: set[str]) -> None:
+    """Append under "À trier" the candidates neither in the file nor `proposed` before (URL keys).
+
+    Every existing byte is left alone; an item the editor deleted was proposed, so it stays out.
+    """
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise IssueError(f"cannot read {path} to merge new items into it: {exc}", hint="save it as UTF-8, or use --force") from None
-    present = {url_key(url) for url in URL_RE.findall(text)}
+    present = {url_key(url) for url in URL_RE.findall(text)} | proposed
     fresh: list[dict[str, Any]] = []
     for section in context["sections"]:
         for item in section["items"]:

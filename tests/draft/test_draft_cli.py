@@ -153,3 +153,48 @@ def test_overall_deadline_fails_only_the_slow_source(server: FeedServer, tmp_pat
     assert result.exit_code == 0, output  # type: ignore[attr-defined]
     assert "overall deadline" in output
     assert "rencontre-nationale-2027" in (tmp_path / "issues" / "2026-12.md").read_text(encoding="utf-8")
+
+
+def _delete_item(text: str, url_part: str) -> str:
+    """The file without the `### [...](...url_part...)` item block (up to the next heading)."""
+    start = next(i for i in range(len(text)) if text.startswith("### [", i) and url_part in text[i:text.index("\n", i)])
+    ends = [i for i in (text.find("\n### ", start + 1), text.find("\n## ", start + 1)) if i != -1]
+    return text[:start] + text[min(ends) + 1:]
+
+
+def test_rerun_does_not_bring_back_deleted_items(workspace: Path, server: FeedServer) -> None:
+    assert run(workspace, *DRAFT).exit_code == 0  # type: ignore[attr-defined]
+    path = workspace.parent / "issues" / "2026-12.md"
+    drafted = path.read_text(encoding="utf-8")
+    assert "rues-scolaires-guide-2e-edition" in drafted and "/carte/map/2Kr" in drafted
+    edited = _delete_item(_delete_item(drafted, "rues-scolaires-guide-2e-edition"), "/carte/map/2Kr")
+    path.write_bytes(edited.encode("utf-8"))
+    memory = json.loads((workspace.parent / "state" / "drafts.json").read_text(encoding="utf-8"))
+    assert any("rues-scolaires-guide-2e-edition" in url for url in memory["2026-12"]["proposed"])
+    result = run(workspace, *DRAFT)
+    assert result.exit_code == 0 and "unchanged" in result.output, result.output  # type: ignore[attr-defined]
+    assert path.read_bytes() == edited.encode("utf-8")
+    # a genuinely new entry still comes, alone, under "À trier"
+    body = asset("territoires-cyclables-media.xml").replace(
+        b"<item>", b"<item><title>Nouveau pedibus</title><link>https://territoires-cyclables.example.org/nouveau-pedibus</link><pubDate>Mon, 30 Nov 2026 07:45:00 +0100</pubDate><description>Un pedibus de plus.</description></item><item>", 1
+    )
+    server.add("/media.xml", Route(body))
+    result = run(workspace, *DRAFT)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    merged = path.read_text(encoding="utf-8")
+    assert merged.startswith(edited)
+    tail = merged[len(edited):]
+    assert "## À trier" in tail and "nouveau-pedibus" in tail and tail.count("### ") == 1
+    # --force starts the month's list afresh: the deleted item is proposed again
+    assert run(workspace, *DRAFT, "--force").exit_code == 0  # type: ignore[attr-defined]
+    assert "rues-scolaires-guide-2e-edition" in path.read_text(encoding="utf-8")
+
+
+def test_corrupt_draft_memory_is_rebuilt_with_a_warning(workspace: Path) -> None:
+    state = workspace.parent / "state"
+    state.mkdir(exist_ok=True)
+    (state / "drafts.json").write_text("{not json", encoding="utf-8")
+    result = run(workspace, *DRAFT)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "drafts.json" in result.output and "corrupt" in result.output  # type: ignore[attr-defined]
+    assert json.loads((state / "drafts.json").read_text(encoding="utf-8"))["2026-12"]["proposed"]
