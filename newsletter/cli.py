@@ -66,7 +66,7 @@ class AppContext:
             if self.output.debug:
                 raise
             self.output.error("interrupted; files are written whole or not at all, so nothing was left half-written")
-            raise typer.Exit(130) from None
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:

@@ -12,8 +12,15 @@ import typer
 from newsletter.choices import Provider
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from newsletter.console import Output
     from newsletter.send import Confirmation, SendReport
+
+
+def format_moment(moment: dt.datetime) -> str:
+    """A schedule time as the user reads it, with its offset: '2026-12-08 09:30 (UTC+0100)'."""
+    return moment.strftime("%Y-%m-%d %H:%M (UTC%z)")
 
 
 def confirm_prompt(output: Output, *, yes: bool, interactive: bool) -> Callable[[Confirmation], bool]:
@@ -21,14 +28,14 @@ def confirm_prompt(output: Output, *, yes: bool, interactive: bool) -> Callable[
     from newsletter.errors import UsageError
 
     def ask(c: Confirmation) -> bool:
-        when = "NOW" if c.when is None else c.when.strftime("%Y-%m-%d %H:%M (UTC%z)").replace("UTC+", "UTC+").replace("(UTC", "(UTC")
+        when = "NOW" if c.when is None else format_moment(c.when)
         lists = ", ".join(f"{lst.name} (id {lst.id}, {lst.subscribers} subscribers)" for lst in c.lists)
         output.note(f"About to {'send' if c.when is None else 'schedule'} on {c.provider}:")
         output.note(f"  subject:     {c.subject}")
         output.note(f"  lists:       {lists}")
         output.note(f"  subscribers: {c.subscribers}")
         if c.moving_from is not None:
-            output.note(f"  moving from: {c.moving_from.strftime('%Y-%m-%d %H:%M (UTC%z)')}")
+            output.note(f"  moving from: {format_moment(c.moving_from)}")
         output.note(f"  time:        {when}")
         if yes:
             return True
@@ -59,7 +66,7 @@ def print_report(output: Output, report: SendReport, *, outbox_dir: Path | None)
         out.print(f"list:       {lst.name} (id {lst.id}): {lst.subscribers} subscribers", markup=False)
     status = report.status
     if report.scheduled_at is not None and report.status == "scheduled":
-        status += f" for {report.scheduled_at.strftime('%Y-%m-%d %H:%M (UTC%z)')}"
+        status += f" for {format_moment(report.scheduled_at)}"
     out.print(f"status:     {status}", markup=False)
     if report.url:
         out.print(f"link:       {report.url}", markup=False)

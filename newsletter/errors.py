@@ -11,6 +11,7 @@ class ExitCode(IntEnum):
     OK = 0
     FAILURE = 1  # network, provider, a check at error level, an issue that does not parse
     USAGE = 2  # a bad command line, a missing file, a bad configuration
+    INTERRUPTED = 130  # Ctrl-C, as shells report it
 
 
 class NewsletterError(Exception):

@@ -10,7 +10,9 @@ from pathlib import Path
 from newsletter.errors import OutputError
 
 
-def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8", durable: bool = True) -> None:
+def write_atomic(
+    path: Path, data: str | bytes, *, encoding: str = "utf-8", durable: bool = True, hint: str | None = None
+) -> None:
     """Write `data` to `path` through a temporary file in the same folder and a rename.
 
     `durable=False` skips the fsync, for files that can be rebuilt (build outputs): a reader
@@ -24,7 +26,7 @@ def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8", dura
     except OSError as exc:
         raise OutputError(
             f"cannot write {path}: {exc.strerror or exc}",
-            hint=f"check that the folder {path.parent} exists and that you may write in it, or choose another one with --out",
+            hint=hint or f"check that {path.parent} is a folder you may write in (not a file, not read-only)",
         ) from exc
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -322,9 +322,10 @@ def write_outputs(result: RenderResult, out_dir: Path) -> RenderResult:
     stem = result.issue.stem
     paths = {suffix: out_dir / f"{stem}.{suffix}" for suffix in ("html", "txt", "mjml")}
     # Build outputs can be rebuilt at any time: atomic, but without the cost of fsync.
-    write_atomic(paths["mjml"], result.mjml, durable=False)
-    write_atomic(paths["txt"], result.text, durable=False)
-    write_atomic(paths["html"], result.html, durable=False)
+    hint = f"check that {out_dir} is a folder you may write in, or choose another one with --out"
+    write_atomic(paths["mjml"], result.mjml, durable=False, hint=hint)
+    write_atomic(paths["txt"], result.text, durable=False, hint=hint)
+    write_atomic(paths["html"], result.html, durable=False, hint=hint)
     return replace(result, html_path=paths["html"], text_path=paths["txt"], mjml_path=paths["mjml"])
 
 
