@@ -193,7 +193,7 @@ def preview(
 @app.command()
 def init(
     ctx: typer.Context,
-    directory: Annotated[Path, typer.Argument(help="Folder of the new workspace.")] = Path("."),
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of the new workspace.")] = Path("."),
 ) -> None:
     """Create a new workspace: a commented newsletter.toml, issues/ and templates/. Never overwrites.
 
@@ -211,7 +211,7 @@ def init(
 @app.command()
 def demo(
     ctx: typer.Context,
-    directory: Annotated[Path | None, typer.Argument(help="Where to copy the example workspace (default: a new temporary folder).")] = None,
+    directory: Annotated[Path | None, typer.Argument(metavar="DIR", help="Where to copy the example workspace (default: a new temporary folder).")] = None,
 ) -> None:
     """Run the whole job offline on the bundled example workspace.
 

@@ -80,7 +80,7 @@ def register(app: typer.Typer, app_context: Callable[[typer.Context], Any]) -> N
     @app.command()
     def send(
         ctx: typer.Context,
-        issue: Annotated[Path, typer.Argument(help="The issue file, e.g. issues/2026-12.md.", show_default=False)],
+        issue: Annotated[Path, typer.Argument(metavar="ISSUE", help="The issue file, e.g. issues/2026-12.md.", show_default=False)],
         provider: Annotated[Provider | None, typer.Option("--provider", help="brevo, mailjet or outbox (default: the configured one).", envvar="NEWSLETTER_PROVIDER", show_envvar=True)] = None,
         test: Annotated[bool, typer.Option("--test", help="Send a test to --to or to the configured test_emails.")] = False,
         to: Annotated[list[str] | None, typer.Option("--to", help="A test address (repeat for several).")] = None,
