@@ -33,6 +33,7 @@ from newsletter.sources.feeds import (
     gather_bounded,
     url_key,
 )
+from newsletter.typography import french_spacing
 
 logger = logging.getLogger(__name__)
 
@@ -304,8 +305,8 @@ def md_url(url: str) -> str:
 
 
 def md_comment(text: str) -> str:
-    """An invisible Markdown line (a link reference definition): a note to the editor."""
-    return '[//]: # "' + text.replace('"', "'").replace("\n", " ") + '"'
+    """An invisible Markdown line (a link reference definition): a note to the editor, in French."""
+    return '[//]: # "' + french_spacing(text).replace('"', "'").replace("\n", " ") + '"'
 
 
 def _format_day(day: dt.date, locale: str) -> str:
@@ -314,20 +315,15 @@ def _format_day(day: dt.date, locale: str) -> str:
     return str(format_date(day, "d MMMM yyyy", locale=locale))
 
 
-def french_spaces(text: str) -> str:
-    """Non-breaking spaces before : ; ! ? » and after «, as French typography wants."""
-    text = re.sub(r"[ \u202f]([:;!?»])", "\u00a0\\1", text)
-    return re.sub(r"«[ \u202f]", "«\u00a0", text)
-
-
 def item_context(candidate: Candidate, *, locale: str) -> dict[str, Any]:
     """What draft.md.j2 needs for one item, already escaped for Markdown (and French spacing)."""
     if locale.startswith("fr"):
         candidate = replace(
             candidate,
-            title=french_spaces(candidate.title),
-            summary=french_spaces(candidate.summary),
-            meta=french_spaces(candidate.meta),
+            title=french_spacing(candidate.title),
+            summary=french_spacing(candidate.summary),
+            meta=french_spacing(candidate.meta),
+            image_alt=french_spacing(candidate.image_alt),
         )
     if candidate.meta:
         meta = candidate.meta

@@ -198,3 +198,22 @@ def test_corrupt_draft_memory_is_rebuilt_with_a_warning(workspace: Path) -> None
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert "drafts.json" in result.output and "corrupt" in result.output  # type: ignore[attr-defined]
     assert json.loads((state / "drafts.json").read_text(encoding="utf-8"))["2026-12"]["proposed"]
+
+
+def test_draft_of_the_example_feeds_has_french_typography(tmp_path: Path) -> None:
+    render = pytest.importorskip("newsletter.render")
+    import shutil
+
+    example = Path(__file__).resolve().parents[2] / "examples"
+    shutil.copytree(example, tmp_path / "ws")
+    config = tmp_path / "ws" / "newsletter.toml"
+    result = run(config, *DRAFT)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    path = tmp_path / "ws" / "issues" / "2026-12.md"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("À COMPLÉTER — objet de l'email (40 à 60 caractères)", "Rues scolaires, vélobus et nouveaux acteurs")
+    text = text.replace("À COMPLÉTER — phrase d'accroche affichée après l'objet", "L’actualité de l’écomobilité scolaire en décembre")
+    path.write_text(text, encoding="utf-8")
+    rendered = render.render_issue_file(load_settings(config, environ={}), path)
+    typography = [p for p in rendered.problems if p.code == "typography"]
+    assert not typography, [(p.line, text.splitlines()[(p.line or 1) - 1]) for p in typography]
