@@ -13,6 +13,7 @@ import hashlib
 import html
 import json
 import logging
+import mimetypes
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from newsletter.checks import Level, Problem
 from newsletter.errors import ConfigError, IssueError, NewsletterError, UsageError
@@ -97,6 +99,25 @@ class PreviewServer:
         self._httpd: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
         self._watcher = _Watcher(self._watched_paths)
+
+    @property
+    def images_dir(self) -> Path:
+        """The workspace's images/ folder: published under <web_url>images/, shown locally here."""
+        return self.settings.root / "images"
+
+    def local_images(self, document: str) -> str:
+        """Point <web_url>images/… at this server, so images show before they are published."""
+        base = self.settings.newsletter.web_url
+        if not base or not self.images_dir.is_dir():
+            return document
+        return document.replace(base.rstrip("/") + "/images/", "/images/")
+
+    def image_file(self, name: str) -> Path | None:
+        """A file of images/ by name, never outside it."""
+        candidate = (self.images_dir / unquote(name)).resolve()
+        if not candidate.is_file() or self.images_dir.resolve() not in candidate.parents:
+            return None
+        return candidate
 
     @property
     def state(self) -> PreviewState:
@@ -206,6 +227,18 @@ def _handler_for(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
+        def _send_image(self, name: str) -> None:
+            found = server.image_file(name)
+            if found is None:
+                self._send("not found", "text/plain", 404)
+                return
+            data = found.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", mimetypes.guess_type(found.name)[0] or "application/octet-stream")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def do_GET(self) -> None:
             state = server.state
             route = self.path.split("?", 1)[0]
@@ -217,7 +250,9 @@ def _handler_for(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
                 top, bottom = panel(server.issue_path, state)
                 self._send(json.dumps({"version": state.version, "top": top, "bottom": bottom}, ensure_ascii=False), "application/json")
             elif route == "/email.html":
-                self._send(state.result.html if state.result else _EMPTY_EMAIL, "text/html")
+                self._send(server.local_images(state.result.html) if state.result else _EMPTY_EMAIL, "text/html")
+            elif route.startswith("/images/"):
+                self._send_image(route.removeprefix("/images/"))
             elif route == "/email.txt":
                 self._send(state.result.text if state.result else "", "text/plain")
             else:

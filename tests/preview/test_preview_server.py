@@ -114,3 +114,23 @@ def test_port_in_use_is_a_usage_error(server: PreviewServer, workspace: tuple[Pa
     other = PreviewServer(load_settings(config, environ={}), issue, port=taken)
     with pytest.raises(UsageError, match=f"port {taken}"):
         other.start()
+
+
+def test_images_under_web_url_are_served_from_the_workspace(tmp_path: Path) -> None:
+    body = BODY + "\n![Une rue scolaire](https://lettre.example.org/mobiscol/images/rue.png)\n"
+    config, issue = make_workspace(tmp_path / "ws", issue=FRONT + body)
+    (tmp_path / "ws" / "images").mkdir()
+    (tmp_path / "ws" / "images" / "rue.png").write_bytes(b"\x89PNG\r\n\x1a\n-fake-")
+    (tmp_path / "secret.txt").write_text("hors de l'espace de travail", encoding="utf-8")
+    preview = PreviewServer(load_settings(config, environ={}), issue, port=0, poll_seconds=0.05)
+    preview.start()
+    try:
+        email = get(preview, "/email.html").text
+        assert 'src="/images/rue.png"' in email
+        image = get(preview, "/images/rue.png")
+        assert image.content == b"\x89PNG\r\n\x1a\n-fake-" and image.headers["content-type"] == "image/png"
+        outside = httpx.get(preview.url.rstrip("/") + "/images/..%2F..%2Fsecret.txt", timeout=5)
+        assert outside.status_code == 404
+    finally:
+        preview.stop()
+    assert "https://lettre.example.org/mobiscol/images/rue.png" in (issue.read_text(encoding="utf-8"))
