@@ -60,6 +60,7 @@ class ArchiveReport:
     skipped: tuple[tuple[Path, str], ...]
     unpublished: tuple[str, ...]
     warnings: tuple[str, ...]
+    images: int = 0
 
     @property
     def index(self) -> Path:
@@ -203,4 +204,22 @@ def build_archive(
     env = template_environment(settings)
     write_atomic(out / "index.html", render_template(env, INDEX_TEMPLATE, context))
     write_atomic(out / "feed.xml", render_template(env, FEED_TEMPLATE, context))
-    return ArchiveReport(out_dir=out, entries=tuple(entries), skipped=tuple(skipped), unpublished=tuple(unpublished), warnings=tuple(warnings))
+    images = _publish_images(settings.root / "images", out / "images")
+    return ArchiveReport(
+        out_dir=out, entries=tuple(entries), skipped=tuple(skipped), unpublished=tuple(unpublished),
+        warnings=tuple(warnings), images=images,
+    )
+
+
+def _publish_images(source: Path, target: Path) -> int:
+    """Copy the workspace's images/ into the site: the emails link them as <web_url>images/…."""
+    if not source.is_dir():
+        return 0
+    copied = 0
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            destination = target / path.relative_to(source)
+            if not destination.exists() or destination.read_bytes() != path.read_bytes():
+                write_atomic(destination, path.read_bytes(), durable=False)
+            copied += 1
+    return copied

@@ -137,5 +137,7 @@ def print_archive_report(output: Output, report: ArchiveReport) -> None:
     if report.unpublished:
         output.note(f"Not published (not sent yet): {', '.join(report.unpublished)}; use --all to publish them too")
     output.note(f"{len(report.entries)} issue page{'s' if len(report.entries) != 1 else ''} written in {report.out_dir}")
+    if report.images:
+        output.note(f"{report.images} image{'s' if report.images != 1 else ''} from images/ published in {report.out_dir / 'images'}")
     output.out.print(f"index: {report.index}", markup=False)
     output.out.print(f"feed:  {report.feed}", markup=False)

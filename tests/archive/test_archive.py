@@ -25,7 +25,7 @@ def test_all_issues_pages_index_and_feed(ws: Path, cli: Cli) -> None:
     result = cli("archive", "--all")
     assert result.exit_code == 0, result.output
     site = ws / "site"
-    assert sorted(p.name for p in site.iterdir()) == ["2026-11.html", "2026-12.html", "feed.xml", "index.html"]
+    assert sorted(p.name for p in site.iterdir()) == ["2026-11.html", "2026-12.html", "feed.xml", "images", "index.html"]
     assert f"index: {site / 'index.html'}" in result.stdout
 
     index = (site / "index.html").read_text(encoding="utf-8")
@@ -68,7 +68,7 @@ def test_only_sent_issues_are_published(ws: Path, cli: Cli) -> None:
     mark_sent(ws, "2026-11")
     result = cli("archive", "--out", str(ws / "public"))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (ws / "public").iterdir()) == ["2026-11.html", "feed.xml", "index.html"]
+    assert sorted(p.name for p in (ws / "public").iterdir()) == ["2026-11.html", "feed.xml", "images", "index.html"]
     assert "Not published (not sent yet): 2026-12" in result.output
     feed = feedparser.parse((ws / "public" / "feed.xml").read_bytes())
     assert not feed.bozo and len(feed.entries) == 1
@@ -149,3 +149,11 @@ def test_unfinished_draft_is_not_published_even_with_all(ws: Path, cli: Cli) -> 
     assert "À COMPLÉTER" not in index
     assert "À COMPLÉTER" not in (ws / "site" / "feed.xml").read_text(encoding="utf-8")
     assert (ws / "site" / "2026-11.html").is_file()
+
+
+def test_workspace_images_are_published_with_the_site(ws: Path, cli: Cli) -> None:
+    result = cli("archive", "--all")
+    assert result.exit_code == 0, result.output
+    for name in ("velobus.png", "logo-mobiscol.png"):
+        assert (ws / "site" / "images" / name).read_bytes() == (ws / "images" / name).read_bytes()
+    assert "images/ published" in result.output
