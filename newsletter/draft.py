@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from newsletter.config import FeedConfig, Settings
+from newsletter.dates import french_date
 from newsletter.errors import IssueError, NewsletterError, TemplateError, UsageError
 from newsletter.fsutil import write_atomic
 from newsletter.proposals import PROPOSALS_NAME, extend_month, load_proposals, save_proposals
@@ -31,9 +32,9 @@ from newsletter.sources.feeds import (
     HttpCache,
     fetch_feed,
     gather_bounded,
-    url_key,
 )
 from newsletter.typography import french_spacing
+from newsletter.urls import url_key
 
 logger = logging.getLogger(__name__)
 
@@ -310,9 +311,7 @@ def md_comment(text: str) -> str:
 
 
 def _format_day(day: dt.date, locale: str) -> str:
-    from babel.dates import format_date
-
-    return str(format_date(day, "d MMMM yyyy", locale=locale))
+    return french_date(day, "d MMMM yyyy", locale)
 
 
 def item_context(candidate: Candidate, *, locale: str) -> dict[str, Any]:
@@ -493,8 +492,6 @@ def _draft_context(
     items: list[Candidate],
     selection: ActorSelection | None,
 ) -> dict[str, Any]:
-    from babel.dates import format_date
-
     locale = settings.file.newsletter.locale
     first = dt.date(int(month[:4]), int(month[5:]), 1)
     issue_date = today if (today.year, today.month) == (first.year, first.month) else first
@@ -533,7 +530,7 @@ def _draft_context(
     name = settings.file.newsletter.title
     return {
         "front": {
-            "title": f"{name} — {format_date(first, 'MMMM yyyy', locale=locale)}",
+            "title": f"{name} — {french_date(first, 'MMMM yyyy', locale)}",
             "subject": f"{PLACEHOLDER} — objet de l'email (40 à 60 caractères)",
             "preheader": f"{PLACEHOLDER} — phrase d'accroche affichée après l'objet",
             "date": issue_date.isoformat(),

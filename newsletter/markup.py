@@ -7,11 +7,14 @@ import re
 import textwrap
 from collections.abc import Mapping
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from markdown_it.token import Token
 
 from newsletter.issue import markdown_parser
+
+# add_utm and strip_utm live in urls.py; they are re-exported here for existing imports.
+from newsletter.urls import add_utm as add_utm
+from newsletter.urls import strip_utm as strip_utm
 
 _HREF = re.compile(r'(\bhref=")([^"]*)(")')
 _TEXT_URL = re.compile(r"https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]")
@@ -27,27 +30,6 @@ def markdown_to_html(source: str) -> str:
     if not source.strip():
         return ""
     return str(_parser().render(source)).strip()
-
-
-def add_utm(url: str, params: Mapping[str, str]) -> str:
-    """Add UTM parameters to an http(s) URL, never overwriting ones it already has."""
-    if not params or not url.startswith(("http://", "https://")):
-        return url
-    parts = urlsplit(url)
-    existing = parse_qsl(parts.query, keep_blank_values=True)
-    present = {key for key, _ in existing}
-    missing = [(key, value) for key, value in params.items() if key not in present]
-    if not missing:
-        return url
-    query = parts.query + ("&" if parts.query else "") + urlencode(missing)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
-
-
-def strip_utm(url: str) -> str:
-    """The URL without utm_* parameters (to match a tagged link back to its item)."""
-    parts = urlsplit(url)
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith("utm_")]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), parts.fragment))
 
 
 def tag_html_links(document: str, params: Mapping[str, str], *, skip: frozenset[str] = frozenset()) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.fsutil import write_atomic
-from newsletter.sources.feeds import url_key
+from newsletter.urls import url_key
 
 PROPOSALS_NAME = "drafts.json"
 

@@ -6,7 +6,6 @@ from the HTML (reference/email.md §7).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Mapping
@@ -22,6 +21,7 @@ from markupsafe import Markup
 from newsletter.checks import CheckInput, Level, Problem, run_checks
 from newsletter.choices import Layout, Provider
 from newsletter.config import ActorMapSection, Settings
+from newsletter.dates import french_date as french_date  # moved to dates.py; re-exported
 from newsletter.errors import TemplateError
 from newsletter.issue import Issue, parse_issue, read_issue_text
 from newsletter.markup import markdown_to_html, markdown_to_text, tag_html_links, tag_text_links
@@ -99,13 +99,6 @@ def web_link(settings: Settings, issue: Issue) -> str | None:
     if not base:
         return None
     return base.rstrip("/") + f"/{issue.stem}.html"
-
-
-def french_date(value: dt.date, pattern: str, locale: str) -> str:
-    """A date in words: 'décembre 2026', 'mardi 8 décembre 2026'."""
-    from babel.dates import format_date
-
-    return str(format_date(value, pattern, locale=locale))
 
 
 def _autoescape(name: str | None) -> bool:

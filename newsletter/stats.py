@@ -21,7 +21,6 @@ from typing import Any, cast
 from newsletter.choices import Provider
 from newsletter.config import Settings
 from newsletter.errors import NewsletterError
-from newsletter.markup import strip_utm
 from newsletter.providers.base import (
     CampaignStats,
     NotFoundError,
@@ -29,6 +28,7 @@ from newsletter.providers.base import (
     StatsProvider,
 )
 from newsletter.state import CampaignRecord, load_state, set_stats
+from newsletter.urls import url_key
 
 logger = logging.getLogger(__name__)
 
@@ -228,7 +228,9 @@ def _issue_row(
 
 
 def _link_key(url: str) -> str:
-    return strip_utm(url.strip()).rstrip("/")
+    """The comparison key of a clicked link and of an item's link: `url_key` (no UTM or other
+    tracking parameter, host case, `www.`, scheme, trailing slash and fragment ignored)."""
+    return url_key(url)
 
 
 def item_index(settings: Settings, issue_path: Path) -> dict[str, tuple[str, str | None]]:

@@ -24,12 +24,12 @@ from newsletter.snapshot import Elements, SeenElement
 from newsletter.sources import Candidate, Drop, SourceReport
 from newsletter.sources.feeds import (
     FetchOptions,
-    canonical_url,
     describe_http_error,
     html_to_text,
     resolve_feed_location,
     shorten,
 )
+from newsletter.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 

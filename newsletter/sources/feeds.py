@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -30,12 +30,12 @@ from newsletter.config import FeedConfig
 from newsletter.errors import SourceError
 from newsletter.fsutil import write_atomic
 from newsletter.sources import Candidate, SourceReport, Status
+from newsletter.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
 SUMMARY_LENGTH = 300
 PARSED_FORMAT = "parsed/1"  # bump when normalisation changes, so cached parses are redone
-TRACKING_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|igshid|mc_.*|_hsenc|_hsmi|mkt_tok|xtor)$", re.I)
 PIXEL_HINTS = re.compile(r"(pixel|tracking|beacon|/b\.gif|feedburner\.com/~r|/~ff/|stats\.wordpress\.com|/open\.gif|1x1)", re.I)
 IMAGE_EXTENSIONS = re.compile(r"\.(jpe?g|png|gif|webp|avif)(\?|$)", re.I)
 UNSAFE_TAGS = ["script", "style", "iframe", "object", "embed", "noscript", "template", "form", "svg"]
@@ -49,53 +49,6 @@ FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xm
 
 
 # --- normalisation --------------------------------------------------------------------------
-
-
-def canonical_url(url: str, base: str = "") -> str | None:
-    """Absolute http(s) URL without fragment or tracking parameters; None when unusable.
-
-    `javascript:`, `data:` and `mailto:` links, and anything without a host, give None.
-    """
-    url = (url or "").strip()
-    if not url:
-        return None
-    try:
-        absolute = urljoin(base, url) if base else url
-        parts = urlsplit(absolute)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
-        return None
-    host = parts.hostname.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        return None
-    if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
-        host = f"{host}:{port}"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)])
-    path = parts.path or "/"
-    return urlunsplit((parts.scheme.lower(), host, path, query, ""))
-
-
-GOGOCARTO_FICHE = re.compile(r"#/fiche/[^/]*/([^/?#]+)/?$")
-
-
-def url_key(url: str) -> str:
-    """The comparison key of a URL: canonical, scheme-less, trailing slash dropped.
-
-    Router fragments are kept (`#/…`), and GoGoCarto's `/annuaire#/fiche/<slug>/<id>/` links
-    become `/map/<id>`, the form the draft writes, so an actor announced either way is known.
-    """
-    url = url.strip()
-    fiche = GOGOCARTO_FICHE.search(url)
-    if fiche:
-        url = url[: url.index("#")].rsplit("/", 1)[0] + f"/map/{fiche.group(1)}"
-    fragment = url.split("#", 1)[1] if "#" in url else ""
-    canon = canonical_url(url) or url
-    if fragment.startswith(("/", "!")):
-        canon += "#" + fragment
-    return re.sub(r"^https?://(www\.)?", "", canon).rstrip("/")
 
 
 def html_to_text(fragment: str) -> str:

@@ -10,13 +10,12 @@ import pytest
 from newsletter.draft import Filter, md_text
 from newsletter.sources.actormap import departement
 from newsletter.sources.feeds import (
-    canonical_url,
     clean_summary,
     html_to_text,
     parse_feed_bytes,
     shorten,
-    url_key,
 )
+from newsletter.urls import canonical_url, url_key
 
 TZ = ZoneInfo("Europe/Paris")
 NOW = dt.datetime(2026, 12, 1, 12, tzinfo=TZ)
@@ -42,6 +41,7 @@ def test_canonical_url(url: str, base: str, expected: str | None) -> None:
 def test_url_key_matches_gogocarto_fiche_and_map_links() -> None:
     assert url_key("https://carte.example.org/annuaire#/fiche/pedibus/2Kq/") == url_key("https://carte.example.org/map/2Kq")
     assert url_key("https://ex.org/a/?utm_source=x") == url_key("http://www.ex.org/a")
+    assert url_key("https://Ex.org/a/?id=1#top") == url_key("http://www.ex.org/a?id=1")
 
 
 def test_title_and_summary_are_plain_text() -> None:

@@ -57,6 +57,22 @@ def test_one_issue_brevo_links_mapped_to_items_json(ws: Workspace, cli: CliFn, b
     assert [link["clicks"] for link in row["links"]] == [70, 40, 12, 6, 2]
 
 
+def test_clicks_match_items_whatever_the_url_spelling(ws: Workspace, cli: CliFn, brevo: StatsBrevo) -> None:
+    # The provider may report a link with another host case, without `www.`, with or without the
+    # trailing slash, with a fragment: the clicks still belong to the item (urls.url_key).
+    links = {
+        "https://WWW.Example.org/velobus-ivry/" + UTM: 70,
+        "https://example.org/pedibus-lyon?ref=rss&utm_source=newsletter#top": 40,
+        "http://www.example.org/rues-scolaires/" + UTM + "#section": 12,
+    }
+    ws.record("brevo", brevo.add_sent_campaign("mobiscol-2026-12", stats=brevo_global(), links=links))
+    result = cli("stats", str(ws.issue()), "--format", "json")
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)["issues"]
+    by_item = {link["item"]: link["clicks"] for link in row["links"]}
+    assert by_item == {"Un vélobus à Ivry-sur-Seine": 70, "Le pédibus de Lyon fête ses 10 ans": 40, "rues scolaires": 12}
+
+
 def test_one_issue_mailjet_csv_to_file(ws: Workspace, cli: CliFn, mailjet: StatsMailjet) -> None:
     clicks = [
         {"URL": "https://www.example.org/velobus-ivry" + UTM, "PositionIndex": 1, "ClickedMessagesCount": 33, "ClickedEventsCount": 50},
