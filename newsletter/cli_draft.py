@@ -83,7 +83,8 @@ def register(app: typer.Typer, app_context: Callable[[typer.Context], Any]) -> N
         """
         app_ctx = app_context(ctx)
         settings = app_ctx.settings()
-        from newsletter.draft import count_sources, draft_issue
+        from newsletter.draft import draft_issue
+        from newsletter.sources.collect import count_sources
 
         today = today_opt.date() if today_opt else dt.datetime.now(settings.tz).date()
         with progress_bar(app_ctx.output, count_sources(settings), "Fetching sources") as advance:
@@ -110,7 +111,7 @@ def register(app: typer.Typer, app_context: Callable[[typer.Context], Any]) -> N
         """
         app_ctx = app_context(ctx)
         settings = app_ctx.settings()
-        from newsletter.draft import check_sources, count_sources
+        from newsletter.sources.collect import check_sources, count_sources
 
         with progress_bar(app_ctx.output, count_sources(settings), "Checking sources") as advance:
             reports = app_ctx.guard(lambda: check_sources(settings, on_progress=advance))

@@ -1,6 +1,8 @@
 """Where draft candidates come from: veille feeds (feeds.py) and the actor map (actormap.py).
 
-Both produce `Candidate`s and one `SourceReport` per source; draft.py selects and writes them.
+Both produce `Candidate`s and one `SourceReport` per source; collect.py fetches them all at
+once, draft.py selects and writes them. Feeds are split by concern: fetch.py (HTTP), cache.py
+(the HTTP cache), normalise.py (entries as Candidates), feeds.py (parsing, discovery, fetch_feed).
 """
 
 from __future__ import annotations

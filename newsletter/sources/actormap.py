@@ -22,13 +22,8 @@ from newsletter.config import ActorMapSection
 from newsletter.errors import SourceError
 from newsletter.snapshot import Elements, SeenElement
 from newsletter.sources import Candidate, Drop, SourceReport
-from newsletter.sources.feeds import (
-    FetchOptions,
-    describe_http_error,
-    html_to_text,
-    resolve_feed_location,
-    shorten,
-)
+from newsletter.sources.fetch import FetchOptions, describe_http_error, resolve_feed_location
+from newsletter.sources.normalise import html_to_text, shorten
 from newsletter.urls import canonical_url
 
 logger = logging.getLogger(__name__)

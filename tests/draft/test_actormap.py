@@ -15,7 +15,7 @@ from newsletter.http import build_async_client
 from newsletter.snapshot import SeenElement, load_snapshot
 from newsletter.sources import SourceReport
 from newsletter.sources.actormap import MapOutcome, fetch_actor_map, parse_gogocarto, select_actors
-from newsletter.sources.feeds import FetchOptions
+from newsletter.sources.fetch import FetchOptions
 
 from .server import FeedServer, Route, asset
 

@@ -12,7 +12,9 @@ import pytest
 from newsletter.config import FeedConfig
 from newsletter.http import USER_AGENT, build_async_client
 from newsletter.sources import Status
-from newsletter.sources.feeds import FeedOutcome, FetchOptions, HttpCache, fetch_feed
+from newsletter.sources.cache import HttpCache
+from newsletter.sources.feeds import FeedOutcome, fetch_feed
+from newsletter.sources.fetch import FetchOptions
 
 from .server import FeedServer, Route, asset
 

@@ -9,12 +9,8 @@ import pytest
 
 from newsletter.draft import Filter, md_text
 from newsletter.sources.actormap import departement
-from newsletter.sources.feeds import (
-    clean_summary,
-    html_to_text,
-    parse_feed_bytes,
-    shorten,
-)
+from newsletter.sources.feeds import parse_feed_bytes
+from newsletter.sources.normalise import clean_summary, html_to_text, shorten
 from newsletter.urls import canonical_url, url_key
 
 TZ = ZoneInfo("Europe/Paris")

@@ -1,0 +1,165 @@
+"""Fetch every source of a draft at once: the feeds and the actor map, within one deadline."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsletter.config import FeedConfig, Settings
+from newsletter.sources import SourceReport
+from newsletter.sources.actormap import MapOutcome, fetch_actor_map
+from newsletter.sources.cache import HttpCache
+from newsletter.sources.feeds import FeedOutcome, fetch_feed
+from newsletter.sources.fetch import FetchOptions
+
+logger = logging.getLogger(__name__)
+
+MAP_JOB = "\x00actor-map"
+
+
+def default_cache_dir() -> Path:
+    """The HTTP cache: the user's cache folder (platformdirs), e.g. ~/.cache/newsletter/http."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("newsletter", appauthor=False)) / "http"
+
+
+def enabled_feeds(settings: Settings) -> list[FeedConfig]:
+    return [feed for feed in settings.file.feeds if feed.enabled]
+
+
+def count_sources(settings: Settings) -> int:
+    """How many sources a draft fetches (for a progress bar)."""
+    return len(enabled_feeds(settings)) + (1 if settings.file.actor_map else 0)
+
+
+@dataclass
+class Collection:
+    """What every source gave, in configuration order."""
+
+    feeds: list[FeedOutcome] = field(default_factory=list)
+    map: MapOutcome | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def reports(self) -> list[SourceReport]:
+        reports = [outcome.report for outcome in self.feeds]
+        return reports + ([self.map.report] if self.map else [])
+
+
+def collect_sources(
+    settings: Settings,
+    *,
+    now: dt.datetime,
+    transport: Any = None,
+    cache_dir: Path | None = None,
+    on_progress: Callable[[str], None] | None = None,
+) -> Collection:
+    """Fetch every enabled feed and the actor map concurrently, within the configured deadline."""
+    return asyncio.run(_collect(settings, now=now, transport=transport, cache_dir=cache_dir, on_progress=on_progress))
+
+
+async def _collect(
+    settings: Settings,
+    *,
+    now: dt.datetime,
+    transport: Any,
+    cache_dir: Path | None,
+    on_progress: Callable[[str], None] | None,
+) -> Collection:
+    from newsletter.http import build_async_client
+
+    fetch = settings.file.fetch
+    cache = HttpCache(cache_dir or default_cache_dir())
+    options = FetchOptions(
+        root=settings.root, tz=settings.tz, fetched_at=now, max_bytes=fetch.max_bytes, timeout=fetch.timeout, cache=cache
+    )
+    feeds = enabled_feeds(settings)
+    conf = settings.file.actor_map
+    collection = Collection()
+    async with build_async_client(
+        timeout=fetch.timeout, transport=transport, max_redirects=fetch.max_redirects, max_connections=fetch.concurrency
+    ) as client:
+        def feed_job(feed: FeedConfig) -> Callable[[], Any]:
+            return lambda: fetch_feed(client, feed, options)
+
+        jobs: list[tuple[str, Callable[[], Any]]] = [(str(index), feed_job(feed)) for index, feed in enumerate(feeds)]
+        if conf is not None:
+            jobs.append((MAP_JOB, lambda: fetch_actor_map(client, conf, options)))
+        names = {str(index): feed.name for index, feed in enumerate(feeds)} | {MAP_JOB: "actor map"}
+        results = await gather_bounded(
+            jobs,
+            concurrency=fetch.concurrency,
+            deadline=fetch.deadline,
+            on_done=(lambda key: on_progress(names[key])) if on_progress else None,
+        )
+    for index, feed in enumerate(feeds):
+        outcome = results.get(str(index))
+        if outcome is None:
+            outcome = FeedOutcome(SourceReport(name=feed.name, kind="feed", url=feed.url))
+            outcome.report.fail(f"not finished within the overall deadline of {fetch.deadline:g} s")
+        collection.feeds.append(outcome)
+    if conf is not None:
+        map_outcome = results.get(MAP_JOB)
+        if map_outcome is None:
+            from newsletter.sources.actormap import MAP_NAME
+
+            map_outcome = MapOutcome(SourceReport(name=MAP_NAME, kind="map", url=conf.url))
+            map_outcome.report.fail(f"not finished within the overall deadline of {fetch.deadline:g} s")
+        collection.map = map_outcome
+    cache.flush()
+    collection.warnings.extend(cache.warnings)
+    return collection
+
+
+ProgressCallback = Callable[[str], None]
+
+
+async def gather_bounded(
+    jobs: list[tuple[str, Callable[[], Any]]],
+    *,
+    concurrency: int,
+    deadline: float,
+    on_done: ProgressCallback | None = None,
+) -> dict[str, Any]:
+    """Run coroutine factories at most `concurrency` at a time; stop waiting after `deadline` s.
+
+    Returns {name: result}; names that missed the deadline are absent.
+    """
+    semaphore = asyncio.Semaphore(concurrency)
+    results: dict[str, Any] = {}
+
+    async def run(name: str, factory: Callable[[], Any]) -> None:
+        async with semaphore:
+            results[name] = await factory()
+        if on_done is not None:
+            on_done(name)
+
+    tasks = [asyncio.create_task(run(name, factory)) for name, factory in jobs]
+    if not tasks:
+        return results
+    _, pending = await asyncio.wait(tasks, timeout=deadline)
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.gather(*pending, return_exceptions=True)
+    return results
+
+
+def check_sources(
+    settings: Settings,
+    *,
+    transport: Any = None,
+    cache_dir: Path | None = None,
+    on_progress: Callable[[str], None] | None = None,
+    now: dt.datetime | None = None,
+) -> list[SourceReport]:
+    """Fetch every source once and report its status, last item date and item count (no draft)."""
+    moment = now or dt.datetime.now(settings.tz)
+    collection = collect_sources(settings, now=moment, transport=transport, cache_dir=cache_dir, on_progress=on_progress)
+    return collection.reports

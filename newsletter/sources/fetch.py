@@ -1,0 +1,134 @@
+"""Fetching one URL: httpx GET with conditional headers, a size cap, redirects; local files.
+
+Raises SourceError with a plain-words reason (HTTP status, timeout, DNS, redirect loop).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from newsletter.errors import SourceError
+from newsletter.sources.cache import CachedResponse, HttpCache
+
+RESOLVE_ERRORS = ("name or service not known", "nodename nor servname", "temporary failure in name resolution", "getaddrinfo failed", "no address associated")
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The bytes of one URL and how they were obtained."""
+
+    body: bytes
+    url: str  # final URL after redirects
+    content_type: str = ""
+    from_cache: bool = False
+    truncated: bool = False
+    permanent_redirect: bool = False
+
+
+def describe_http_error(exc: Exception, url: str, timeout: float) -> str:
+    """A plain-words reason for a network failure."""
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "too many redirects (a redirect loop?)"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"no answer within {timeout:g} s (timeout)"
+    text = str(exc)
+    if isinstance(exc, httpx.ConnectError):
+        if any(marker in text.lower() for marker in RESOLVE_ERRORS):
+            host = urlsplit(url).hostname or url
+            return f"the host name {host} does not resolve (check the URL's spelling)"
+        return f"cannot connect ({text or type(exc).__name__})"
+    return f"network error ({text or type(exc).__name__})"
+
+
+def _http_status_reason(response: httpx.Response) -> str:
+    code = response.status_code
+    if code == 403 and ("cloudflare" in response.headers.get("server", "").lower() or "cf-ray" in response.headers):
+        return "HTTP 403: the site's anti-bot protection (Cloudflare) refuses automated readers"
+    phrase = response.reason_phrase or ""
+    return f"HTTP {code} {phrase}".strip()
+
+
+def read_local(path: Path, *, max_bytes: int) -> Fetched:
+    """A feed given as a local file (the offline example)."""
+    try:
+        with path.open("rb") as handle:
+            body = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise SourceError(f"no file at {path}") from None
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    truncated = len(body) > max_bytes
+    return Fetched(body=body[:max_bytes], url=path.resolve().as_uri(), content_type="application/xml", truncated=truncated)
+
+
+async def fetch_url(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    max_bytes: int,
+    timeout: float,
+    cache: HttpCache | None = None,
+) -> Fetched:
+    """GET `url` with conditional headers from the cache, reading at most `max_bytes`.
+
+    Raises SourceError with a plain-words reason (HTTP status, timeout, DNS, redirect loop).
+    """
+    cached = cache.load(url) if cache else None
+    headers: dict[str, str] = {}
+    if cached:
+        if cached.etag:
+            headers["If-None-Match"] = cached.etag
+        if cached.last_modified:
+            headers["If-Modified-Since"] = cached.last_modified
+    try:
+        async with client.stream("GET", url, headers=headers) as response:
+            permanent = any(r.status_code in (301, 308) for r in response.history)
+            final = str(response.url)
+            if response.status_code == 304 and cached:
+                return Fetched(cached.body, final, cached.content_type, from_cache=True, permanent_redirect=permanent)
+            if response.status_code >= 400:
+                raise SourceError(_http_status_reason(response))
+            chunks: list[bytes] = []
+            size = 0
+            truncated = False
+            async for chunk in response.aiter_bytes():
+                if size + len(chunk) > max_bytes:
+                    chunks.append(chunk[: max_bytes - size])
+                    truncated = True
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            body = b"".join(chunks)
+            content_type = response.headers.get("content-type", "")
+            if cache is not None and not truncated and response.status_code == 200:
+                validators = (response.headers.get("etag"), response.headers.get("last-modified"))
+                cache.store(url, CachedResponse(*validators, body, content_type))
+            return Fetched(body, final, content_type, truncated=truncated, permanent_redirect=permanent)
+    except httpx.HTTPError as exc:
+        raise SourceError(describe_http_error(exc, url, timeout)) from exc
+
+
+def resolve_feed_location(url: str, root: Path) -> tuple[str, Path | None]:
+    """(url, local path): a URL without an http(s) scheme is a file relative to the workspace."""
+    if url.startswith(("http://", "https://")):
+        return url, None
+    path = Path(url.removeprefix("file://")).expanduser()
+    return url, path if path.is_absolute() else root / path
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """What every feed fetch needs besides the client."""
+
+    root: Path
+    tz: ZoneInfo
+    fetched_at: dt.datetime
+    max_bytes: int
+    timeout: float
+    cache: HttpCache | None = None

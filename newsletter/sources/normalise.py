@@ -1,0 +1,180 @@
+"""Feed entries as Candidates: HTML to plain text, summaries, images, dates (no network, no I/O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bs4 import BeautifulSoup
+
+from newsletter.sources import Candidate
+from newsletter.urls import canonical_url
+
+SUMMARY_LENGTH = 300
+PIXEL_HINTS = re.compile(r"(pixel|tracking|beacon|/b\.gif|feedburner\.com/~r|/~ff/|stats\.wordpress\.com|/open\.gif|1x1)", re.I)
+IMAGE_EXTENSIONS = re.compile(r"\.(jpe?g|png|gif|webp|avif)(\?|$)", re.I)
+UNSAFE_TAGS = ["script", "style", "iframe", "object", "embed", "noscript", "template", "form", "svg"]
+UNSAFE_BLOCK = re.compile(r"<(" + "|".join(UNSAFE_TAGS) + r")\b[^>]*>.*?(</\1\s*>|$)", re.I | re.S)
+WORDPRESS_FOOTER = re.compile(
+    r"(The post .{1,300}? appeared first on .{1,200}?\.?|L[’']article .{1,300}? est apparu en premier sur .{1,200}?\.?)\s*$",
+    re.S,
+)
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment: scripts dropped, entities decoded, whitespace folded."""
+    if not fragment:
+        return ""
+    text = fragment
+    if "<" in text:
+        # Regular expressions rather than a DOM: the result is plain text, escaped for Markdown
+        # later, so no markup can survive; and it is 20x faster than BeautifulSoup on 3,000 entries.
+        text = UNSAFE_BLOCK.sub(" ", text)
+        text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+        text = re.sub(r"<[^>]*>?", " ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    # Titles that were escaped twice (WordPress "L&amp;#8217;école") keep an entity after one pass.
+    if re.search(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});", text):
+        text = html.unescape(text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """Cut `text` at a word boundary near `limit` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    else:
+        cut = cut[:limit]
+    return cut.rstrip(" ,;:.-–—([«") + "…"
+
+
+def clean_summary(fragment: str) -> str:
+    """The summary as plain text of about 300 characters, without WordPress's boilerplate."""
+    text = html_to_text(fragment)
+    text = WORDPRESS_FOOTER.sub("", text).strip()
+    if re.search(r"\[(…|\.\.\.)\]$", text):
+        text = re.sub(r"\s*\[(…|\.\.\.)\]$", "", text).rstrip()
+        text = text if text.endswith((".", "!", "?", "…")) else text + "…"
+    return shorten(text)
+
+
+def _is_pixel(src: str, width: Any = None, height: Any = None) -> bool:
+    for size in (width, height):
+        try:
+            if size is not None and int(str(size).rstrip("px") or "0") <= 2:
+                return True
+        except ValueError:
+            pass
+    return bool(PIXEL_HINTS.search(src))
+
+
+def _first_img(fragment: str, base: str) -> str | None:
+    if "<img" not in fragment.lower():
+        return None
+    soup = BeautifulSoup(fragment, "html.parser")
+    for img in soup.find_all("img"):
+        src = str(img.get("src") or "")
+        url = canonical_url(src, base)
+        if url and not _is_pixel(url, img.get("width"), img.get("height")):
+            return url
+    return None
+
+
+def entry_image(entry: Any, base: str) -> str | None:
+    """The entry's image: media:content, media:thumbnail, an image enclosure, else the first <img>."""
+    for media in entry.get("media_content") or []:
+        medium = str(media.get("medium", ""))
+        mtype = str(media.get("type", ""))
+        src = str(media.get("url", ""))
+        if medium == "image" or mtype.startswith("image/") or (not medium and not mtype and IMAGE_EXTENSIONS.search(src)):
+            url = canonical_url(src, base)
+            if url and not _is_pixel(url, media.get("width"), media.get("height")):
+                return url
+    for thumb in entry.get("media_thumbnail") or []:
+        url = canonical_url(str(thumb.get("url", "")), base)
+        if url and not _is_pixel(url, thumb.get("width"), thumb.get("height")):
+            return url
+    for enclosure in entry.get("enclosures") or []:
+        if str(enclosure.get("type", "")).startswith("image/"):
+            url = canonical_url(str(enclosure.get("href", "")), base)
+            if url and not _is_pixel(url):
+                return url
+    for fragment in [c.get("value", "") for c in entry.get("content") or []] + [entry.get("summary", "")]:
+        found = _first_img(str(fragment), base)
+        if found:
+            return found
+    return None
+
+
+def _entry_date(entry: Any, tz: ZoneInfo) -> dt.datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            try:
+                year, month, day, hour, minute, second = (int(x) for x in parsed[:6])
+                return dt.datetime(year, month, day, hour, minute, min(second, 59), tzinfo=dt.UTC).astimezone(tz)
+            except (TypeError, ValueError):
+                continue
+    return None
+
+
+def normalise_entry(
+    entry: Any,
+    *,
+    base: str,
+    feed_base: str,
+    source: str,
+    section: str,
+    tz: ZoneInfo,
+    fetched_at: dt.datetime,
+) -> Candidate | None:
+    """One feedparser entry as a Candidate; None when it has no usable link or no text at all."""
+    link = str(entry.get("link") or "")
+    if not link:
+        guid = str(entry.get("id") or "")
+        link = guid if guid.startswith(("http://", "https://")) else ""
+    url = canonical_url(link, base) or canonical_url(link, feed_base)
+    if url is None:
+        return None
+    content = " ".join(str(c.get("value", "")) for c in entry.get("content") or [])
+    summary_html = str(entry.get("summary") or "") or content
+    summary = clean_summary(summary_html)
+    title = html_to_text(str(entry.get("title") or ""))
+    if not title:
+        if not summary:
+            return None
+        title = shorten(summary, 80)
+    date = _entry_date(entry, tz)
+    image = entry_image(entry, url)
+    return Candidate(
+        section=section,
+        title=title,
+        url=url,
+        source=source,
+        summary=summary,
+        date=date or fetched_at,
+        date_known=date is not None,
+        image=image,
+        image_alt=title if image else "",
+    )
+
+
+@dataclass
+class ParsedFeed:
+    """What feedparser could read from the bytes, normalised."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    unusable: int = 0  # entries with neither a usable link nor a title
+    warnings: list[str] = field(default_factory=list)
+    entries: int = 0
+    bozo: str | None = None
+    looks_html: bool = False
