@@ -86,11 +86,14 @@ def register(app: typer.Typer, app_context: Callable[[typer.Context], Any]) -> N
         from newsletter.draft import draft_issue
         from newsletter.sources.collect import count_sources
 
-        today = today_opt.date() if today_opt else dt.datetime.now(settings.tz).date()
+        now = dt.datetime.now(settings.tz)
+        if today_opt:  # a pinned day keeps the time of day, so two --force backups never share a name
+            now = dt.datetime.combine(today_opt.date(), now.timetz())
+        today = now.date()
         with progress_bar(app_ctx.output, count_sources(settings), "Fetching sources") as advance:
             result = app_ctx.guard(
                 lambda: draft_issue(
-                    settings, today=today, month=month, since=since.date() if since else None, force=force, on_progress=advance
+                    settings, today=today, month=month, since=since.date() if since else None, force=force, now=now, on_progress=advance
                 )
             )
         print_draft_report(app_ctx.output, result)
@@ -114,7 +117,7 @@ def register(app: typer.Typer, app_context: Callable[[typer.Context], Any]) -> N
         from newsletter.sources.collect import check_sources, count_sources
 
         with progress_bar(app_ctx.output, count_sources(settings), "Checking sources") as advance:
-            reports = app_ctx.guard(lambda: check_sources(settings, on_progress=advance))
+            reports = app_ctx.guard(lambda: check_sources(settings, now=dt.datetime.now(settings.tz), on_progress=advance))
         print_check_table(app_ctx.output, reports)
         if any(report.failed for report in reports):
             raise typer.Exit(int(ExitCode.FAILURE))

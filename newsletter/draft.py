@@ -301,7 +301,11 @@ def draft_issue(
     cache_dir: Path | None = None,
     on_progress: Callable[[str], None] | None = None,
 ) -> DraftResult:
-    """Fetch every source, keep what is new since the previous issue, write or merge issues/<month>.md."""
+    """Fetch every source, keep what is new since the previous issue, write or merge issues/<month>.md.
+
+    `now` (the CLI's clock) dates the fetch, the `--force` backup's name and the draft memory;
+    without it, noon of `today`. The core never reads the clock itself.
+    """
     tz = settings.tz
     month_name = parse_month(month, today)
     warnings: list[str] = []
@@ -347,7 +351,7 @@ def draft_issue(
         _merge(settings, path, context, result, proposed=month_record.keys() if month_record else set())
     else:
         if path.exists():
-            stamp = dt.datetime.now(tz).strftime("%Y%m%d-%H%M%S")
+            stamp = fetched_at.strftime("%Y%m%d-%H%M%S")
             result.backup = path.with_name(f"{path.name}.bak-{stamp}")
             write_atomic(result.backup, path.read_bytes())
             result.action = "replaced"

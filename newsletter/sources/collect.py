@@ -157,9 +157,11 @@ def check_sources(
     transport: Any = None,
     cache_dir: Path | None = None,
     on_progress: Callable[[str], None] | None = None,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> list[SourceReport]:
-    """Fetch every source once and report its status, last item date and item count (no draft)."""
-    moment = now or dt.datetime.now(settings.tz)
-    collection = collect_sources(settings, now=moment, transport=transport, cache_dir=cache_dir, on_progress=on_progress)
+    """Fetch every source once and report its status, last item date and item count (no draft).
+
+    `now` comes from the caller (the CLI's clock): the core never reads the clock.
+    """
+    collection = collect_sources(settings, now=now, transport=transport, cache_dir=cache_dir, on_progress=on_progress)
     return collection.reports

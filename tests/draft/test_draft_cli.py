@@ -217,3 +217,19 @@ def test_draft_of_the_example_feeds_has_french_typography(tmp_path: Path) -> Non
     rendered = render.render_issue_file(load_settings(config, environ={}), path)
     typography = [p for p in rendered.problems if p.code == "typography"]
     assert not typography, [(p.line, text.splitlines()[(p.line or 1) - 1]) for p in typography]
+
+
+def test_force_backup_is_named_after_the_given_now(workspace: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from newsletter.draft import draft_issue
+
+    settings = load_settings(workspace, environ={})
+    now = dt.datetime(2026, 12, 1, 9, 30, 5, tzinfo=settings.tz)
+    first = draft_issue(settings, today=now.date(), month="2026-12", now=now, cache_dir=tmp_path / "c")
+    assert first.action == "created"
+    again = draft_issue(settings, today=now.date(), month="2026-12", force=True, now=now, cache_dir=tmp_path / "c")
+    assert again.action == "replaced" and again.backup is not None
+    assert again.backup.name == "2026-12.md.bak-20261201-093005"
+    memory = json.loads((workspace.parent / "state" / "drafts.json").read_text(encoding="utf-8"))
+    assert memory["2026-12"]["updated_at"] == "2026-12-01T09:30:05+01:00"
