@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsletter.config import FeedConfig, Settings
 from newsletter.sources import SourceReport
@@ -16,6 +17,7 @@ from newsletter.sources.actormap import MapOutcome, fetch_actor_map
 from newsletter.sources.cache import HttpCache
 from newsletter.sources.feeds import FeedOutcome, fetch_feed
 from newsletter.sources.fetch import FetchOptions
+from newsletter.sources.parsepool import ParsePool, parse_workers
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +61,18 @@ def collect_sources(
     transport: Any = None,
     cache_dir: Path | None = None,
     on_progress: Callable[[str], None] | None = None,
+    parse_in_processes: bool | None = None,
 ) -> Collection:
-    """Fetch every enabled feed and the actor map concurrently, within the configured deadline."""
-    return asyncio.run(_collect(settings, now=now, transport=transport, cache_dir=cache_dir, on_progress=on_progress))
+    """Fetch every enabled feed and the actor map concurrently, within the configured deadline.
+
+    Feeds are parsed on worker processes when there are many and more than one core
+    (parsepool.py); `parse_in_processes` forces the choice either way.
+    """
+    return asyncio.run(
+        _collect(
+            settings, now=now, transport=transport, cache_dir=cache_dir, on_progress=on_progress, parse_in_processes=parse_in_processes
+        )
+    )
 
 
 async def _collect(
@@ -71,33 +82,45 @@ async def _collect(
     transport: Any,
     cache_dir: Path | None,
     on_progress: Callable[[str], None] | None,
+    parse_in_processes: bool | None,
 ) -> Collection:
     from newsletter.http import build_async_client
 
     fetch = settings.file.fetch
+    feeds = enabled_feeds(settings)
+    workers = parse_workers(len(feeds), enabled=parse_in_processes)
+    # Started first, on a thread: the pool's start-up overlaps the network wait.
+    parse_pool = ParsePool(workers) if workers else None
     cache = HttpCache(cache_dir or default_cache_dir())
     options = FetchOptions(
-        root=settings.root, tz=settings.tz, fetched_at=now, max_bytes=fetch.max_bytes, timeout=fetch.timeout, cache=cache
+        root=settings.root, tz=settings.tz, fetched_at=now, max_bytes=fetch.max_bytes, timeout=fetch.timeout, cache=cache,
+        parse_pool=parse_pool,
     )
-    feeds = enabled_feeds(settings)
     conf = settings.file.actor_map
     collection = Collection()
-    async with build_async_client(
-        timeout=fetch.timeout, transport=transport, max_redirects=fetch.max_redirects, max_connections=fetch.concurrency
-    ) as client:
-        def feed_job(feed: FeedConfig) -> Callable[[], Any]:
-            return lambda: fetch_feed(client, feed, options)
+    try:
+        async with build_async_client(
+            timeout=fetch.timeout, transport=transport, max_redirects=fetch.max_redirects, max_connections=fetch.concurrency
+        ) as client:
+            def feed_job(feed: FeedConfig) -> Callable[[], Any]:
+                return lambda: fetch_feed(client, feed, options)
 
-        jobs: list[tuple[str, Callable[[], Any]]] = [(str(index), feed_job(feed)) for index, feed in enumerate(feeds)]
-        if conf is not None:
-            jobs.append((MAP_JOB, lambda: fetch_actor_map(client, conf, options)))
-        names = {str(index): feed.name for index, feed in enumerate(feeds)} | {MAP_JOB: "actor map"}
-        results = await gather_bounded(
-            jobs,
-            concurrency=fetch.concurrency,
-            deadline=fetch.deadline,
-            on_done=(lambda key: on_progress(names[key])) if on_progress else None,
-        )
+            jobs: list[tuple[str, Callable[[], Any]]] = [(str(index), feed_job(feed)) for index, feed in enumerate(feeds)]
+            if conf is not None:
+                jobs.append((MAP_JOB, lambda: fetch_actor_map(client, conf, options)))
+            names = {str(index): feed.name for index, feed in enumerate(feeds)} | {MAP_JOB: "actor map"}
+            hosts = {str(index): (urlsplit(feed.url).hostname or "").lower() for index, feed in enumerate(feeds)}
+            results = await gather_bounded(
+                jobs,
+                concurrency=fetch.concurrency,
+                deadline=fetch.deadline,
+                on_done=(lambda key: on_progress(names[key])) if on_progress else None,
+                groups=hosts,
+                per_group=fetch.per_host,
+            )
+    finally:
+        if parse_pool is not None:
+            parse_pool.shutdown()
     for index, feed in enumerate(feeds):
         outcome = results.get(str(index))
         if outcome is None:
@@ -126,17 +149,27 @@ async def gather_bounded(
     concurrency: int,
     deadline: float,
     on_done: ProgressCallback | None = None,
+    groups: dict[str, str] | None = None,
+    per_group: int = 0,
 ) -> dict[str, Any]:
     """Run coroutine factories at most `concurrency` at a time; stop waiting after `deadline` s.
 
+    With `groups` ({name: group}, e.g. the host) and `per_group`, at most `per_group` jobs of one
+    group run at once; a job waits for its group's slot before it takes a global one.
     Returns {name: result}; names that missed the deadline are absent.
     """
     semaphore = asyncio.Semaphore(concurrency)
+    group_slots: dict[str, asyncio.Semaphore] = {}
     results: dict[str, Any] = {}
 
     async def run(name: str, factory: Callable[[], Any]) -> None:
-        async with semaphore:
-            results[name] = await factory()
+        group = (groups or {}).get(name)
+        if group and per_group > 0:
+            async with group_slots.setdefault(group, asyncio.Semaphore(per_group)), semaphore:
+                results[name] = await factory()
+        else:
+            async with semaphore:
+                results[name] = await factory()
         if on_done is not None:
             on_done(name)
 

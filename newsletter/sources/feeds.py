@@ -7,6 +7,7 @@ parsing is plain functions on bytes, tested on their own.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
@@ -170,7 +171,7 @@ async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: Fetch
             report.warnings.append(f"{feed.url} failed ({exc.message}); using the feed declared by the site: {discovered}")
             fetched = await _get(client, discovered, options)
             report.status, report.final_url = Status.discovered, discovered
-        parsed = _parse(fetched, feed, options)
+        parsed = await _parse(fetched, feed, options)
         if not parsed.candidates and not parsed.unusable and (parsed.looks_html or parsed.bozo):
             discovered = await _discover(client, fetched, feed.url, options)
             if discovered is None:
@@ -180,7 +181,7 @@ async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: Fetch
             fetched = await _get(client, discovered, options)
             report.status, report.final_url = Status.discovered, discovered
             report.warnings.append(f"URL découverte : {discovered} (mettez-la dans newsletter.toml)")
-            parsed = _parse(fetched, feed, options)
+            parsed = await _parse(fetched, feed, options)
             if not parsed.candidates and parsed.bozo:
                 raise SourceError(f"the discovered feed {discovered} is not readable ({parsed.bozo})")
     except SourceError as exc:
@@ -203,8 +204,9 @@ async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: Fetch
     return outcome
 
 
-def _parse(fetched: Fetched, feed: FeedConfig, options: FetchOptions) -> ParsedFeed:
-    """Parse the bytes; on a 304 answer, reuse the entries normalised last time (no re-parse)."""
+async def _parse(fetched: Fetched, feed: FeedConfig, options: FetchOptions) -> ParsedFeed:
+    """Parse the bytes (on the worker processes when there is a pool); on a 304 answer, reuse
+    the entries normalised last time (no re-parse)."""
     key = hashlib.sha256(
         "\x00".join([PARSED_FORMAT, fetched.url, feed.name, feed.section, str(options.tz)]).encode() + fetched.body
     ).hexdigest()
@@ -212,7 +214,8 @@ def _parse(fetched: Fetched, feed: FeedConfig, options: FetchOptions) -> ParsedF
         reused = options.cache.load_parsed(key, options.fetched_at)
         if reused is not None:
             return reused
-    parsed = parse_feed_bytes(
+    call = functools.partial(
+        parse_feed_bytes,
         fetched.body,
         url=fetched.url,
         content_type=fetched.content_type,
@@ -221,6 +224,7 @@ def _parse(fetched: Fetched, feed: FeedConfig, options: FetchOptions) -> ParsedF
         tz=options.tz,
         fetched_at=options.fetched_at,
     )
+    parsed = await options.parse_pool.run(call) if options.parse_pool is not None else call()
     if options.cache is not None and not fetched.truncated and fetched.url.startswith("http"):
         options.cache.store_parsed(key, parsed)
     return parsed

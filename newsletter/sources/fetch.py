@@ -15,6 +15,7 @@ import httpx
 
 from newsletter.errors import SourceError
 from newsletter.sources.cache import CachedResponse, HttpCache
+from newsletter.sources.parsepool import ParsePool
 
 RESOLVE_ERRORS = ("name or service not known", "nodename nor servname", "temporary failure in name resolution", "getaddrinfo failed", "no address associated")
 
@@ -132,3 +133,4 @@ class FetchOptions:
     max_bytes: int
     timeout: float
     cache: HttpCache | None = None
+    parse_pool: ParsePool | None = None  # None: feeds are parsed inline, on the event loop

@@ -1,0 +1,64 @@
+"""Parsing on worker processes gives exactly what parsing inline gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsletter.config import load_settings
+from newsletter.sources.collect import collect_sources
+from newsletter.sources.parsepool import ParsePool, parse_workers
+
+from .server import ASSETS
+
+FEED_FILES = ["reseau-wordpress.xml", "observatoire.atom", "ecomobilite-spip.xml", "territoires-cyclables-media.xml"]
+
+
+def _workspace(root: Path, count: int) -> Path:
+    (root / "feeds").mkdir(parents=True)
+    for name in FEED_FILES:
+        shutil.copy(ASSETS / name, root / "feeds" / name)
+    lines = [
+        '[newsletter]\nname = "Mobiscol"\ntitle = "La lettre"\nprovider = "outbox"\n',
+        '[[sections]]\nid = "veille"\ntitle = "Veille"\nlayout = "list"\n',
+    ]
+    lines += [
+        f'[[feeds]]\nname = "Feed {index}"\nurl = "feeds/{FEED_FILES[index % len(FEED_FILES)]}"\nsection = "veille"\n'
+        for index in range(count)
+    ]
+    config = root / "newsletter.toml"
+    config.write_text("\n".join(lines), encoding="utf-8")
+    return config
+
+
+def test_process_pool_gives_the_same_candidates_as_inline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    used: list[bool] = []
+    original = ParsePool.run
+
+    async def run(self: ParsePool, call: Any) -> Any:
+        result = await original(self, call)
+        used.append(self._pool is not None)
+        return result
+
+    monkeypatch.setattr(ParsePool, "run", run)
+    config = _workspace(tmp_path / "ws", 10)
+    settings = load_settings(config, environ={})
+    now = dt.datetime(2026, 12, 1, 12, tzinfo=settings.tz)
+    inline = collect_sources(settings, now=now, cache_dir=tmp_path / "c1", parse_in_processes=False)
+    assert used == []
+    pooled = collect_sources(settings, now=now, cache_dir=tmp_path / "c2", parse_in_processes=True)
+    assert len(used) == 10 and all(used)  # every feed was parsed on a worker process
+    assert [outcome.candidates for outcome in pooled.feeds] == [outcome.candidates for outcome in inline.feeds]
+    assert [outcome.report for outcome in pooled.feeds] == [outcome.report for outcome in inline.feeds]
+    assert sum(len(outcome.candidates) for outcome in inline.feeds) > 20
+    assert not any(outcome.report.failed for outcome in inline.feeds)
+
+
+def test_parse_workers_only_for_many_feeds() -> None:
+    assert parse_workers(3) == 0
+    assert parse_workers(100, enabled=False) == 0
+    assert parse_workers(2, enabled=True) >= 1
