@@ -184,7 +184,10 @@ def find_previous_issue(settings: Settings, month: str, warnings: list[str]) -> 
         date_match = re.search(r"^date:\s*['\"]?(\d{4}-\d{2}-\d{2})", text, re.M)
         number_match = re.search(r"^number:\s*(\d+)", text, re.M)
         warnings.append(f"the previous issue {path.name} does not parse ({exc.message}); its date and number were read as plain text")
-        date = dt.date.fromisoformat(date_match.group(1)) if date_match else None
+        try:
+            date = dt.date.fromisoformat(date_match.group(1)) if date_match else None
+        except ValueError:  # 2026-11-31: no window start from it; the caller falls back
+            date = None
         return PreviousIssue(path, date, int(number_match.group(1)) if number_match else None)
 
 

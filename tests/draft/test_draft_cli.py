@@ -233,3 +233,15 @@ def test_force_backup_is_named_after_the_given_now(workspace: Path, tmp_path: Pa
     assert again.backup.name == "2026-12.md.bak-20261201-093005"
     memory = json.loads((workspace.parent / "state" / "drafts.json").read_text(encoding="utf-8"))
     assert memory["2026-12"]["updated_at"] == "2026-12-01T09:30:05+01:00"
+
+
+def test_previous_issue_with_an_impossible_date_does_not_stop_the_draft(workspace: Path) -> None:
+    previous = workspace.parent / "issues" / "2026-11.md"
+    previous.write_text(PREVIOUS_ISSUE.replace("date: 2026-11-10", "date: 2026-11-31", 1), encoding="utf-8")
+    before = previous.read_bytes()
+    result = run(workspace, *DRAFT)
+    output = result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 0, output  # type: ignore[attr-defined]
+    assert "2026-11.md does not parse" in output and "Traceback" not in output
+    assert (workspace.parent / "issues" / "2026-12.md").exists()
+    assert previous.read_bytes() == before
