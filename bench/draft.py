@@ -144,7 +144,7 @@ def main() -> None:
     seq = None if quick else sequential(base)
     rows = []
     default = FetchSection().concurrency
-    for concurrency in (100, default):
+    for concurrency in (default, 16):
         cold, warm = [], []
         for _ in range(5):
             with tempfile.TemporaryDirectory() as tmp:

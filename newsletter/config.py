@@ -93,9 +93,9 @@ class FetchSection(_Strict):
     timeout: float = Field(default=10.0, gt=0)
     deadline: float = Field(default=60.0, gt=0)
     # Requests at once, all hosts together. Feeds live on different sites, so the wait is the
-    # slowest answer, not any one server's load: 64 fetches a large list in one or two rounds
+    # slowest answer, not any one server's load: 100 fetches even a large list in one round
     # while bounding our own sockets and memory; `per_host` keeps us polite to any single site.
-    concurrency: int = Field(default=64, ge=1, le=100)
+    concurrency: int = Field(default=100, ge=1, le=100)
     per_host: int = Field(default=4, ge=1, le=100)
     max_bytes: int = Field(default=5_000_000, ge=10_000)
     max_redirects: int = Field(default=5, ge=0, le=20)
