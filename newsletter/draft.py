@@ -33,6 +33,7 @@ from newsletter.urls import url_key
 logger = logging.getLogger(__name__)
 
 PLACEHOLDER = "À COMPLÉTER"
+UPDATED_NOTE = "Acteurs déjà présents dont la fiche a changé : gardez ceux qui méritent une ligne."
 TRIAGE_TITLE = "À trier"
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 ISSUE_NAME_RE = re.compile(r"^\d{4}-\d{2}$")
@@ -403,6 +404,8 @@ def _draft_context(
         by_section.setdefault(candidate.section, []).append(candidate)
     conf = settings.file.actor_map
     sections: list[dict[str, Any]] = []
+    updated_id = f"{conf.section}-maj" if conf is not None else None
+    updated_configured = any(section.id == updated_id for section in settings.file.sections)
     for section in settings.file.sections:
         entry: dict[str, Any] = {"id": section.id, "title": section.title, "intro": "", "notes": [], "items": []}
         if conf is not None and section.id == conf.section and selection is not None:
@@ -412,6 +415,10 @@ def _draft_context(
                 entry["notes"].append(
                     f"Premier relevé de la carte : sont annoncés les acteurs créés ou validés depuis le {_format_day(since, locale)}. Les prochains brouillons compareront avec ce relevé."
                 )
+        elif section.id == updated_id:
+            entry["items"] = [item_context(c, locale=locale) for c in selection.updated] if selection is not None else []
+            if entry["items"]:
+                entry["notes"].append(UPDATED_NOTE)
         else:
             entry["items"] = [item_context(c, locale=locale) for c in by_section.get(section.id, [])]
         if section.id == "edito":
@@ -419,13 +426,14 @@ def _draft_context(
         elif not entry["items"] and not entry["intro"]:
             entry["notes"].append("Rien de nouveau pour cette section : complétez-la, ou laissez-la vide pour qu'elle n'apparaisse pas dans l'email.")
         sections.append(entry)
-        if conf is not None and section.id == conf.section and selection is not None and selection.updated:
+        if conf is not None and section.id == conf.section and selection is not None and selection.updated and not updated_configured:
+            # No [[sections]] entry for it: the render lays it out as text, with a warning.
             sections.append(
                 {
-                    "id": f"{section.id}-maj",
+                    "id": updated_id,
                     "title": "Fiches mises à jour sur la carte",
                     "intro": "",
-                    "notes": ["Acteurs déjà présents dont la fiche a changé : gardez ceux qui méritent une ligne."],
+                    "notes": [UPDATED_NOTE],
                     "items": [item_context(c, locale=locale) for c in selection.updated],
                 }
             )

@@ -217,6 +217,11 @@ def test_draft_of_the_example_feeds_has_french_typography(tmp_path: Path) -> Non
     rendered = render.render_issue_file(load_settings(config, environ={}), path)
     typography = [p for p in rendered.problems if p.code == "typography"]
     assert not typography, [(p.line, text.splitlines()[(p.line or 1) - 1]) for p in typography]
+    # Updated actors go to the configured `acteurs-maj` section (layout actors), once.
+    assert text.count("## Fiches mises à jour sur la carte") == 1
+    assert [s.layout.value for s in rendered.issue.sections if s.id == "acteurs-maj"] == ["actors"]
+    assert not [p for p in rendered.problems if p.code == "structure"]
+    assert not rendered.has_errors, rendered.errors
 
 
 def test_force_backup_is_named_after_the_given_now(workspace: Path, tmp_path: Path) -> None:
