@@ -264,3 +264,27 @@ def test_report_keeps_line_numbers_and_brackets_verbatim(tmp_path: Path) -> None
     assert line >= 100
     assert f"2026-12.md:{line}:" in output
     assert "'Rubrique [bold]spéciale[/bold] [[x]]' is not in the configuration" in output
+
+
+def test_open_shows_the_html_in_the_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import webbrowser
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    config, issue = make_workspace(tmp_path / "ws")
+    code, output = run("--config", str(config), "render", str(issue), "--open")
+    assert code == 0, output
+    assert opened == [(tmp_path / "ws" / "build" / "2026-12.html").resolve().as_uri()]
+
+
+def test_dark_mode_head_and_overrides(tmp_path: Path) -> None:
+    config, issue = make_workspace(tmp_path / "ws")
+    assert run("--config", str(config), "render", str(issue))[0] == 0
+    html = (tmp_path / "ws" / "build" / "2026-12.html").read_text(encoding="utf-8")
+    assert '<meta name="color-scheme" content="light dark">' in html
+    assert '<meta name="supported-color-schemes" content="light dark">' in html
+    dark = html[html.index("@media (prefers-color-scheme: dark)"):]
+    # MJML puts a section's background on the <div> and on its inner <table>: override both.
+    assert ".nl-card, .nl-card > table" in dark and "background-color: #18221f !important" in dark
+    assert 'class="nl-card" style="background:#ffffff;background-color:#ffffff;' in html
+    assert "<link" not in html  # no web font, no remote stylesheet
