@@ -205,10 +205,23 @@ def build_archive(
     write_atomic(out / "index.html", render_template(env, INDEX_TEMPLATE, context))
     write_atomic(out / "feed.xml", render_template(env, FEED_TEMPLATE, context))
     images = _publish_images(settings.root / "images", out / "images")
+    _remove_withdrawn(out, {path.stem for path in files}, {entry.stem for entry in entries})
     return ArchiveReport(
         out_dir=out, entries=tuple(entries), skipped=tuple(skipped), unpublished=tuple(unpublished),
         warnings=tuple(warnings), images=images,
     )
+
+
+def _remove_withdrawn(out: Path, issue_stems: set[str], published: set[str]) -> None:
+    """Delete the page of an issue that is no longer published (now unfinished, or not sent).
+
+    Only pages named after an issue file of issues/ are touched: other files in the site stay.
+    """
+    for stem in sorted(issue_stems - published):
+        page = out / f"{stem}.html"
+        if page.is_file():
+            page.unlink()
+            logger.info("removed %s: the issue is no longer published", page)
 
 
 def _publish_images(source: Path, target: Path) -> int:

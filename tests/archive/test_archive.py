@@ -157,3 +157,15 @@ def test_workspace_images_are_published_with_the_site(ws: Path, cli: Cli) -> Non
     for name in ("velobus.png", "logo-mobiscol.png"):
         assert (ws / "site" / "images" / name).read_bytes() == (ws / "images" / name).read_bytes()
     assert "images/ published" in result.output
+
+
+def test_a_page_no_longer_published_is_removed_and_other_files_stay(ws: Path, cli: Cli) -> None:
+    assert cli("archive", "--all").exit_code == 0
+    assert (ws / "site" / "2026-12.html").is_file()
+    (ws / "site" / "mentions-legales.html").write_text("<p>Mentions légales</p>", encoding="utf-8")
+    mark_sent(ws, "2026-11")
+    result = cli("archive")  # only sent issues now: 2026-12 was never sent
+    assert result.exit_code == 0, result.output
+    assert not (ws / "site" / "2026-12.html").exists()
+    assert (ws / "site" / "2026-11.html").is_file()
+    assert (ws / "site" / "mentions-legales.html").read_text(encoding="utf-8") == "<p>Mentions légales</p>"
