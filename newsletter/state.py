@@ -43,31 +43,6 @@ STATE_VERSION = 1
 STATUSES = ("draft", "scheduled", "sending", "sent", "unknown")
 
 
-class _RecordModel(BaseModel):
-    """The on-disk shape of one entry, validated on load (extras are refused: a typo is corruption)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    issue: str
-    provider: str
-    id: str
-    name: str
-    status: str
-    created_at: str
-    updated_at: str
-    scheduled_at: str | None = None
-    sent_at: str | None = None
-    last_test_at: str | None = None
-    stats: dict[str, Any] | None = None
-
-
-class _FileModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    version: int
-    issues: dict[str, dict[str, _RecordModel]]
-
-
 @dataclass(frozen=True)
 class CampaignRecord:
     """What we know about one issue's campaign on one provider."""
@@ -83,6 +58,16 @@ class CampaignRecord:
     sent_at: str | None = None
     last_test_at: str | None = None
     stats: dict[str, Any] | None = None
+
+    # Validated by pydantic when the file is loaded; an unknown key is corruption.
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+
+class _FileModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int
+    issues: dict[str, dict[str, CampaignRecord]]
 
 
 @dataclass(frozen=True)
@@ -145,7 +130,7 @@ def load_state(state_dir: Path) -> CampaignState:
                     f"the state file {path} is inconsistent: the entry under '{stem}' / '{provider}' belongs to issue '{model.issue}' on '{model.provider}'",
                     hint=_REPAIR_HINT,
                 )
-            entries.setdefault(stem, {})[provider] = CampaignRecord(**model.model_dump())
+            entries.setdefault(stem, {})[provider] = model
     return CampaignState(path=path, entries=entries)
 
 
