@@ -98,7 +98,15 @@ def register(app: typer.Typer, app_context: Callable[[typer.Context], Any]) -> N
             )
         print_draft_report(app_ctx.output, result)
         if result.all_failed:
-            app_ctx.output.error("every source failed, so no draft was written", hint="run `newsletter sources check` to see each source's status")
+            from newsletter.sources.fetch import is_unreachable
+
+            offline = all(is_unreachable(report.error) for report in result.reports)
+            hint = (
+                "no site could be reached at all: check this computer's internet connection (or proxy), then run the command again"
+                if offline
+                else "run `newsletter sources check` to see each source's status"
+            )
+            app_ctx.output.error("every source failed, so no draft was written", hint=hint)
             raise typer.Exit(int(ExitCode.FAILURE))
 
     sources_app = typer.Typer(no_args_is_help=True, help="Inspect the veille feeds and the actor map.")

@@ -32,6 +32,14 @@ class Fetched:
     permanent_redirect: bool = False
 
 
+UNREACHABLE_PREFIXES = ("the host name ", "cannot connect")
+
+
+def is_unreachable(reason: str | None) -> bool:
+    """True for a failure that says the site could not be reached at all (DNS, connection)."""
+    return bool(reason) and str(reason).startswith(UNREACHABLE_PREFIXES)
+
+
 def describe_http_error(exc: Exception, url: str, timeout: float) -> str:
     """A plain-words reason for a network failure."""
     if isinstance(exc, httpx.TooManyRedirects):

@@ -109,6 +109,20 @@ def test_every_source_failing_exits_1_and_writes_nothing(server: FeedServer, tmp
     result = run(config, *DRAFT)
     assert result.exit_code == 1  # type: ignore[attr-defined]
     assert "every source failed" in result.output and "Traceback" not in result.output  # type: ignore[attr-defined]
+    assert "newsletter sources check" in result.output  # type: ignore[attr-defined]
+    assert list((tmp_path / "issues").iterdir()) == []
+
+
+def test_no_site_reachable_says_to_check_the_connection(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on: connection refused, like offline
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    config = write_workspace(tmp_path, closed, feeds=[("Un", "/a.xml", "veille"), ("Deux", "/b.xml", "veille")], actor_map=False)
+    result = run(config, *DRAFT)
+    assert result.exit_code == 1, result.output  # type: ignore[attr-defined]
+    assert "no site could be reached at all" in result.output and "internet connection" in result.output  # type: ignore[attr-defined]
     assert list((tmp_path / "issues").iterdir()) == []
 
 
