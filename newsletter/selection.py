@@ -1,0 +1,136 @@
+"""Which feed entries make it into a draft: the window, keyword filters, and the memory of
+every link already published in the issue files (nothing is announced twice)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsletter.config import Settings
+from newsletter.sources import Candidate, Drop, SourceReport
+from newsletter.sources.feeds import FeedOutcome
+from newsletter.urls import url_key
+
+logger = logging.getLogger(__name__)
+
+URL_RE = re.compile(r"https?://[^\s<>()\[\]\"'`]+")
+
+
+def fold(text: str) -> str:
+    """Lowercase, accents removed, typographic apostrophes made plain: for keyword matching."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("œ", "oe").replace("Œ", "oe"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def keyword_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Whole-word, case- and accent-insensitive: "vélo" matches "Vélo" and "velo", not "vélodrome"."""
+    parts = [r"\s+".join(re.escape(piece) for piece in fold(word).split()) for word in words if word.strip()]
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Keep when some keyword matches (or there are none) and no excluded word matches."""
+
+    include: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, keywords: list[str], exclude: list[str]) -> Filter:
+        return cls(keyword_pattern(keywords), keyword_pattern(exclude))
+
+    def accepts(self, text: str) -> bool:
+        if self.include is None and self.exclude is None:
+            return True
+        folded = fold(text)
+        if self.exclude is not None and self.exclude.search(folded):
+            return False
+        return self.include is None or bool(self.include.search(folded))
+
+
+def title_key(title: str) -> str:
+    return re.sub(r"[^\w]+", " ", fold(title)).strip()
+
+
+def published_urls(issues_dir: Path, *, except_stem: str) -> set[str]:
+    """The URL keys of every link in the other issue files (curation with memory)."""
+    keys: set[str] = set()
+    if not issues_dir.is_dir():
+        return keys
+    for path in sorted(issues_dir.glob("*.md")):
+        if path.stem == except_stem:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig", errors="replace")
+        except OSError as exc:
+            logger.warning("cannot read %s to know what was published: %s", path, exc)
+            continue
+        keys.update(url_key(url) for url in URL_RE.findall(text))
+    return keys
+
+
+def select_feed_items(
+    outcomes: list[FeedOutcome],
+    settings: Settings,
+    *,
+    since: dt.datetime,
+    until: dt.datetime,
+    published: set[str],
+    seen_urls: set[str],
+) -> list[Candidate]:
+    """Window, filters, memory and duplicates; counts every drop on the source's report."""
+    kept: list[Candidate] = []
+    seen_titles: set[str] = set()
+    feeds = {feed.name: feed for feed in settings.file.feeds}
+    for outcome in outcomes:
+        report = outcome.report
+        if report.failed:
+            continue
+        feed = feeds.get(report.name)
+        section = settings.section_by_id(outcome.candidates[0].section) if outcome.candidates else None
+        feed_filter = Filter.of(feed.keywords, feed.exclude) if feed else Filter(None, None)
+        section_filter = Filter.of(section.keywords, section.exclude) if section else Filter(None, None)
+        if outcome.unusable:
+            report.dropped[Drop.unusable] += outcome.unusable
+        for candidate in outcome.candidates:
+            text = f"{candidate.title} {candidate.summary}"
+            key = url_key(candidate.url)
+            tkey = title_key(candidate.title)
+            if candidate.date_known and candidate.date is not None and not (since <= candidate.date <= until):
+                reason: Drop | None = Drop.outside_window
+            elif not feed_filter.accepts(text) or not section_filter.accepts(text):
+                reason = Drop.filtered
+            elif key in published:
+                reason = Drop.published
+            elif key in seen_urls or (tkey and tkey in seen_titles):
+                reason = Drop.duplicate
+            else:
+                reason = None
+            if reason is not None:
+                report.dropped[reason] += 1
+                continue
+            seen_urls.add(key)
+            seen_titles.add(tkey)
+            kept.append(candidate)
+            report.kept += 1
+    return kept
+
+
+def drop_published(candidates: list[Candidate], published: set[str], seen: set[str], report: SourceReport) -> list[Candidate]:
+    kept = []
+    for candidate in candidates:
+        key = url_key(candidate.url)
+        if key in published:
+            report.dropped[Drop.published] += 1
+            report.kept -= 1
+        else:
+            seen.add(key)
+            kept.append(candidate)
+    return kept
