@@ -21,10 +21,11 @@ from typing import Any
 from newsletter.checks import Problem
 from newsletter.choices import Provider
 from newsletter.config import Settings
+from newsletter.dates import french_date
 from newsletter.errors import IssueError
 from newsletter.fsutil import write_atomic
 from newsletter.issue import Issue, parse_issue, read_issue_text
-from newsletter.render import french_date, render_issue, render_template, template_environment
+from newsletter.render import render_issue, render_template, template_environment
 from newsletter.state import load_state
 
 logger = logging.getLogger(__name__)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from newsletter.issue import Issue
+from newsletter.urls import strip_utm
 
 GMAIL_WARN_BYTES = 90 * 1024
 GMAIL_CLIP_BYTES = 102 * 1024
@@ -181,8 +182,6 @@ def check_links(data: CheckInput, soup: Document) -> Iterator[Problem]:
     for line_no, line in enumerate(data.source.splitlines(), start=1):
         for match in re.finditer(r"\]\(\s*((?:javascript|vbscript|data):[^)]*)\)", line, re.IGNORECASE):
             yield _error("link-script", f"the link '{match.group(1)[:60]}' runs code; mail clients block it. Use an https:// address", line_no)
-    from newsletter.markup import strip_utm
-
     seen_plain = {strip_utm(href) for href in seen}
     for anchor in soup.find_all("a"):
         href_text = anchor.get("href") or ""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsletter.checks import Level, Problem
-from newsletter.markup import strip_utm
+from newsletter.urls import strip_utm
 
 if TYPE_CHECKING:
     import httpx

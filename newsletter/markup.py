@@ -11,10 +11,7 @@ from functools import lru_cache
 from markdown_it.token import Token
 
 from newsletter.issue import markdown_parser
-
-# add_utm and strip_utm live in urls.py; they are re-exported here for existing imports.
-from newsletter.urls import add_utm as add_utm
-from newsletter.urls import strip_utm as strip_utm
+from newsletter.urls import add_utm
 
 _HREF = re.compile(r'(\bhref=")([^"]*)(")')
 _TEXT_URL = re.compile(r"https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]")

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from newsletter.checks import CheckInput, Level, Problem, run_checks
 from newsletter.choices import Layout, Provider
 from newsletter.config import ActorMapSection, Settings
-from newsletter.dates import french_date as french_date  # moved to dates.py; re-exported
+from newsletter.dates import french_date
 from newsletter.errors import TemplateError
 from newsletter.issue import Issue, parse_issue, read_issue_text
 from newsletter.markup import markdown_to_html, markdown_to_text, tag_html_links, tag_text_links
