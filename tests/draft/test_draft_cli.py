@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from newsletter import render
 from newsletter.cli import app
 from newsletter.config import load_settings
 from newsletter.issue import load_issue
@@ -60,7 +61,6 @@ def test_draft_writes_a_parsable_issue(workspace: Path) -> None:
 
 
 def test_filled_draft_renders_without_errors(workspace: Path) -> None:
-    render = pytest.importorskip("newsletter.render")
     assert run(workspace, *DRAFT).exit_code == 0  # type: ignore[attr-defined]
     path = workspace.parent / "issues" / "2026-12.md"
     text = path.read_text(encoding="utf-8")
@@ -215,7 +215,6 @@ def test_corrupt_draft_memory_is_rebuilt_with_a_warning(workspace: Path) -> None
 
 
 def test_draft_of_the_example_feeds_has_french_typography(tmp_path: Path) -> None:
-    render = pytest.importorskip("newsletter.render")
     import shutil
 
     example = Path(__file__).resolve().parents[2] / "examples"
