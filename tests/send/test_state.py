@@ -67,3 +67,25 @@ def test_entry_filed_under_another_issue(tmp_path: Path) -> None:
     state_path(tmp_path).write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(StateError, match="belongs to issue '2026-11'"):
         load_state(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"typo": 1}, "in issues / 2026-12 / brevo: unknown key 'typo'"),
+        ({"name": None}, "in issues / 2026-12 / brevo: 'name' = None is not the expected kind of value"),
+        ({"id": ["x"]}, "'id' = ['x'] is not the expected kind of value"),
+    ],
+)
+def test_corrupt_entry_is_described_in_words(tmp_path: Path, change: dict[str, object], words: str) -> None:
+    entry = {"issue": "2026-12", "provider": "brevo", "id": "1", "name": "mobiscol-2026-12", "status": "draft",
+             "created_at": "2026-11-09T18:00:00+01:00", "updated_at": "2026-11-09T18:00:00+01:00"}
+    (tmp_path / "campaigns.json").write_text(json.dumps({"version": 1, "issues": {"2026-12": {"brevo": {**entry, **change}}}}), encoding="utf-8")
+    with pytest.raises(StateError) as caught:
+        load_state(tmp_path)
+    assert words in caught.value.message
+    missing = dict(entry)
+    del missing["name"]
+    (tmp_path / "campaigns.json").write_text(json.dumps({"version": 1, "issues": {"2026-12": {"brevo": missing}}}), encoding="utf-8")
+    with pytest.raises(StateError, match="the key 'name' is missing"):
+        load_state(tmp_path)
