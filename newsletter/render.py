@@ -210,6 +210,7 @@ def build_context(settings: Settings, issue: Issue, provider: Provider) -> dict[
     actor_map = settings.file.actor_map
     sections = [s for s in issue.sections if s.items or s.intro.strip()]
     has_actors = any(s.layout == Layout.actors for s in sections)
+    map_url, add_actor_url = _map_links(actor_map)
     return {
         "issue": issue,
         "front": issue.front,
@@ -225,8 +226,8 @@ def build_context(settings: Settings, issue: Issue, provider: Provider) -> dict[
         "web_link": web_link(settings, issue),
         "has_actors": has_actors,
         "actor_map": actor_map,
-        "map_url": _map_links(actor_map)[0],
-        "add_actor_url": _map_links(actor_map)[1],
+        "map_url": map_url,
+        "add_actor_url": add_actor_url,
         "provider": provider.value,
         "preheader_padding": "\u034f\u200c\u00a0" * 60,
     }
