@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.config import FetchSection, load_settings
-from newsletter.draft import draft_issue
+from newsletter.draft.pipeline import draft_issue
 from newsletter.http import build_client
 
 FEEDS = 100

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from newsletter.config import load_settings  # noqa: E402
-from newsletter.render import render_issue_file  # noqa: E402
+from newsletter.render.pipeline import render_issue_file  # noqa: E402
 
 EXAMPLE = ROOT / "examples"
 

@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsletter.checks import Problem
+from newsletter.campaigns import load_state
 from newsletter.choices import Provider
 from newsletter.config import Settings
-from newsletter.dates import french_date
 from newsletter.errors import IssueError
+from newsletter.french import french_date
 from newsletter.fsutil import write_atomic
 from newsletter.issue import Issue, parse_issue, read_issue_text
-from newsletter.render import render_issue, render_template, template_environment
-from newsletter.state import load_state
+from newsletter.render.checks import Problem
+from newsletter.render.pipeline import render_issue, render_template, template_environment
 
 logger = logging.getLogger(__name__)
 

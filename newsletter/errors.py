@@ -58,7 +58,15 @@ class OutputError(NewsletterError):
 
 
 class SourceError(NewsletterError):
-    """A feed or the actor map could not be fetched or read."""
+    """A feed or the actor map could not be fetched or read.
+
+    `unreachable` says the site could not be reached at all (name resolution, connection
+    refused): when every source fails that way, the computer is probably offline.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None, unreachable: bool = False) -> None:
+        super().__init__(message, hint=hint)
+        self.unreachable = unreachable
 
 
 class ProviderError(NewsletterError):

@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsletter.checks import Level, Problem
+from newsletter.render.checks import Level, Problem
 from newsletter.urls import strip_utm
 
 if TYPE_CHECKING:
     import httpx
 
-    from newsletter.render import RenderResult
+    from newsletter.render.pipeline import RenderResult
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ async def check_urls(
 
 
 def _theme_urls(html: str) -> list[str]:
-    from newsletter.checks import Document
+    from newsletter.render.checks import Document
 
     document = Document(html)
     found: list[str] = []
@@ -226,3 +226,10 @@ def check_result_links(
     logger.info("checking %d links", len(lines))
     statuses = asyncio.run(run())
     return problems_from_statuses(statuses, lines)
+
+
+def with_link_problems(result: RenderResult) -> RenderResult:
+    """The same result, with the broken and moved links added to its problems."""
+    from dataclasses import replace
+
+    return replace(result, problems=result.problems + tuple(check_result_links(result)))

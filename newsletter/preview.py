@@ -23,13 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from newsletter.checks import Level, Problem
 from newsletter.errors import ConfigError, IssueError, NewsletterError, UsageError
+from newsletter.render.checks import Level, Problem
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.console import Output
-    from newsletter.render import RenderResult
+    from newsletter.render.pipeline import RenderResult
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +176,7 @@ class PreviewServer:
 
     def rerender(self) -> PreviewState:
         """Render the issue again; on failure keep the last good email and record the error."""
-        from newsletter.render import render_issue_file, template_environment
+        from newsletter.render.pipeline import render_issue_file, template_environment
 
         previous = self._state
         stamp = time.strftime("%H:%M:%S")
@@ -376,37 +375,3 @@ setTimeout(poll, 300);
 </script>
 </body></html>
 """
-
-
-def wait_for_interrupt() -> None:
-    """Block until Ctrl-C (a short sleep loop, so the signal is handled at once on every OS)."""
-    while True:
-        time.sleep(0.5)
-
-
-def serve_preview(settings: Settings, issue_path: Path, *, port: int, open_browser: bool, output: Output) -> None:
-    """Serve the live preview until Ctrl-C; prints the address and one line per re-render."""
-    if not issue_path.is_file():
-        raise UsageError(f"issue file not found: {issue_path}", hint="check the path; issues live in issues/ and are named YYYY-MM.md")
-
-    from rich.markup import escape
-
-    def report(state: PreviewState) -> None:
-        if state.error:  # escaped: a YAML or Jinja message may contain [brackets]
-            output.warn(escape(f"render failed: {state.error}"))
-        elif state.result is not None and state.version > 1:
-            output.note(f"re-rendered {issue_path.name} at {state.rendered_at}: {len(state.result.errors)} error(s), {len(state.result.warnings)} warning(s)")
-
-    server = PreviewServer(settings, issue_path, port=port, on_render=report)
-    server.start()
-    try:
-        output.note(f"Preview of {escape(str(issue_path))} at [bold]{server.url}[/bold] (re-rendered on every save; Ctrl-C to stop)")
-        if open_browser:
-            import webbrowser
-
-            webbrowser.open(server.url)
-        wait_for_interrupt()
-    except KeyboardInterrupt:
-        output.note("Preview stopped.")
-    finally:
-        server.stop()

@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from newsletter.campaigns import load_state, mark_status, record_campaign, record_test
 from newsletter.choices import Provider
 from newsletter.config import BrevoSection, MailjetSection, OutboxSection, Settings
 from newsletter.errors import IssueError, NewsletterError, ProviderError, StateError, UsageError
@@ -29,7 +30,6 @@ from newsletter.providers.base import (
     OutcomeUnknownError,
     Status,
 )
-from newsletter.state import load_state, mark_status, record_campaign, record_test
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ def _sender(settings: Settings) -> tuple[str, str, str, list[str]]:
 
 def build_message(settings: Settings, issue_path: Path) -> Message:
     """Render the issue for the provider; IssueError when a check is at error level."""
-    from newsletter.render import render_issue_file
+    from newsletter.render.pipeline import render_issue_file
 
     result = render_issue_file(settings, issue_path, provider=settings.provider)
     if result.has_errors:

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, cast
 
+from newsletter.campaigns import CampaignRecord, load_state, set_stats
 from newsletter.choices import Provider
 from newsletter.config import Settings
 from newsletter.errors import NewsletterError
@@ -27,7 +28,6 @@ from newsletter.providers.base import (
     StatsNotReadyError,
     StatsProvider,
 )
-from newsletter.state import CampaignRecord, load_state, set_stats
 from newsletter.urls import url_key
 
 logger = logging.getLogger(__name__)
@@ -236,7 +236,7 @@ def _link_key(url: str) -> str:
 def item_index(settings: Settings, issue_path: Path) -> dict[str, tuple[str, str | None]]:
     """URL (without UTM) -> (item title, section title) for the items and other links of an issue."""
     from newsletter.issue import load_issue
-    from newsletter.render import web_link
+    from newsletter.render.pipeline import web_link
 
     issue = load_issue(issue_path, settings.file.sections)
     index: dict[str, tuple[str, str | None]] = {}

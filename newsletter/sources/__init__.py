@@ -61,6 +61,7 @@ class SourceReport:
     status: Status = Status.ok
     final_url: str | None = None  # after a redirect or auto-discovery
     error: str | None = None
+    unreachable: bool = False  # failed without reaching the site (DNS, connection refused)
     warnings: list[str] = field(default_factory=list)
     found: int = 0
     kept: int = 0
@@ -71,6 +72,7 @@ class SourceReport:
     def failed(self) -> bool:
         return self.status is Status.failed
 
-    def fail(self, reason: str) -> None:
+    def fail(self, reason: str, *, unreachable: bool = False) -> None:
         self.status = Status.failed
         self.error = reason
+        self.unreachable = unreachable

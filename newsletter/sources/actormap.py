@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from newsletter.config import ActorMapSection
+from newsletter.draft.snapshot import Elements, SeenElement
 from newsletter.errors import SourceError
-from newsletter.snapshot import Elements, SeenElement
 from newsletter.sources import Candidate, Drop, SourceReport
-from newsletter.sources.fetch import FetchOptions, describe_http_error, resolve_feed_location
+from newsletter.sources.fetch import FetchOptions, network_error, resolve_feed_location
 from newsletter.sources.normalise import html_to_text, shorten
 from newsletter.urls import canonical_url
 
@@ -259,7 +259,7 @@ async def _get_json(client: httpx.AsyncClient, url: str, options: FetchOptions, 
     try:
         response = await client.get(url)
     except httpx.HTTPError as exc:
-        raise SourceError(describe_http_error(exc, url, options.timeout)) from exc
+        raise network_error(exc, url, options.timeout) from exc
     body = response.content[: options.max_bytes]
     if response.status_code >= 400:
         detail = ""
@@ -312,7 +312,7 @@ async def fetch_actor_map(client: httpx.AsyncClient, conf: ActorMapSection, opti
         dates = [a.updated for a in outcome.data.actors if a.updated]
         report.last_item = max(dates) if dates else None
     except SourceError as exc:
-        report.fail(exc.message)
+        report.fail(exc.message, unreachable=exc.unreachable)
         outcome.data = None
     return outcome
 

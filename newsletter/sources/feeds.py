@@ -185,7 +185,7 @@ async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: Fetch
             if not parsed.candidates and parsed.bozo:
                 raise SourceError(f"the discovered feed {discovered} is not readable ({parsed.bozo})")
     except SourceError as exc:
-        report.fail(exc.message)
+        report.fail(exc.message, unreachable=exc.unreachable)
         return outcome
     if report.status is Status.ok:
         if fetched.from_cache:

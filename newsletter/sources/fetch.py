@@ -32,12 +32,10 @@ class Fetched:
     permanent_redirect: bool = False
 
 
-UNREACHABLE_PREFIXES = ("the host name ", "cannot connect")
-
-
-def is_unreachable(reason: str | None) -> bool:
-    """True for a failure that says the site could not be reached at all (DNS, connection)."""
-    return bool(reason) and str(reason).startswith(UNREACHABLE_PREFIXES)
+def network_error(exc: Exception, url: str, timeout: float) -> SourceError:
+    """The SourceError for a network failure, marked unreachable when no connection was made."""
+    unreachable = isinstance(exc, httpx.ConnectError) and not isinstance(exc, httpx.TimeoutException)
+    return SourceError(describe_http_error(exc, url, timeout), unreachable=unreachable)
 
 
 def describe_http_error(exc: Exception, url: str, timeout: float) -> str:
@@ -120,7 +118,7 @@ async def fetch_url(
                 cache.store(url, CachedResponse(*validators, body, content_type))
             return Fetched(body, final, content_type, truncated=truncated, permanent_redirect=permanent)
     except httpx.HTTPError as exc:
-        raise SourceError(describe_http_error(exc, url, timeout)) from exc
+        raise network_error(exc, url, timeout) from exc
 
 
 def resolve_feed_location(url: str, root: Path) -> tuple[str, Path | None]:

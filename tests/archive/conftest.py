@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from newsletter.state import mark_status, record_campaign
+from newsletter.campaigns import mark_status, record_campaign
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 NOW = dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from newsletter.config import ActorMapSection
+from newsletter.draft.snapshot import SeenElement, load_snapshot
 from newsletter.http import build_async_client
-from newsletter.snapshot import SeenElement, load_snapshot
 from newsletter.sources import SourceReport
 from newsletter.sources.actormap import MapOutcome, fetch_actor_map, parse_gogocarto, select_actors
 from newsletter.sources.fetch import FetchOptions

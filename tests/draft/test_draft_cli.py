@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from newsletter import render
 from newsletter.cli import app
 from newsletter.config import load_settings
 from newsletter.issue import load_issue
+from newsletter.render import pipeline as render
 
 from .server import PREVIOUS_ISSUE, FeedServer, Route, asset, serve_realistic, write_workspace
 
@@ -132,7 +132,7 @@ def test_bad_month_is_a_usage_error(workspace: Path) -> None:
 
 
 def test_ctrl_c_leaves_no_file(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsletter.draft as draft
+    import newsletter.draft.pipeline as draft
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
@@ -240,7 +240,7 @@ def test_draft_of_the_example_feeds_has_french_typography(tmp_path: Path) -> Non
 def test_force_backup_is_named_after_the_given_now(workspace: Path, tmp_path: Path) -> None:
     import datetime as dt
 
-    from newsletter.draft import draft_issue
+    from newsletter.draft.pipeline import draft_issue
 
     settings = load_settings(workspace, environ={})
     now = dt.datetime(2026, 12, 1, 9, 30, 5, tzinfo=settings.tz)

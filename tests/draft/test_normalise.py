@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsletter.draft import md_text
-from newsletter.selection import Filter
+from newsletter.draft.pipeline import md_text
+from newsletter.draft.selection import Filter
 from newsletter.sources.actormap import departement
 from newsletter.sources.feeds import parse_feed_bytes
 from newsletter.sources.normalise import clean_summary, html_to_text, shorten

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsletter.typography import french_spacing
+from newsletter.french import french_spacing
 
 N = "\u00a0"  # no-break space
 T = "\u202f"  # narrow no-break space

@@ -8,8 +8,8 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from newsletter import preview
 from newsletter.cli import app
+from newsletter.cli import render as cli_render
 from tests.render.helpers import make_workspace
 
 runner = CliRunner()
@@ -26,7 +26,7 @@ def test_preview_serves_until_ctrl_c(tmp_path: Path, monkeypatch: pytest.MonkeyP
         answers.append(httpx.get(opened[0], timeout=5).status_code)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(preview, "wait_for_interrupt", interrupt)
+    monkeypatch.setattr(cli_render, "wait_for_interrupt", interrupt)
     result = runner.invoke(app, ["--config", str(config), "preview", str(issue), "--port", "0", "--open"])
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:" in result.output

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.checks import CheckInput, Level, Problem, run_checks
 from newsletter.config import load_settings
 from newsletter.issue import parse_issue
-from newsletter.render import ALLOWED_PLACEHOLDERS, render_issue_file
+from newsletter.render.checks import CheckInput, Level, Problem, run_checks
+from newsletter.render.pipeline import ALLOWED_PLACEHOLDERS, render_issue_file
 from tests.render.helpers import BODY, FRONT, make_workspace
 
 

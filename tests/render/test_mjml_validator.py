@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsletter.config import load_settings
-from newsletter.render import render_issue_file
+from newsletter.render.pipeline import render_issue_file
 from tests.conftest import EXAMPLES, ROOT
 from tests.render.helpers import make_workspace
 

@@ -10,7 +10,7 @@ from email import policy
 import pytest
 import typer
 
-from newsletter.console import Output
+from newsletter.cli.output import Output
 from newsletter.providers.base import MailingList
 from newsletter.providers.mailjet import with_preheader
 from newsletter.send import Confirmation
@@ -121,7 +121,7 @@ def test_outbox_dry_run_says_nothing_is_mailed(cli: CliFn, workspace: Workspace)
 
 
 def test_confirmation_prompt(monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsletter.cli_send import confirm_prompt
+    from newsletter.cli.send import confirm_prompt
 
     asked: list[str] = []
     monkeypatch.setattr(typer, "confirm", lambda text, **kw: asked.append(text) or False)

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.errors import StateError
-from newsletter.state import (
+from newsletter.campaigns import (
     load_state,
     mark_status,
     record_campaign,
@@ -17,6 +16,7 @@ from newsletter.state import (
     set_stats,
     state_path,
 )
+from newsletter.errors import StateError
 
 NOW = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from newsletter.campaigns import mark_status, record_campaign
 from newsletter.providers import retry
-from newsletter.state import mark_status, record_campaign
 from tests.send.fakes import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC
 
 from .fakes_stats import StatsBrevo, StatsMailjet

@@ -8,10 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich.markup import escape
 
-from newsletter.console import Output
+from newsletter.cli.app import app, app_context
+from newsletter.cli.output import Output
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    directory: Annotated[Path | None, typer.Argument(metavar="DIR", help="Where to copy the example workspace (default: a new temporary folder).")] = None,
+) -> None:
+    """Run the whole job offline on the bundled example workspace.
+
+    Example: newsletter demo /tmp/mobiscol-demo
+    """
+    app_ctx = app_context(ctx)
+    app_ctx.guard(lambda: run_demo(directory, output=app_ctx.output))
+
 
 # The example is about November and December 2026: pin the clock so the demo's output is stable.
 DEMO_TODAY = dt.date(2026, 12, 1)
@@ -20,15 +37,18 @@ DEMO_SEND_TIME = (2026, 11, 9, 18, 0)
 
 def run_demo(directory: Path | None, *, output: Output) -> Path:
     """Copy the example, then draft, render, send to the outbox and archive; print where all is."""
+    from newsletter.archive import build_archive
     from newsletter.choices import Provider
-    from newsletter.cli_draft import print_draft_report
-    from newsletter.cli_send import print_report
-    from newsletter.cli_stats import print_archive_report, run_archive
+    from newsletter.cli.printers import (
+        print_archive_report,
+        print_draft_report,
+        print_render_report,
+        print_send_report,
+    )
     from newsletter.config import load_settings
-    from newsletter.draft import draft_issue
+    from newsletter.draft.pipeline import draft_issue
     from newsletter.providers import build_provider
-    from newsletter.render import render_to_files
-    from newsletter.report import print_render_report
+    from newsletter.render.pipeline import render_to_files
     from newsletter.send import Action, send_issue
     from newsletter.workspace import copy_example
 
@@ -52,10 +72,10 @@ def run_demo(directory: Path | None, *, output: Output) -> Path:
     pinned = dt.datetime(*DEMO_SEND_TIME, tzinfo=settings.tz)
     provider = build_provider(outbox, now=lambda: pinned)
     report = send_issue(outbox, provider, finished, action=Action.push, confirm=lambda _: True, now=lambda: pinned)
-    print_report(output, report, outbox_dir=outbox.path(outbox.file.outbox.dir))
+    print_send_report(output, report, outbox_dir=outbox.path(outbox.file.outbox.dir))
 
     output.note("\n[bold]4/4 Archive[/bold]: the web version of every finished issue, an index and an Atom feed")
-    print_archive_report(output, run_archive(settings, out=None, include_all=True))
+    print_archive_report(output, build_archive(settings, out_dir=None, include_all=True, now=dt.datetime.now(settings.tz)))
 
     output.note(f"\nDone. Everything is in {escape(str(workspace))}")
     output.note(

@@ -18,20 +18,19 @@ from typing import Any
 from urllib.parse import quote
 
 from newsletter.config import Settings
-from newsletter.dates import french_date
-from newsletter.errors import IssueError, NewsletterError, TemplateError, UsageError
-from newsletter.fsutil import write_atomic
-from newsletter.proposals import PROPOSALS_NAME, extend_month, load_proposals, save_proposals
-from newsletter.selection import (
+from newsletter.draft.memory import PROPOSALS_NAME, extend_month, load_proposals, save_proposals
+from newsletter.draft.selection import (
     URL_RE,
     drop_published,
     published_urls,
     select_feed_items,
 )
+from newsletter.errors import IssueError, NewsletterError, TemplateError, UsageError
+from newsletter.french import french_date, french_spacing
+from newsletter.fsutil import write_atomic
 from newsletter.sources import Candidate, SourceReport
 from newsletter.sources.actormap import ActorSelection, select_actors
 from newsletter.sources.collect import collect_sources
-from newsletter.typography import french_spacing
 from newsletter.urls import url_key
 
 logger = logging.getLogger(__name__)
@@ -191,6 +190,11 @@ class DraftResult:
     def all_failed(self) -> bool:
         return bool(self.reports) and all(r.failed for r in self.reports)
 
+    @property
+    def offline(self) -> bool:
+        """Every source failed without reaching its site: the computer is probably offline."""
+        return self.all_failed and all(r.unreachable for r in self.reports)
+
 
 def draft_issue(
     settings: Settings,
@@ -231,7 +235,7 @@ def draft_issue(
     baseline = None
     conf = settings.file.actor_map
     if collection.map is not None and collection.map.data is not None and conf is not None:
-        from newsletter.snapshot import baseline_for, load_snapshot
+        from newsletter.draft.snapshot import baseline_for, load_snapshot
 
         snapshot = load_snapshot(snapshot_path, collection.map.report.warnings)
         baseline = baseline_for(snapshot, month_name)
@@ -266,7 +270,7 @@ def draft_issue(
     if extend_month(proposals, month_name, candidate_urls, now=fetched_at, fresh=fresh_start):
         save_proposals(proposals_path, proposals)
     if selection is not None:
-        from newsletter.snapshot import save_snapshot
+        from newsletter.draft.snapshot import save_snapshot
 
         save_snapshot(snapshot_path, month=month_name, baseline=baseline, current=selection.current)
     return result

@@ -54,23 +54,35 @@ class Output:
             self.err.print(f"[cyan]Tip:[/cyan] {escape(self.redact(hint))}")
 
 
-class RedactingFilter(logging.Filter):
-    """Scrub secrets from every log record before any handler sees it."""
+class OutputHandler(logging.Handler):
+    """Route the core's log records to the Output, so a logged warning reads like any other.
+
+    Warnings print as "Warning: …" (the same channel as a result's warnings); info and debug
+    records only show with -v / -vv. Every message is redacted before it is printed.
+    """
 
     def __init__(self, output: Output) -> None:
         super().__init__()
         self.output = output
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self.output.redact(record.getMessage())
-        record.args = None
-        return True
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+            if record.exc_info and self.output.debug:
+                message += "\n" + logging.Formatter().formatException(record.exc_info)
+        except Exception:  # a broken log call must never break the command
+            self.handleError(record)
+            return
+        if record.levelno >= logging.ERROR:
+            self.output.error(message)
+        elif record.levelno >= logging.WARNING:
+            self.output.warn(message)
+        else:
+            self.output.err.print(self.output.redact(message), markup=False, style="dim")
 
 
 def configure_logging(output: Output) -> None:
-    """Configure only the `newsletter` logger, on stderr, at the level -v/-q ask for."""
-    from rich.logging import RichHandler
-
+    """Configure only the `newsletter` logger, on the Output, at the level -v/-q ask for."""
     logger = logging.getLogger("newsletter")
     logger.handlers.clear()
     level = logging.WARNING
@@ -80,8 +92,6 @@ def configure_logging(output: Output) -> None:
         level = logging.DEBUG
     elif output.verbose == 1:
         level = logging.INFO
-    handler = RichHandler(console=output.err, show_time=False, show_path=False, markup=False)
-    handler.addFilter(RedactingFilter(output))
-    logger.addHandler(handler)
+    logger.addHandler(OutputHandler(output))
     logger.setLevel(level)
     logger.propagate = False

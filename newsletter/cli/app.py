@@ -1,4 +1,4 @@
-"""The `newsletter` command line: parse, load settings, call one core function, print, map errors.
+"""The Typer app, its global options, and the context every command receives.
 
 Heavy modules (mjml, css-inline, httpx, feedparser, pydantic) are imported inside the commands
 that use them, so `newsletter --help` stays fast.
@@ -6,7 +6,6 @@ that use them, so `newsletter --help` stays fast.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
@@ -15,12 +14,11 @@ import typer
 
 from newsletter import __version__
 from newsletter.choices import Provider
-from newsletter.console import Output, configure_logging
+from newsletter.cli.output import Output, configure_logging
 from newsletter.errors import ExitCode
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.render import RenderResult
 
 T = TypeVar("T")
 
@@ -118,121 +116,3 @@ ProviderOpt = Annotated[
 ]
 
 
-def _report(app_ctx: AppContext, result: RenderResult) -> None:
-    from newsletter.report import print_render_report
-
-    print_render_report(app_ctx.output, result)
-
-
-@app.command()
-def render(
-    ctx: typer.Context,
-    issue: IssueArg,
-    provider: ProviderOpt = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default: build/ of the workspace).")] = None,
-    open_browser: Annotated[bool, typer.Option("--open", help="Open the HTML in the browser.")] = False,
-) -> None:
-    """Render an issue to build/<issue>.html, .txt and .mjml, and check it.
-
-    Example: newsletter render issues/2026-12.md --open
-    """
-    app_ctx = app_context(ctx)
-    settings = app_ctx.settings(provider)
-    from newsletter.render import render_to_files
-
-    result = app_ctx.guard(lambda: render_to_files(settings, issue, out_dir=out))
-    _report(app_ctx, result)
-    if open_browser and result.html_path is not None:
-        import webbrowser
-
-        webbrowser.open(result.html_path.resolve().as_uri())
-    if result.has_errors:
-        raise typer.Exit(int(ExitCode.FAILURE))
-
-
-@app.command()
-def check(
-    ctx: typer.Context,
-    issue: IssueArg,
-    provider: ProviderOpt = None,
-    links: Annotated[bool, typer.Option("--links", help="Also fetch every link and image and report broken ones.")] = False,
-) -> None:
-    """Run the email rules on an issue without writing files; exit 1 on any error (for CI).
-
-    Example: newsletter check issues/2026-12.md --links
-    """
-    app_ctx = app_context(ctx)
-    settings = app_ctx.settings(provider)
-    from newsletter.render import check_issue
-
-    result = app_ctx.guard(lambda: check_issue(settings, issue, check_links=links))
-    _report(app_ctx, result)
-    if result.has_errors:
-        raise typer.Exit(int(ExitCode.FAILURE))
-
-
-@app.command()
-def preview(
-    ctx: typer.Context,
-    issue: IssueArg,
-    provider: ProviderOpt = None,
-    port: Annotated[int, typer.Option("--port", help="Local port (0 picks a free one).")] = 8025,
-    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the preview in the browser.")] = True,
-) -> None:
-    """Serve a live preview: phone and desktop widths, text part and checks, re-rendered on save.
-
-    Example: newsletter preview issues/2026-12.md
-    """
-    app_ctx = app_context(ctx)
-    settings = app_ctx.settings(provider)
-    from newsletter.preview import serve_preview
-
-    app_ctx.guard(lambda: serve_preview(settings, issue, port=port, open_browser=open_browser, output=app_ctx.output))
-
-
-@app.command()
-def init(
-    ctx: typer.Context,
-    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of the new workspace.")] = Path("."),
-) -> None:
-    """Create a new workspace: a commented newsletter.toml, issues/ and templates/. Never overwrites.
-
-    Example: newsletter init ma-lettre
-    """
-    app_ctx = app_context(ctx)
-    from newsletter.workspace import init_workspace
-
-    created = app_ctx.guard(lambda: init_workspace(directory))
-    for path in created:
-        app_ctx.output.note(f"created {path}")
-    app_ctx.output.note(f"Next: edit {directory / 'newsletter.toml'}, then run `newsletter draft` in {directory}.")
-
-
-@app.command()
-def demo(
-    ctx: typer.Context,
-    directory: Annotated[Path | None, typer.Argument(metavar="DIR", help="Where to copy the example workspace (default: a new temporary folder).")] = None,
-) -> None:
-    """Run the whole job offline on the bundled example workspace.
-
-    Example: newsletter demo /tmp/mobiscol-demo
-    """
-    app_ctx = app_context(ctx)
-    from newsletter.cli_demo import run_demo
-
-    app_ctx.guard(lambda: run_demo(directory, output=app_ctx.output))
-
-
-def _register_feature_commands() -> None:
-    # Each capability keeps its commands in its own module so cli.py stays small.
-    from newsletter import cli_draft, cli_send, cli_stats
-
-    for module in (cli_draft, cli_send, cli_stats):
-        module.register(app, app_context)
-
-
-_register_feature_commands()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -18,13 +18,18 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from newsletter.checks import CheckInput, Level, Problem, run_checks
 from newsletter.choices import Layout, Provider
 from newsletter.config import ActorMapSection, Settings
-from newsletter.dates import french_date
 from newsletter.errors import TemplateError
+from newsletter.french import french_date
 from newsletter.issue import Issue, parse_issue, read_issue_text
-from newsletter.markup import markdown_to_html, markdown_to_text, tag_html_links, tag_text_links
+from newsletter.render.checks import CheckInput, Level, Problem, run_checks
+from newsletter.render.markup import (
+    markdown_to_html,
+    markdown_to_text,
+    tag_html_links,
+    tag_text_links,
+)
 from newsletter.workspace import default_theme_dir
 
 logger = logging.getLogger(__name__)
@@ -329,20 +334,6 @@ def render_to_files(settings: Settings, path: Path, *, out_dir: Path | None = No
     return write_outputs(result, out_dir or settings.build_dir)
 
 
-def check_issue(
-    settings: Settings,
-    path: Path,
-    *,
-    provider: Provider | None = None,
-    check_links: bool = False,
-    link_checker: Callable[[RenderResult], list[Problem]] | None = None,
-) -> RenderResult:
-    """`newsletter check`: render in memory and run the rules (and the links when asked)."""
-    result = render_issue_file(settings, path, provider=provider)
-    if not check_links:
-        return result
-    if link_checker is None:
-        from newsletter.linkcheck import check_result_links
-
-        link_checker = check_result_links
-    return replace(result, problems=result.problems + tuple(link_checker(result)))
+def check_issue(settings: Settings, path: Path, *, provider: Provider | None = None) -> RenderResult:
+    """`newsletter check`: render in memory and run the rules (links are checked by linkcheck)."""
+    return render_issue_file(settings, path, provider=provider)

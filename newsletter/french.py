@@ -1,7 +1,11 @@
-"""French typography for text written into a draft (pure functions, standard library only)."""
+"""French rules: typographic spacing for drafted text, and dates in words.
+
+Pure functions; Babel is imported only when a date is formatted.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 NBSP = "\u00a0"  # before ':' and inside « »
@@ -46,3 +50,10 @@ def french_spacing(text: str) -> str:
         position = match.end()
     out.append(_fix(text[position:]))
     return "".join(out)
+
+
+def french_date(value: dt.date, pattern: str, locale: str) -> str:
+    """A date in words: 'décembre 2026', 'mardi 8 décembre 2026'."""
+    from babel.dates import format_date
+
+    return str(format_date(value, pattern, locale=locale))

@@ -1,0 +1,78 @@
+"""Commands of the draft stage: `draft` and `sources check`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from newsletter.cli.app import app, app_context
+from newsletter.errors import ExitCode
+
+
+@app.command()
+def draft(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option("--month", help="The issue's month, YYYY-MM (default: the current month).")] = None,
+    since: Annotated[
+        dt.datetime | None,
+        typer.Option("--since", formats=["%Y-%m-%d"], help="Window start, YYYY-MM-DD (default: the previous issue's date)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Write a fresh file even if the month's draft exists (a backup is kept next to it).")] = False,
+    today_opt: Annotated[dt.datetime | None, typer.Option("--today", formats=["%Y-%m-%d"], hidden=True, help="Pin today's date (tests, demos).")] = None,
+) -> None:
+    """Draft issues/YYYY-MM.md from the veille feeds and the actor map.
+
+    Keeps what is new since the previous issue and not yet published; an existing draft is
+    never overwritten: new candidates are appended under "À trier".
+
+    Example: newsletter draft --month 2026-12
+    """
+    app_ctx = app_context(ctx)
+    settings = app_ctx.settings()
+    from newsletter.cli.printers import print_draft_report, progress_bar
+    from newsletter.draft.pipeline import draft_issue
+    from newsletter.sources.collect import count_sources
+
+    now = dt.datetime.now(settings.tz)
+    if today_opt:  # a pinned day keeps the time of day, so two --force backups never share a name
+        now = dt.datetime.combine(today_opt.date(), now.timetz())
+    with progress_bar(app_ctx.output, count_sources(settings), "Fetching sources") as advance:
+        result = app_ctx.guard(
+            lambda: draft_issue(
+                settings, today=now.date(), month=month, since=since.date() if since else None, force=force, now=now, on_progress=advance
+            )
+        )
+    print_draft_report(app_ctx.output, result)
+    if result.all_failed:
+        hint = (
+            "no site could be reached at all: check this computer's internet connection (or proxy), then run the command again"
+            if result.offline
+            else "run `newsletter sources check` to see each source's status"
+        )
+        app_ctx.fail("every source failed, so no draft was written", hint=hint)
+
+
+sources_app = typer.Typer(no_args_is_help=True, help="Inspect the veille feeds and the actor map.")
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("check")
+def sources_check(ctx: typer.Context) -> None:
+    """List every feed and the actor map with its status, last item date and item count.
+
+    A web page given instead of a feed shows the feed found by auto-discovery. Exit 1 when a source fails.
+
+    Example: newsletter sources check
+    """
+    app_ctx = app_context(ctx)
+    settings = app_ctx.settings()
+    from newsletter.cli.printers import print_check_table, progress_bar
+    from newsletter.sources.collect import check_sources, count_sources
+
+    with progress_bar(app_ctx.output, count_sources(settings), "Checking sources") as advance:
+        reports = app_ctx.guard(lambda: check_sources(settings, now=dt.datetime.now(settings.tz), on_progress=advance))
+    print_check_table(app_ctx.output, reports)
+    if any(report.failed for report in reports):
+        raise typer.Exit(int(ExitCode.FAILURE))

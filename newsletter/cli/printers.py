@@ -1,0 +1,214 @@
+"""What the commands print: reports, tables and progress bars (rich, on the CLI's Output)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+
+from newsletter.render.checks import GMAIL_CLIP_BYTES, Level
+
+if TYPE_CHECKING:
+    from newsletter.archive import ArchiveReport
+    from newsletter.cli.output import Output
+    from newsletter.draft.pipeline import DraftResult
+    from newsletter.render.pipeline import RenderResult
+    from newsletter.send import SendReport
+    from newsletter.sources import SourceReport
+    from newsletter.stats import StatsReport
+
+
+def print_render_report(output: Output, result: RenderResult) -> None:
+    """Size against Gmail's limit, counts, problems with their Markdown line, and the files."""
+    stats = result.stats
+    percent = 100 * stats.html_bytes / GMAIL_CLIP_BYTES
+    colour = "green" if percent < 75 else "yellow" if percent < 100 else "red"
+    output.note(
+        f"[bold]{escape(str(result.issue.path))}[/bold] ({result.provider.value}): "
+        f"[{colour}]{stats.html_bytes / 1024:.1f} KB[/{colour}] of Gmail's 102 KB ({percent:.0f} %), "
+        f"{stats.sections} sections, {stats.items} items, {stats.links} links, {stats.images} images"
+    )
+    path = result.issue.path
+    for problem in result.problems:
+        where = f"{path}:{problem.line}: " if problem.line else ""
+        label = "[bold red]error[/bold red]" if problem.level == Level.error else "[yellow]warning[/yellow]"
+        text = escape(output.redact(f"{where}{problem.message}"))
+        output.err.print(f"  {label} {text} [dim]({problem.code})[/dim]")
+    errors, warnings = len(result.errors), len(result.warnings)
+    if errors or warnings:
+        output.err.print(f"  {errors} error(s), {warnings} warning(s)")
+    else:
+        output.note("  [green]all checks passed[/green]")
+    for written in (result.html_path, result.text_path, result.mjml_path):
+        if written is not None:
+            output.note(f"  wrote {escape(str(written))}")
+    if errors:
+        output.err.print("  [red]Fix the errors above before sending.[/red]")
+
+
+@contextmanager
+def progress_bar(output: Output, total: int, label: str) -> Iterator[Callable[[str], None]]:
+    """A stderr progress bar (hidden by -q); yields the callback that advances it."""
+    if output.quiet or total == 0:
+        yield lambda _name: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=output.err, transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=total)
+
+        def advance(name: str) -> None:
+            progress.update(task, advance=1, description=f"{label} ({name})")
+
+        yield advance
+
+
+def _date(value: dt.datetime | None) -> str:
+    return value.date().isoformat() if value else "—"
+
+
+def print_draft_table(output: Output, reports: list[SourceReport]) -> None:
+    """Per source: status, found, kept, dropped with reasons; failures with their reason."""
+    from rich.table import Table
+
+    table = Table(title="Sources", title_justify="left")
+    for column in ("source", "status", "found", "kept", "dropped"):
+        table.add_column(column, justify="right" if column in {"found", "kept"} else "left", overflow="fold")
+    for report in reports:
+        if report.failed:
+            table.add_row(report.name, f"[red]failed[/red]: {report.error}", "—", "—", "—")
+            continue
+        dropped = ", ".join(f"{count} {reason}" for reason, count in sorted(report.dropped.items())) or "—"
+        status = str(report.status) + (f" → {report.final_url}" if report.final_url else "")
+        table.add_row(report.name, status, str(report.found), str(report.kept), dropped)
+    output.err.print(table)
+    for report in reports:
+        for warning in report.warnings:
+            output.warn(f"{report.name}: {warning}")
+
+
+def print_draft_report(output: Output, result: DraftResult) -> None:
+    """The summary table, warnings, and the draft's path on stdout."""
+    print_draft_table(output, result.reports)
+    for warning in result.warnings:
+        output.warn(warning)
+    if result.action == "not written":
+        return
+    messages = {
+        "created": f"Draft written with {result.added} item(s), window from {result.since}",
+        "merged": f"{result.added} new item(s) appended under \"À trier\"; the rest of the file is unchanged",
+        "unchanged": "Nothing new since the existing draft: the file is unchanged",
+        "replaced": f"Fresh draft written with {result.added} item(s); the previous file was saved as {result.backup}",
+    }
+    output.note(messages[result.action])
+    output.out.print(str(result.path), markup=False)
+
+
+def print_check_table(output: Output, reports: list[SourceReport]) -> None:
+    """The `sources check` table, on stdout."""
+    from rich.table import Table
+
+    table = Table(title="Sources", title_justify="left")
+    for column in ("source", "url", "status", "last item", "items"):
+        table.add_column(column, overflow="fold", justify="right" if column == "items" else "left")
+    for report in reports:
+        if report.failed:
+            status = f"failed: {report.error}"
+        elif report.final_url:
+            status = f"{report.status}: {report.final_url}"
+        else:
+            status = str(report.status)
+        table.add_row(report.name, report.url, status, _date(report.last_item), "—" if report.failed else str(report.found))
+    output.out.print(table)
+    for report in reports:
+        for warning in report.warnings:
+            output.warn(f"{report.name}: {warning}")
+
+
+def format_moment(moment: dt.datetime) -> str:
+    """A schedule time as the user reads it, with its offset: '2026-12-08 09:30 (UTC+0100)'."""
+    return moment.strftime("%Y-%m-%d %H:%M (UTC%z)")
+
+
+def print_send_report(output: Output, report: SendReport, *, outbox_dir: Path | None) -> None:
+    """What is on the provider now (stdout), and what was done (stderr)."""
+    for step in report.actions:
+        output.note(("Dry run: " if report.dry_run else "") + step[0].upper() + step[1:])
+    for warning in report.warnings:
+        output.warn(warning)
+    out = output.out
+    out.print(f"provider:   {report.provider}", markup=False)
+    out.print(f"campaign:   {report.campaign_id or '(none yet)'}  {report.name}", markup=False)
+    out.print(f"subject:    {report.subject}", markup=False)
+    out.print(f"sender:     {report.sender}", markup=False)
+    if report.provider == "outbox":
+        out.print("list:       none (the outbox only writes files; nothing leaves this computer)", markup=False)
+    for lst in report.lists if report.provider != "outbox" else []:
+        out.print(f"list:       {lst.name} (id {lst.id}): {lst.subscribers} subscribers", markup=False)
+    status = report.status
+    if report.scheduled_at is not None and report.status == "scheduled":
+        status += f" for {format_moment(report.scheduled_at)}"
+    out.print(f"status:     {status}", markup=False)
+    if report.url:
+        out.print(f"link:       {report.url}", markup=False)
+    if outbox_dir is not None and report.campaign_id:
+        out.print(f"files:      {outbox_dir / report.campaign_id}", markup=False)
+
+
+def print_stats_table(output: Output, report: StatsReport) -> None:
+    """The figures as a table on stdout (rates on delivered messages), then the links of one issue."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from newsletter.stats import percent
+
+    table = Table(title="Campaign statistics (rates on delivered messages)", title_justify="left")
+    for header in ("Issue", "Provider", "Sent", "Delivered", "Opens", "Open rate", "Clicks", "Click rate",
+                   "Hard b.", "Soft b.", "Unsub.", "Complaints", "Read at"):
+        table.add_column(header, justify="left" if header in ("Issue", "Provider", "Read at") else "right", no_wrap=True)
+    for row in report.rows:
+        f = row.figures
+        counts = ["—"] * 10 if f is None else [
+            str(f.sent), str(f.delivered), str(f.unique_opens), percent(row.open_rate), str(f.unique_clicks),
+            percent(row.click_rate), str(f.hard_bounces), str(f.soft_bounces), str(f.unsubscriptions), str(f.complaints),
+        ]
+        read_at = (row.read_at[:16].replace("T", " ") if row.read_at else "—") + (" (cached)" if row.source == "cached" else "")
+        table.add_row(row.issue, row.provider, *counts, read_at)
+    # A report is read whole: never squeeze it below 160 columns (a pipe or a file has no width).
+    console = Console(file=output.out.file, width=max(output.out.width, 160), highlight=False, no_color=output.out.no_color)
+    console.print(table)
+    for row in report.rows:
+        if row.links is None:
+            continue
+        links = Table(title=f"Clicks per link — {row.issue} on {row.provider}", title_justify="left")
+        links.add_column("Clicks", justify="right")
+        links.add_column("Item")
+        links.add_column("Section")
+        links.add_column("URL", overflow="fold")
+        for link in row.links:
+            links.add_row(str(link.clicks), link.item or "(not an item of the issue)", link.section or "", link.url)
+        if not row.links:
+            links.add_row("0", "(no click yet)", "", "")
+        console.print(links)
+
+
+def print_archive_report(output: Output, report: ArchiveReport) -> None:
+    """Warnings and skipped issues on stderr; the index and feed paths on stdout."""
+    for warning in report.warnings:
+        output.warn(warning)
+    for path, reason in report.skipped:
+        output.warn(f"skipped {path}: {reason}. Fix it (`newsletter check {path}` lists the problems), then run `newsletter archive` again")
+    if report.unpublished:
+        output.note(f"Not published (not sent yet): {', '.join(report.unpublished)}; use --all to publish them too")
+    output.note(f"{len(report.entries)} issue page{'s' if len(report.entries) != 1 else ''} written in {report.out_dir}")
+    if report.images:
+        output.note(f"{report.images} image{'s' if report.images != 1 else ''} from images/ published in {report.out_dir / 'images'}")
+    output.out.print(f"index: {report.index}", markup=False)
+    output.out.print(f"feed:  {report.feed}", markup=False)

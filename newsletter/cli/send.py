@@ -1,0 +1,87 @@
+"""`newsletter send`: push the issue's campaign, then test, schedule or send it."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from newsletter.choices import Provider
+from newsletter.cli.app import IssueArg, app, app_context
+from newsletter.errors import ExitCode
+
+if TYPE_CHECKING:
+    from newsletter.cli.output import Output
+    from newsletter.send import Confirmation
+
+
+def confirm_prompt(output: Output, *, yes: bool, interactive: bool) -> Callable[[Confirmation], bool]:
+    """The question asked before mail goes to the lists; refuses without a terminal unless --yes."""
+    from newsletter.cli.printers import format_moment
+    from newsletter.errors import UsageError
+
+    def ask(c: Confirmation) -> bool:
+        when = "NOW" if c.when is None else format_moment(c.when)
+        lists = ", ".join(f"{lst.name} (id {lst.id}, {lst.subscribers} subscribers)" for lst in c.lists)
+        output.note(f"About to {'send' if c.when is None else 'schedule'} on {c.provider}:")
+        output.note(f"  subject:     {c.subject}")
+        output.note(f"  lists:       {lists}")
+        output.note(f"  subscribers: {c.subscribers}")
+        if c.moving_from is not None:
+            output.note(f"  moving from: {format_moment(c.moving_from)}")
+        output.note(f"  time:        {when}")
+        if yes:
+            return True
+        if not interactive:
+            raise UsageError(
+                "refusing to send without a confirmation: there is no terminal to ask on",
+                hint="run the command in a terminal, or pass --yes once you are sure",
+            )
+        return typer.confirm("Go ahead?", default=False, err=True)
+
+    return ask
+
+
+@app.command()
+def send(
+    ctx: typer.Context,
+    issue: IssueArg,
+    provider: Annotated[Provider | None, typer.Option("--provider", help="brevo, mailjet or outbox (default: the configured one).", envvar="NEWSLETTER_PROVIDER", show_envvar=True)] = None,
+    test: Annotated[bool, typer.Option("--test", help="Send a test to --to or to the configured test_emails.")] = False,
+    to: Annotated[list[str] | None, typer.Option("--to", help="A test address (repeat for several).")] = None,
+    schedule: Annotated[str | None, typer.Option("--schedule", help='Send to the lists at this local time, e.g. "2026-12-08 09:30".')] = None,
+    now: Annotated[bool, typer.Option("--now", help="Send to the lists now.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and say what would be done; change nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation before sending or scheduling.")] = False,
+) -> None:
+    """Create or update the issue's campaign on the provider, then test, schedule or send it.
+
+    Never duplicates: a second run updates the same campaign, and a sent campaign is never sent again.
+
+    Example: newsletter send issues/2026-12.md --schedule "2026-12-08 09:30"
+    """
+    app_ctx = app_context(ctx)
+    if sum((test or bool(to), schedule is not None, now)) > 1:
+        app_ctx.fail("choose one of --test, --schedule and --now", code=ExitCode.USAGE)
+    settings = app_ctx.settings(provider)
+    import datetime as dt
+
+    from newsletter.cli.printers import print_send_report
+    from newsletter.providers import build_provider
+    from newsletter.send import Action, send_issue
+
+    action = Action.test if test or to else Action.schedule if schedule is not None else Action.now if now else Action.push
+    clock = lambda: dt.datetime.now(settings.tz)  # noqa: E731
+    chosen = app_ctx.guard(lambda: build_provider(settings, now=clock))
+    ask = confirm_prompt(app_ctx.output, yes=yes, interactive=sys.stdin.isatty())
+    try:
+        report = app_ctx.guard(
+            lambda: send_issue(settings, chosen, issue, action=action, test_to=to or (), schedule=schedule, dry_run=dry_run, confirm=ask, now=clock)
+        )
+    finally:
+        chosen.close()
+    outbox: Path | None = settings.path(settings.file.outbox.dir) if settings.provider is Provider.outbox else None
+    print_send_report(app_ctx.output, report, outbox_dir=outbox)

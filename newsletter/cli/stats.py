@@ -1,0 +1,59 @@
+"""`newsletter stats`: each campaign's figures, as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from newsletter.choices import OutputFormat
+from newsletter.cli.app import app, app_context
+from newsletter.errors import ExitCode
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    issues: Annotated[list[Path] | None, typer.Argument(help="Issue files (default: every issue that has a campaign).", metavar="[ISSUE]...", show_default=False)] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="table, csv or json.")] = OutputFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the csv or json to this file instead of stdout.")] = None,
+    cached: Annotated[bool, typer.Option("--cached", help="Show the figures last read (stored in the state); no network.")] = False,
+) -> None:
+    """Opens, clicks, bounces and unsubscriptions of each issue's campaign (rates on delivered messages).
+
+    With one issue, also the clicks per link, mapped to the items of the issue.
+
+    Example: newsletter stats issues/2026-12.md --format csv --out rapport.csv
+    """
+    app_ctx = app_context(ctx)
+    if out is not None and fmt is OutputFormat.table:
+        app_ctx.fail("--out needs --format csv or --format json", code=ExitCode.USAGE)
+    settings = app_ctx.settings()
+    import datetime as dt
+
+    from newsletter.cli.printers import print_stats_table
+    from newsletter.stats import collect_stats, stats_csv, stats_json
+
+    clock = lambda: dt.datetime.now(settings.tz)  # noqa: E731
+    report = app_ctx.guard(lambda: collect_stats(settings, issue_paths=issues or (), cached=cached, now=clock))
+    output = app_ctx.output
+    for row in report.rows:
+        if row.note:
+            (output.warn if row.failed or row.figures is None else output.note)(f"{row.issue} on {row.provider}: {row.note}")
+    if not report.rows:
+        output.note("No issue has a campaign yet: send one with `newsletter send ISSUE`, then come back.")
+    if fmt is OutputFormat.table:
+        if report.rows:
+            print_stats_table(output, report)
+    else:
+        text = stats_json(report) if fmt is OutputFormat.json else stats_csv(report)
+        if out is None:
+            output.out.file.write(text)
+        else:
+            from newsletter.fsutil import write_atomic
+
+            app_ctx.guard(lambda: write_atomic(out, text))
+            output.note(f"Wrote {out}")
+    if report.failed:
+        raise typer.Exit(int(ExitCode.FAILURE))

@@ -1,0 +1,1 @@
+"""The render stage: Markdown -> Issue -> MJML -> HTML, the checks, and the plain-text part."""
