@@ -15,13 +15,18 @@ class ExitCode(IntEnum):
 
 
 class NewsletterError(Exception):
-    """Base of every error the core raises on purpose; the CLI prints it without a traceback."""
+    """Base of every error the core raises on purpose; the CLI prints it without a traceback.
+
+    `message` says what happened on which input, `problems` one line per detail (a config field,
+    a line of the issue), `hint` what to do next, all in plain words.
+    """
 
     exit_code: ExitCode = ExitCode.FAILURE
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, problems: list[str] | None = None, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.problems = problems or []
         self.hint = hint
 
 
@@ -36,17 +41,9 @@ class ConfigError(NewsletterError):
 
     exit_code = ExitCode.USAGE
 
-    def __init__(self, message: str, *, problems: list[str] | None = None, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
-        self.problems = problems or []
-
 
 class IssueError(NewsletterError):
     """The issue file cannot be read or parsed; `problems` are 'file:line: message' lines."""
-
-    def __init__(self, message: str, *, problems: list[str] | None = None, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
-        self.problems = problems or []
 
 
 class TemplateError(NewsletterError):
@@ -75,3 +72,15 @@ class ProviderError(NewsletterError):
 
 class StateError(NewsletterError):
     """A state file is corrupt or belongs to something else."""
+
+
+class NoCampaignError(NewsletterError):
+    """An issue asked for has no campaign in the state."""
+
+
+class SendCancelledError(NewsletterError):
+    """The user answered no to the confirmation."""
+
+
+class CampaignRefusedError(ProviderError):
+    """The campaign's status forbids what was asked (already sent, scheduled for --now, unknown)."""

@@ -21,7 +21,14 @@ from zoneinfo import ZoneInfo
 from newsletter.campaigns import load_state, mark_status, record_campaign, record_test
 from newsletter.choices import Provider
 from newsletter.config import BrevoSection, MailjetSection, OutboxSection, Settings
-from newsletter.errors import IssueError, NewsletterError, ProviderError, StateError, UsageError
+from newsletter.errors import (
+    CampaignRefusedError,
+    IssueError,
+    ProviderError,
+    SendCancelledError,
+    StateError,
+    UsageError,
+)
 from newsletter.providers.base import (
     Campaign,
     CampaignProvider,
@@ -45,14 +52,6 @@ class Action(StrEnum):
     test = "test"
     schedule = "schedule"
     now = "now"
-
-
-class SendCancelledError(NewsletterError):
-    """The user answered no to the confirmation."""
-
-
-class CampaignRefusedError(ProviderError):
-    """The campaign's status forbids what was asked (already sent, scheduled for --now, unknown)."""
 
 
 @dataclass(frozen=True)

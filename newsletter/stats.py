@@ -21,7 +21,7 @@ from typing import Any, cast
 from newsletter.campaigns import CampaignRecord, load_state, set_stats
 from newsletter.choices import Provider
 from newsletter.config import Settings
-from newsletter.errors import NewsletterError
+from newsletter.errors import NewsletterError, NoCampaignError
 from newsletter.providers.base import (
     CampaignStats,
     NotFoundError,
@@ -37,10 +37,6 @@ COLUMNS = ("issue", "provider", "campaign_id", "status", "read_at", "source",
            "sent", "delivered", "unique_opens", "open_rate", "unique_clicks", "click_rate",
            "hard_bounces", "soft_bounces", "unsubscriptions", "complaints", "note")
 LINK_COLUMNS = ("issue", "provider", "clicks", "item", "section", "url")
-
-
-class NoCampaignError(NewsletterError):
-    """An issue asked for has no campaign in the state."""
 
 
 @dataclass(frozen=True)

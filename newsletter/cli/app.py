@@ -50,15 +50,14 @@ class AppContext:
 
     def guard(self, action: Callable[[], T]) -> T:
         """Run core code; turn its errors into a message and an exit code (no traceback)."""
-        from newsletter.errors import ConfigError, IssueError, NewsletterError
+        from newsletter.errors import NewsletterError
 
         try:
             return action()
         except NewsletterError as exc:
             if self.output.debug:
                 raise
-            problems = exc.problems if isinstance(exc, ConfigError | IssueError) else []
-            self.output.error(exc.message, problems=problems, hint=exc.hint)
+            self.output.error(exc.message, problems=exc.problems, hint=exc.hint)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             if self.output.debug:
