@@ -30,11 +30,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """No NEWSLETTER_* or API key from the developer's shell; run inside tmp_path."""
+    """No NEWSLETTER_* or API key from the developer's shell; run inside tmp_path.
+
+    The user cache (feed cache, Jinja bytecode) goes to tmp_path too, never to the real
+    ~/.cache/newsletter: a test must neither read a developer's cache nor leave files in it.
+    """
     for name in list(os.environ):
         if name.startswith("NEWSLETTER_") or name in {"BREVO_API_KEY", "MJ_APIKEY_PUBLIC", "MJ_APIKEY_PRIVATE"}:
             monkeypatch.delenv(name)
     monkeypatch.setenv("TZ", "Europe/Paris")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / ".user-cache"))
     monkeypatch.chdir(tmp_path)
     yield
 
@@ -51,7 +56,3 @@ def example_workspace(tmp_path: Path) -> Path:
     shutil.copytree(EXAMPLES, target)
     return target
 
-
-def snapshot_tree(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` with its bytes, to assert that nothing changed."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

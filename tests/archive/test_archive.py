@@ -9,7 +9,7 @@ from pathlib import Path
 import feedparser
 from typer.testing import Result
 
-from tests.conftest import snapshot_tree
+from tests.support.asserts import snapshot_tree
 
 from .conftest import mark_sent
 

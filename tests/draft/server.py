@@ -6,9 +6,10 @@ import gzip
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any
+
+from tests.support.http import LocalServer
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "draft"
 
@@ -30,58 +31,45 @@ class Route:
     gzip: bool = False
 
 
-class FeedServer:
+class FeedServer(LocalServer):
     """Routes by path; records every request (path, headers)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.routes: dict[str, Route | Callable[[BaseHTTPRequestHandler], Route]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
-        server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+    @property
+    def url(self) -> str:
+        return self.base_url
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                server.requests.append((self.path, dict(self.headers.items())))
-                route = server.routes.get(self.path) or server.routes.get(self.path.split("?")[0])
-                if callable(route):
-                    route = route(self)
-                if route is None:
-                    route = Route(b"<html><body>Not found</body></html>", 404, "text/html")
-                if route.delay:
-                    time.sleep(route.delay)
-                if route.etag and self.headers.get("If-None-Match") == route.etag:
-                    self.send_response(304)
-                    self.send_header("ETag", route.etag)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                body = gzip.compress(route.body) if route.gzip else route.body
-                try:
-                    self.send_response(route.status)
-                    self.send_header("Content-Type", route.content_type)
-                    self.send_header("Content-Length", str(len(body)))
-                    if route.gzip:
-                        self.send_header("Content-Encoding", "gzip")
-                    if route.etag:
-                        self.send_header("ETag", route.etag)
-                    for key, value in route.headers.items():
-                        self.send_header(key, value)
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-        class Server(ThreadingHTTPServer):
-            def handle_error(self, request: Any, client_address: Any) -> None:
-                pass  # a client that hung up early (timeouts, size cap) is expected here
-
-        self.httpd = Server(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        self.requests.append((request.path, dict(request.headers.items())))
+        route = self.routes.get(request.path) or self.routes.get(request.path.split("?")[0])
+        if callable(route):
+            route = route(request)
+        if route is None:
+            route = Route(b"<html><body>Not found</body></html>", 404, "text/html")
+        if route.delay:
+            time.sleep(route.delay)
+        if route.etag and request.headers.get("If-None-Match") == route.etag:
+            request.send_response(304)
+            request.send_header("ETag", route.etag)
+            request.send_header("Content-Length", "0")
+            request.end_headers()
+            return
+        body = gzip.compress(route.body) if route.gzip else route.body
+        request.send_response(route.status)
+        request.send_header("Content-Type", route.content_type)
+        request.send_header("Content-Length", str(len(body)))
+        if route.gzip:
+            request.send_header("Content-Encoding", "gzip")
+        if route.etag:
+            request.send_header("ETag", route.etag)
+        for key, value in route.headers.items():
+            request.send_header(key, value)
+        request.end_headers()
+        request.wfile.write(body)
 
     def add(self, path: str, route: Route | Callable[[BaseHTTPRequestHandler], Route]) -> str:
         self.routes[path] = route

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
 from newsletter.config import FeedConfig
@@ -22,7 +23,10 @@ TZ = ZoneInfo("Europe/Paris")
 NOW = dt.datetime(2026, 12, 1, 12, tzinfo=TZ)
 
 
-def fetch(url: str, tmp_path: Path, *, timeout: float = 2.0, max_bytes: int = 5_000_000, cache: bool = True, max_redirects: int = 5) -> FeedOutcome:
+def fetch(
+    url: str, tmp_path: Path, *, timeout: float = 2.0, max_bytes: int = 5_000_000, cache: bool = True, max_redirects: int = 5,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> FeedOutcome:
     options = FetchOptions(
         root=tmp_path, tz=TZ, fetched_at=NOW, max_bytes=max_bytes, timeout=timeout,
         cache=HttpCache(tmp_path / "cache") if cache else None,
@@ -30,7 +34,7 @@ def fetch(url: str, tmp_path: Path, *, timeout: float = 2.0, max_bytes: int = 5_
     feed = FeedConfig(name="Test", url=url, section="veille")
 
     async def run() -> FeedOutcome:
-        async with build_async_client(timeout=timeout, max_redirects=max_redirects) as client:
+        async with build_async_client(timeout=timeout, max_redirects=max_redirects, transport=transport) as client:
             return await fetch_feed(client, feed, options)
 
     outcome = asyncio.run(run())
@@ -130,8 +134,13 @@ def test_size_cap_stops_reading_and_warns(server: FeedServer, tmp_path: Path) ->
 
 
 def test_host_that_does_not_resolve(tmp_path: Path) -> None:
-    report = fetch("http://flux.invalid/feed/", tmp_path, timeout=2).report
-    assert report.failed and ("resolve" in (report.error or "") or "connect" in (report.error or ""))
+    # The resolver's own failure, as httpcore raises it, without asking a real DNS server.
+    def no_such_host(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno -2] Name or service not known", request=request)
+
+    report = fetch("http://flux.invalid/feed/", tmp_path, timeout=2, transport=httpx.MockTransport(no_such_host)).report
+    assert report.failed and report.unreachable
+    assert report.error == "the host name flux.invalid does not resolve (check the URL's spelling)"
 
 
 def test_conditional_request_served_from_cache(server: FeedServer, tmp_path: Path) -> None:

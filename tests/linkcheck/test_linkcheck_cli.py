@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 from newsletter import linkcheck
 from newsletter.cli import app
-from tests.conftest import snapshot_tree
 from tests.linkcheck.conftest import LinkServer
 from tests.render.helpers import FRONT, make_workspace
+from tests.support.asserts import snapshot_tree
 
 runner = CliRunner()
 

@@ -8,8 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from newsletter.cli import app
-from tests.conftest import GOLDEN, snapshot_tree
+from tests.conftest import GOLDEN
 from tests.render.helpers import BODY, CONFIG, FRONT, make_workspace
+from tests.support.asserts import assert_clean_failure, snapshot_tree
 
 runner = CliRunner()
 
@@ -96,13 +97,6 @@ def test_out_option_and_workspace_template_override(tmp_path: Path) -> None:
 
 
 # --- bad inputs: message, exit code, nothing damaged -------------------------------------------
-
-
-def assert_clean_failure(output: str, code: int, expected_code: int, *fragments: str) -> None:
-    assert code == expected_code, output
-    assert "Traceback" not in output
-    for fragment in fragments:
-        assert fragment in output, output
 
 
 def test_missing_issue_file(tmp_path: Path) -> None:

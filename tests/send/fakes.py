@@ -27,12 +27,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import jsonschema
+
+from tests.support.http import LocalServer
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "send"
 
@@ -92,16 +94,15 @@ class HttpError(Exception):
 Handler = Callable[[re.Match[str], dict[str, str], Any], Reply]
 
 
-class FakeServer:
-    """The common part: routing, call log, fault injection, start/stop."""
+class FakeServer(LocalServer):
+    """The common part: routing, call log, fault injection (start/stop come from LocalServer)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.lock = threading.RLock()
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
         self.routes: list[tuple[str, re.Pattern[str], Handler]] = []
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # -- public API --------------------------------------------------------------------------
     def route(self, method: str, pattern: str, handler: Handler) -> None:
@@ -125,45 +126,12 @@ class FakeServer:
 
     @property
     def url(self) -> str:
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{self.prefix}"
+        return self.base_url + self.prefix
 
     prefix = ""
 
-    def start(self) -> FakeServer:
-        fake = self
-
-        class RequestHandler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # One write per answer and no Nagle: otherwise each call waits ~40 ms for a delayed ACK.
-            wbufsize = 1 << 16
-            disable_nagle_algorithm = True
-
-            def log_message(self, format: str, *args: Any) -> None:  # silence
-                pass
-
-            def _handle(self) -> None:
-                fake._dispatch(self)
-
-            do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-
-    def __enter__(self) -> FakeServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        self._dispatch(request)
 
     # -- to override -----------------------------------------------------------------------
     def authenticate(self, headers: Any) -> Reply | None:
