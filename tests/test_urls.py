@@ -1,0 +1,61 @@
+"""urls.py: the canonical form a draft writes, the key links are compared by, UTM on and off."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsletter.urls import add_utm, canonical_url, strip_utm, url_key
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("https://Example.ORG/a/b?utm_source=x&id=3#top", "https://example.org/a/b?id=3"),
+        ("  https://example.org  ", "https://example.org/"),
+        ("http://example.org:80/p", "http://example.org/p"),
+        ("https://example.org:8443/p", "https://example.org:8443/p"),
+        ("https://example.org/p?fbclid=abc&gclid=def", "https://example.org/p"),
+        ("/actus/velobus/", "https://reseau.example.org/actus/velobus/"),
+    ],
+)
+def test_canonical_url(raw: str, expected: str) -> None:
+    assert canonical_url(raw, base="https://reseau.example.org/feed/") == expected
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "mailto:contact@example.org", "javascript:alert(1)", "data:image/png;base64,AA", "https://", "http://[::1"])
+def test_canonical_url_refuses_what_is_not_a_web_page(raw: str) -> None:
+    assert canonical_url(raw) is None
+
+
+def test_url_key_ignores_scheme_host_case_www_trailing_slash_and_fragment() -> None:
+    forms = [
+        "https://www.example.org/actus/rue-scolaire/",
+        "http://example.org/actus/rue-scolaire",
+        "https://EXAMPLE.org/actus/rue-scolaire/#commentaires",
+        "https://example.org/actus/rue-scolaire/?utm_campaign=lettre-2026-12",
+    ]
+    assert len({url_key(form) for form in forms}) == 1
+
+
+def test_url_key_keeps_what_names_another_page() -> None:
+    assert url_key("https://example.org/a?id=1") != url_key("https://example.org/a?id=2")
+    assert url_key("https://example.org/app#/fiche/1") != url_key("https://example.org/app#/fiche/2")
+    assert url_key("https://example.org/a/?id=1") == url_key("https://example.org/a?id=1")
+
+
+def test_url_key_reads_a_gogocarto_fiche_as_the_map_link_the_draft_writes() -> None:
+    fiche = "https://carte.example.org/annuaire#/fiche/pedibus-ecole-jaures/Ab12/"
+    assert url_key(fiche) == url_key("https://carte.example.org/map/Ab12")
+
+
+def test_add_utm_never_overwrites_and_leaves_other_links_alone() -> None:
+    params = {"utm_source": "lettre", "utm_medium": "email"}
+    assert add_utm("https://example.org/p?utm_source=site#x", params) == "https://example.org/p?utm_source=site&utm_medium=email#x"
+    assert add_utm("mailto:contact@example.org", params) == "mailto:contact@example.org"
+    assert add_utm("{{ unsubscribe }}", params) == "{{ unsubscribe }}"
+    assert add_utm("https://example.org/p", {}) == "https://example.org/p"
+
+
+def test_strip_utm_takes_off_only_the_utm_parameters() -> None:
+    tagged = add_utm("https://example.org/p?id=3#haut", {"utm_source": "lettre", "utm_campaign": "2026-12"})
+    assert strip_utm(tagged) == "https://example.org/p?id=3#haut"
