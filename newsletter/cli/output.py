@@ -41,9 +41,11 @@ class Output:
         if self.verbose and not self.quiet:
             self.err.print(self.redact(message))
 
-    def warn(self, message: str) -> None:
+    def warn(self, message: str, *, problems: Iterable[str] = ()) -> None:
         """A warning on stderr; the message is plain text (brackets such as [[UNSUB_LINK_FR]] kept)."""
         self.err.print(f"[yellow]Warning:[/yellow] {escape(self.redact(message))}")
+        for problem in problems:
+            self.err.print(f"  - {self.redact(problem)}", markup=False)
 
     def error(self, message: str, *, problems: Iterable[str] = (), hint: str | None = None) -> None:
         """An error on stderr, with one line per problem and a tip; never hidden."""

@@ -104,7 +104,7 @@ def serve_preview(app_ctx: AppContext, settings: Settings, issue_path: Path, *, 
 
     def report(state: PreviewState) -> None:
         if state.error:
-            output.warn(f"render failed: {state.error}")
+            output.warn(f"render failed: {state.error}", problems=state.details)
         elif state.result is not None and state.version > 1:
             output.note(
                 f"re-rendered {escape(issue_path.name)} at {state.rendered_at}: "

@@ -44,3 +44,18 @@ def test_preview_of_a_missing_issue_fails_cleanly(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "issue file not found" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_render_failure_is_printed_once_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A YAML value shown in the message has brackets: they must reach the terminal as written.
+    config, issue = make_workspace(tmp_path / "ws")
+    issue.write_text(issue.read_text(encoding="utf-8").replace("number: 37", "number: [x]"), encoding="utf-8")
+
+    def interrupt() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_render, "wait_for_interrupt", interrupt)
+    result = runner.invoke(app, ["--config", str(config), "preview", str(issue), "--port", "0", "--no-open"])
+    assert result.exit_code == 0, result.output
+    assert "Warning: render failed:" in result.output
+    assert "['x']" in result.output and "\\[" not in result.output
