@@ -8,6 +8,7 @@ candidates it lacks are appended under "À trier" and every other byte stays as 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import re
@@ -112,7 +113,9 @@ def md_comment(text: str) -> str:
     return '[//]: # "' + french_spacing(text).replace('"', "'").replace("\n", " ") + '"'
 
 
+@functools.lru_cache(maxsize=1024)
 def _format_day(day: dt.date, locale: str) -> str:
+    # Cached: a draft dates thousands of items over a few dozen days, and Babel costs ~50 µs a call.
     return french_date(day, "d MMMM yyyy", locale)
 
 
