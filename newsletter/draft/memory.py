@@ -20,9 +20,9 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
+from newsletter.draft.selection import link_key
 from newsletter.draft.statefile import CorruptStateFile, read_state_file
 from newsletter.fsutil import write_atomic
-from newsletter.urls import url_key
 
 DRAFT_MEMORY_NAME = "drafts.json"
 
@@ -36,7 +36,7 @@ class MonthMemory:
 
     def keys(self) -> set[str]:
         """The comparison keys (`url_key`) of the proposed URLs."""
-        return {url_key(url) for url in self.proposed}
+        return {link_key(url) for url in self.proposed}
 
 
 DraftMemory = dict[str, MonthMemory]
@@ -56,9 +56,9 @@ def extend_month(memory: DraftMemory, month: str, urls: Iterable[str], *, now: d
     """Add `urls` to the month's list (start it afresh when `fresh`); True when the list changed."""
     before = memory.get(month)
     kept = [] if fresh or before is None else list(before.proposed)
-    known = {url_key(url) for url in kept}
+    known = {link_key(url) for url in kept}
     for url in urls:
-        key = url_key(url)
+        key = link_key(url)
         if key not in known:
             known.add(key)
             kept.append(url)

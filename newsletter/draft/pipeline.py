@@ -29,6 +29,7 @@ from newsletter.draft.memory import (
 from newsletter.draft.selection import (
     URL_RE,
     drop_published,
+    link_key,
     published_urls,
     select_feed_items,
 )
@@ -37,7 +38,6 @@ from newsletter.french import french_date, french_spacing
 from newsletter.fsutil import write_atomic
 from newsletter.sources import Candidate, SourceReport
 from newsletter.sources.collect import collect_sources
-from newsletter.urls import url_key
 
 logger = logging.getLogger(__name__)
 
@@ -379,11 +379,11 @@ def _merge(settings: Settings, path: Path, context: dict[str, Any], result: Draf
         text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise IssueError(f"cannot read {path} to merge new items into it: {exc}", hint="save it as UTF-8, or use --force") from None
-    present = {url_key(url) for url in URL_RE.findall(text)} | proposed
+    present = {link_key(url) for url in URL_RE.findall(text)} | proposed
     fresh: list[dict[str, Any]] = []
     for section in context["sections"]:
         for item in section["items"]:
-            key = url_key(item["url"])
+            key = link_key(item["url"])
             if key not in present:
                 present.add(key)
                 fresh.append(item)

@@ -126,18 +126,19 @@ def _taxonomy_labels(taxonomy: list[TaxonomyCategory]) -> tuple[dict[int, str], 
 
 
 def _categories(element: Element, labels: dict[int, str], parents: dict[int, int]) -> tuple[str, ...]:
-    if element.categoriesFull:
+    full = element.get("categoriesFull")
+    if full:
         ids: list[int] = []
         names: dict[int, str] = {}
-        for cat in element.categoriesFull:
-            cid = _int(cat.id)
+        for cat in full:
+            cid = _int(cat.get("id"))
             if cid is None:
                 continue
             ids.append(cid)
-            names[cid] = labels.get(cid) or cat.name or ""
+            names[cid] = labels.get(cid) or cat.get("name") or ""
         shown_parents = {parents[i] for i in ids if i in parents}
         return tuple(names[i] for i in ids if i not in shown_parents and names[i])
-    return tuple(c for c in element.categories or () if c)
+    return tuple(c for c in element.get("categories") or () if c)
 
 
 def _text(value: JsonValue) -> str:
@@ -177,34 +178,38 @@ def parse_gogocarto(elements: bytes, taxonomy: list[TaxonomyCategory] | None, *,
     try:
         page: ElementsPage = validate_json(elements_page_adapter(description_field), elements, what)
     except ValidationError:
-        page = ElementsPage()
-    if page.data is None:
-        if page.error is not None:
-            raise SourceError(f"the map answered an error: {page.error}")
+        page = {}
+    elements_data = page.get("data")
+    if elements_data is None:
+        if page.get("error") is not None:
+            raise SourceError(f"the map answered an error: {page.get('error')}")
         shown = elements.decode("utf-8", errors="replace").strip()[:200]
         raise SourceError(f"the answer has no 'data' list, so this is not a GoGoCarto API: {shown}")
     labels, parents = _taxonomy_labels(taxonomy or [])
-    data = MapData(licence_url=page.licence or None)
+    data = MapData(licence_url=page.get("licence") or None)
     skipped = 0
-    for element in page.data:
-        if element is None or not element.id or not element.name:
+    for element in elements_data:
+        ident, name = (element.get("id"), element.get("name")) if element is not None else (None, None)
+        if element is None or not ident or not name:
             skipped += 1
             continue
-        address = element.address
+        address = element.get("address") or {}
+        images = element.get("images")
+        updated_raw = element.get("updatedAt")
         data.actors.append(
             Actor(
-                id=element.id,
-                name=html_to_text(element.name),
-                status=element.status or 0,
-                created=parse_datetime(element.createdAt),
-                updated=parse_datetime(element.updatedAt),
-                updated_raw=element.updatedAt or "",
-                city=(address.addressLocality or "") if address else "",
-                postal_code=(address.postalCode or "") if address else "",
+                id=ident,
+                name=html_to_text(name),
+                status=element.get("status") or 0,
+                created=parse_datetime(element.get("createdAt")),
+                updated=parse_datetime(updated_raw),
+                updated_raw=updated_raw or "",
+                city=address.get("addressLocality") or "",
+                postal_code=address.get("postalCode") or "",
                 categories=_categories(element, labels, parents),
-                description_html=_text(element.description),
-                image=element.images[0] if element.images else None,
-                external=bool(element.sourceKey),
+                description_html=_text(element.get("description")),
+                image=images[0] if images else None,
+                external=bool(element.get("sourceKey")),
             )
         )
     if skipped:
