@@ -1,39 +1,45 @@
-"""Benchmark of `newsletter draft`: 100 feeds x 30 entries on 127.0.0.1, 300 ms latency per answer.
+"""Benchmark of `newsletter draft`: 100 and 1000 feeds x 30 entries on 127.0.0.1, 300 ms per answer.
 
-Compares, in one run: fetching the feeds one after another (a sync httpx client), the concurrent
-draft with a cold cache, and a second draft answered 304 by the server. Reports medians and peak
-memory. Run alone: `.venv/bin/python bench/draft.py` (add `--quick` to skip the sequential baseline).
+For each size, in one run and interleaved: the floor (a bare httpx/asyncio fetch of the same
+URLs with the same concurrency, no parsing, no cache; once cold, once answered 304), the draft
+with a cold cache, and a second draft answered 304. The server runs in its own process.
+Run alone: `PYTHONPATH=$PWD .venv/bin/python bench/draft.py` (`--quick`: 100 feeds only).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email.utils
+import math
 import multiprocessing
-import resource
 import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from newsletter.config import FetchSection, load_settings
-from newsletter.draft.pipeline import draft_issue
-from newsletter.http import build_client
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-FEEDS = 100
+from newsletter.config import load_settings  # noqa: E402
+from newsletter.draft.pipeline import draft_issue  # noqa: E402
+from newsletter.http import build_async_client  # noqa: E402
+
 ENTRIES = 30
 LATENCY = 0.3
+CONCURRENCY = 100  # the default [fetch] concurrency
 TZ_NOW = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)
+# (feeds, runs, target cold, target 304)
+CASES = [(100, 5, 1.5, 1.0), (1000, 3, 8.0, None)]
 
 
 def feed_xml(index: int) -> bytes:
     items = []
     for n in range(ENTRIES):
-        when = TZ_NOW - dt.timedelta(hours=6 * n + index)
+        when = TZ_NOW - dt.timedelta(hours=6 * n + index % 50)
         items.append(
             f"<item><title>Pédibus et vélobus n°{index}-{n} : l'école à pied</title>"
             f"<link>https://site{index}.example.org/actus/{n}?utm_source=rss</link>"
@@ -48,24 +54,22 @@ def feed_xml(index: int) -> bytes:
     ).encode()
 
 
-BODIES = {f"/feed/{i}": feed_xml(i) for i in range(FEEDS)}
-
-
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    bodies: dict[str, bytes] = {}
 
     def log_message(self, *args: Any) -> None:
         pass
 
     def do_GET(self) -> None:
         time.sleep(LATENCY)
-        body = BODIES.get(self.path)
+        body = self.bodies.get(self.path)
         if body is None:
             self.send_response(404)
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        etag = f'"{hash(body)}"'
+        etag = f'"{len(body)}-{self.path}"'
         if self.headers.get("If-None-Match") == etag:
             self.send_response(304)
             self.send_header("ETag", etag)
@@ -82,104 +86,121 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 256
+    request_queue_size = 1024
 
 
-def serve(ready: Any) -> None:
+def serve(ready: Any, feeds: int, lifetime: float) -> None:
+    Handler.bodies = {f"/feed/{i}": feed_xml(i) for i in range(feeds)}
     server = Server(("127.0.0.1", 0), Handler)
     ready.put(server.server_address[1])
-    server.serve_forever(poll_interval=0.05)
+    # Stops by itself, even if the benchmark dies.
+    server.timeout = 0.05
+    end = time.monotonic() + lifetime
+    while time.monotonic() < end:
+        server.handle_request()
 
 
-def workspace(root: Path, base: str, concurrency: int) -> Path:
+def workspace(root: Path, base: str, feeds: int) -> Path:
     lines = [
         '[newsletter]\nname = "Bench"\ntitle = "La lettre"\nprovider = "outbox"\n',
         '[[sections]]\nid = "veille"\ntitle = "Veille"\nlayout = "list"\n',
-        # per_host = 100: the 100 "sites" all sit on 127.0.0.1 here; real feeds live on different hosts.
-        f"[fetch]\ntimeout = 10\ndeadline = 60\nconcurrency = {concurrency}\nper_host = 100\n",
+        # per_host = 100: the "sites" all sit on 127.0.0.1 here; real feeds live on different hosts.
+        f"[fetch]\ntimeout = 20\ndeadline = 120\nconcurrency = {CONCURRENCY}\nper_host = 100\n",
     ]
-    lines += [f'[[feeds]]\nname = "Site {i}"\nurl = "{base}/feed/{i}"\nsection = "veille"\n' for i in range(FEEDS)]
+    lines += [f'[[feeds]]\nname = "Site {i}"\nurl = "{base}/feed/{i}"\nsection = "veille"\n' for i in range(feeds)]
     (root / "issues").mkdir(parents=True, exist_ok=True)
     config = root / "newsletter.toml"
     config.write_text("\n".join(lines), encoding="utf-8")
     return config
 
 
-def sequential(base: str) -> float:
-    import feedparser
+async def _bare_fetch(urls: list[str], etags: dict[str, str]) -> dict[str, str]:
+    """GET every URL, CONCURRENCY at a time, reading the bodies; no parsing. Returns the ETags."""
+    semaphore = asyncio.Semaphore(CONCURRENCY)
+    found: dict[str, str] = {}
+    async with build_async_client(timeout=20, max_connections=CONCURRENCY) as client:
 
+        async def one(url: str) -> None:
+            async with semaphore:
+                headers = {"If-None-Match": etags[url]} if url in etags else {}
+                response = await client.get(url, headers=headers)
+                assert response.status_code in (200, 304), response.status_code
+                found[url] = response.headers.get("etag", "")
+
+        await asyncio.gather(*(one(url) for url in urls))
+    return found
+
+
+def floor(urls: list[str]) -> tuple[float, float]:
+    """Wall time of the bare fetch, cold and answered 304."""
     start = time.perf_counter()
-    with build_client(timeout=10) as client:
-        for i in range(FEEDS):
-            feedparser.parse(client.get(f"{base}/feed/{i}").content)
-    return time.perf_counter() - start
+    etags = asyncio.run(_bare_fetch(urls, {}))
+    cold = time.perf_counter() - start
+    start = time.perf_counter()
+    asyncio.run(_bare_fetch(urls, etags))
+    return cold, time.perf_counter() - start
 
 
-def one_draft(config: Path, cache: Path, *, trace: bool = False) -> tuple[float, int, str]:
-    """One `draft_issue` run: wall time, and peak traced memory when `trace` (tracing slows it, so
-    timed runs do not trace)."""
+def one_draft(config: Path, cache: Path) -> float:
     settings = load_settings(config, environ={})
-    if trace:
-        tracemalloc.start()
     start = time.perf_counter()
     result = draft_issue(settings, today=TZ_NOW.date(), month="2026-12", since=dt.date(2026, 11, 1), cache_dir=cache)
     elapsed = time.perf_counter() - start
-    peak = 0
-    if trace:
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-    assert not any(r.failed for r in result.reports), [r.error for r in result.reports if r.failed]
-    return elapsed, peak, result.action
+    assert not any(r.failed for r in result.reports), [r.error for r in result.reports if r.failed][:3]
+    return elapsed
+
+
+def run_case(feeds: int, runs: int) -> dict[str, float]:
+    ready: multiprocessing.Queue[int] = multiprocessing.Queue()
+    process = multiprocessing.Process(target=serve, args=(ready, feeds, 600.0), daemon=True)
+    process.start()
+    try:
+        base = f"http://127.0.0.1:{ready.get(timeout=60)}"
+        urls = [f"{base}/feed/{i}" for i in range(feeds)]
+        samples: dict[str, list[float]] = {"floor cold": [], "floor 304": [], "draft cold": [], "draft 304": []}
+        for _ in range(runs):
+            floor_cold, floor_warm = floor(urls)
+            samples["floor cold"].append(floor_cold)
+            samples["floor 304"].append(floor_warm)
+            with tempfile.TemporaryDirectory() as tmp:
+                root = Path(tmp)
+                config = workspace(root, base, feeds)
+                samples["draft cold"].append(one_draft(config, root / "cache"))
+                (root / "issues" / "2026-12.md").unlink()
+                samples["draft 304"].append(one_draft(config, root / "cache"))
+            print(f"{feeds} feeds: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in samples.items()), file=sys.stderr)
+    finally:
+        process.terminate()
+        process.join()
+    return {key: statistics.median(values) for key, values in samples.items()}
 
 
 def main() -> None:
-    quick = "--quick" in sys.argv
-    # The server runs in its own process, as remote sites would: in-process, its threads would
-    # compete with the draft for the GIL and the figures would measure the server too.
-    ready: multiprocessing.Queue[int] = multiprocessing.Queue()
-    process = multiprocessing.Process(target=serve, args=(ready,), daemon=True)
-    process.start()
-    base = f"http://127.0.0.1:{ready.get(timeout=10)}"
-    print(f"{FEEDS} feeds x {ENTRIES} entries, {LATENCY * 1000:.0f} ms per answer, on {base}", file=sys.stderr)
-    seq = None if quick else sequential(base)
-    rows = []
-    default = FetchSection().concurrency
-    for concurrency in (default, 16):
-        cold, warm = [], []
-        for _ in range(5):
-            with tempfile.TemporaryDirectory() as tmp:
-                root = Path(tmp)
-                config = workspace(root, base, concurrency)
-                cold.append(one_draft(config, root / "cache")[0])
-                (root / "issues" / "2026-12.md").unlink()
-                warm.append(one_draft(config, root / "cache")[0])
-        with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp)
-            peak = one_draft(workspace(root, base, concurrency), root / "cache", trace=True)[1]
-        rows.append((concurrency, statistics.median(cold), statistics.median(warm), peak))
-        print(f"concurrency {concurrency}: cold {rows[-1][1]:.2f} s, 304 {rows[-1][2]:.2f} s", file=sys.stderr)
-    process.terminate()
-    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cases = CASES[:1] if "--quick" in sys.argv else CASES
     lines = [
         "## draft",
         "",
-        f"`newsletter draft` (`draft_issue`) on {FEEDS} feeds of {ENTRIES} entries served on 127.0.0.1 by a separate "
-        f"process with {LATENCY * 1000:.0f} ms latency per answer; medians of 5 runs. Feeds parsed on worker "
-        "processes when there are 8 or more and more than one core (sources/parsepool.py). Run alone: "
-        "`.venv/bin/python bench/draft.py`.",
+        f"`draft_issue` on N feeds of {ENTRIES} entries served on 127.0.0.1 by a separate process with "
+        f"{LATENCY * 1000:.0f} ms latency per answer, `[fetch] concurrency = {CONCURRENCY}`; medians. The floor is a bare "
+        "httpx/asyncio fetch of the same URLs at the same concurrency (bodies read, no parsing, no cache), "
+        "measured in the same run, interleaved; the latency bound is ⌈N / concurrency⌉ × latency. "
+        "Run alone: `PYTHONPATH=$PWD .venv/bin/python bench/draft.py`.",
         "",
-        "| run | wall time | vs one after another | peak traced memory |",
-        "|---|---|---|---|",
+        "| run | median | target | verdict | floor (same run) | ratio to floor | latency bound |",
+        "|---|---|---|---|---|---|---|",
     ]
-    if seq is not None:
-        lines.append(f"| one after another (sync httpx + feedparser, 1 run) | {seq:.2f} s | 1.0x | |")
-    for concurrency, cold, warm, peak in rows:
-        ratio_cold = f"{seq / cold:.1f}x faster" if seq else ""
-        ratio_warm = f"{seq / warm:.1f}x faster" if seq else ""
-        lines.append(f"| draft, `[fetch] concurrency = {concurrency}`, cold cache | {cold:.2f} s | {ratio_cold} | {peak / 1e6:.1f} MB |")
-        lines.append(f"| draft, `[fetch] concurrency = {concurrency}`, second run (304) | {warm:.2f} s | {ratio_warm} | |")
-    lines += ["", f"Process peak RSS (whole benchmark): {maxrss_mb:.0f} MB.", ""]
-    print("\n".join(lines))
+    for feeds, runs, target_cold, target_warm in cases:
+        medians = run_case(feeds, runs)
+        bound = math.ceil(feeds / CONCURRENCY) * LATENCY
+        for kind, target in (("cold", target_cold), ("304", target_warm)):
+            value, base = medians[f"draft {kind}"], medians[f"floor {kind}"]
+            verdict = "" if target is None else ("ok" if value <= target else "MISSED")
+            shown_target = "" if target is None else f"≤ {target:g} s"
+            lines.append(
+                f"| {feeds} feeds, {'cold cache' if kind == 'cold' else 'second run (304)'}, {runs} runs | {value:.2f} s | "
+                f"{shown_target} | {verdict} | {base:.2f} s | {value / base:.2f} | {bound:.1f} s |"
+            )
+    print("\n".join([*lines, ""]))
 
 
 if __name__ == "__main__":

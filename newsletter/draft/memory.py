@@ -1,4 +1,5 @@
-"""What each month's draft has already proposed, so re-drafting never brings back deleted items.
+"""The draft memory: what each month's draft has already proposed, so re-drafting never brings
+back deleted items.
 
 One human-readable JSON file in the state folder, `state/drafts.json`, written atomically after
 the draft itself:
@@ -17,66 +18,60 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter.fsutil import write_atomic
-from newsletter.urls import url_key
+from pydantic import TypeAdapter
 
-PROPOSALS_NAME = "drafts.json"
+from newsletter.draft.selection import link_key
+from newsletter.draft.statefile import CorruptStateFile, read_state_file
+from newsletter.fsutil import write_atomic
+
+DRAFT_MEMORY_NAME = "drafts.json"
 
 
 @dataclass(frozen=True)
-class MonthProposals:
+class MonthMemory:
     """The canonical URLs proposed for one month, in the order they were first proposed."""
 
-    proposed: tuple[str, ...] = ()
+    proposed: tuple[str, ...]
     updated_at: str = ""
 
     def keys(self) -> set[str]:
         """The comparison keys (`url_key`) of the proposed URLs."""
-        return {url_key(url) for url in self.proposed}
+        return {link_key(url) for url in self.proposed}
 
 
-Proposals = dict[str, MonthProposals]
+DraftMemory = dict[str, MonthMemory]
+_FILE = TypeAdapter(DraftMemory)  # extra keys of an entry are ignored
 
 
-def load_proposals(path: Path, warnings: list[str]) -> Proposals:
-    """Every month's proposals; {} when the file is absent, or corrupt (then with a warning)."""
-    if not path.exists():
-        return {}
+def load_draft_memory(path: Path, warnings: list[str]) -> DraftMemory:
+    """Every month's proposed links; {} when the file is absent, or corrupt (then with a warning)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError("not an object of months")
-        out: Proposals = {}
-        for month, entry in data.items():
-            if not isinstance(entry, dict) or not isinstance(entry.get("proposed"), list):
-                raise ValueError(f"month {month!r} has no list of proposed links")
-            out[str(month)] = MonthProposals(tuple(str(url) for url in entry["proposed"]), str(entry.get("updated_at", "")))
-        return out
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        warnings.append(f"the draft memory {path} is corrupt ({exc}); it is rebuilt, so deleted items may come back once")
+        return read_state_file(path, _FILE) or {}
+    except CorruptStateFile as exc:
+        warnings.append(f"the draft memory {path} is corrupt ({exc.reason}); it is rebuilt, so deleted items may come back once")
         return {}
 
 
-def extend_month(proposals: Proposals, month: str, urls: Iterable[str], *, now: dt.datetime, fresh: bool = False) -> bool:
+def extend_month(memory: DraftMemory, month: str, urls: Iterable[str], *, now: dt.datetime, fresh: bool = False) -> bool:
     """Add `urls` to the month's list (start it afresh when `fresh`); True when the list changed."""
-    before = proposals.get(month)
+    before = memory.get(month)
     kept = [] if fresh or before is None else list(before.proposed)
-    known = {url_key(url) for url in kept}
+    known = {link_key(url) for url in kept}
     for url in urls:
-        key = url_key(url)
+        key = link_key(url)
         if key not in known:
             known.add(key)
             kept.append(url)
     if before is not None and tuple(kept) == before.proposed:
         return False
-    proposals[month] = MonthProposals(tuple(kept), now.isoformat(timespec="seconds"))
+    memory[month] = MonthMemory(tuple(kept), now.isoformat(timespec="seconds"))
     return True
 
 
-def save_proposals(path: Path, proposals: Proposals) -> None:
+def save_draft_memory(path: Path, memory: DraftMemory) -> None:
     """Write the file atomically (after the draft itself was written), months in order."""
     payload = {
         month: {"proposed": list(entry.proposed), "updated_at": entry.updated_at}
-        for month, entry in sorted(proposals.items())
+        for month, entry in sorted(memory.items())
     }
     write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")

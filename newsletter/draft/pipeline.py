@@ -8,6 +8,7 @@ candidates it lacks are appended under "À trier" and every other byte stays as 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import re
@@ -18,10 +19,17 @@ from typing import Any
 from urllib.parse import quote
 
 from newsletter.config import Settings
-from newsletter.draft.memory import PROPOSALS_NAME, extend_month, load_proposals, save_proposals
+from newsletter.draft.actors import ActorSelection, select_actors
+from newsletter.draft.memory import (
+    DRAFT_MEMORY_NAME,
+    extend_month,
+    load_draft_memory,
+    save_draft_memory,
+)
 from newsletter.draft.selection import (
     URL_RE,
     drop_published,
+    link_key,
     published_urls,
     select_feed_items,
 )
@@ -29,9 +37,7 @@ from newsletter.errors import IssueError, NewsletterError, TemplateError, UsageE
 from newsletter.french import french_date, french_spacing
 from newsletter.fsutil import write_atomic
 from newsletter.sources import Candidate, SourceReport
-from newsletter.sources.actormap import ActorSelection, select_actors
 from newsletter.sources.collect import collect_sources
-from newsletter.urls import url_key
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +113,9 @@ def md_comment(text: str) -> str:
     return '[//]: # "' + french_spacing(text).replace('"', "'").replace("\n", " ") + '"'
 
 
+@functools.lru_cache(maxsize=1024)
 def _format_day(day: dt.date, locale: str) -> str:
+    # Cached: a draft dates thousands of items over a few dozen days, and Babel costs ~50 µs a call.
     return french_date(day, "d MMMM yyyy", locale)
 
 
@@ -250,11 +258,11 @@ def draft_issue(
     if result.all_failed:
         return result
     context = _draft_context(settings, month_name, today, since, previous, items, selection)
-    proposals_path = settings.state_dir / PROPOSALS_NAME
-    proposals = load_proposals(proposals_path, warnings)
+    memory_path = settings.state_dir / DRAFT_MEMORY_NAME
+    memory = load_draft_memory(memory_path, warnings)
     fresh_start = force or not path.exists()
     if not fresh_start:
-        month_record = proposals.get(month_name)
+        month_record = memory.get(month_name)
         _merge(settings, path, context, result, proposed=month_record.keys() if month_record else set())
     else:
         if path.exists():
@@ -267,8 +275,8 @@ def draft_issue(
         write_atomic(path, render_draft(settings, context))
         result.added = sum(len(section["items"]) for section in context["sections"])
     candidate_urls = [item["url"] for section in context["sections"] for item in section["items"]]
-    if extend_month(proposals, month_name, candidate_urls, now=fetched_at, fresh=fresh_start):
-        save_proposals(proposals_path, proposals)
+    if extend_month(memory, month_name, candidate_urls, now=fetched_at, fresh=fresh_start):
+        save_draft_memory(memory_path, memory)
     if selection is not None:
         from newsletter.draft.snapshot import save_snapshot
 
@@ -371,11 +379,11 @@ def _merge(settings: Settings, path: Path, context: dict[str, Any], result: Draf
         text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise IssueError(f"cannot read {path} to merge new items into it: {exc}", hint="save it as UTF-8, or use --force") from None
-    present = {url_key(url) for url in URL_RE.findall(text)} | proposed
+    present = {link_key(url) for url in URL_RE.findall(text)} | proposed
     fresh: list[dict[str, Any]] = []
     for section in context["sections"]:
         for item in section["items"]:
-            key = url_key(item["url"])
+            key = link_key(item["url"])
             if key not in present:
                 present.add(key)
                 fresh.append(item)

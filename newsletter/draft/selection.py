@@ -4,6 +4,7 @@ every link already published in the issue files (nothing is announced twice)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import unicodedata
@@ -19,6 +20,12 @@ from newsletter.urls import url_key
 logger = logging.getLogger(__name__)
 
 URL_RE = re.compile(r"https?://[^\s<>()\[\]\"'`]+")
+
+
+@functools.lru_cache(maxsize=16384)
+def link_key(url: str) -> str:
+    """`url_key`, memoised: a draft compares each link several times (selection, merge, memory)."""
+    return url_key(url)
 
 
 def fold(text: str) -> str:
@@ -72,7 +79,7 @@ def published_urls(issues_dir: Path, *, except_stem: str) -> set[str]:
         except OSError as exc:
             logger.warning("cannot read %s to know what was published: %s", path, exc)
             continue
-        keys.update(url_key(url) for url in URL_RE.findall(text))
+        keys.update(link_key(url) for url in URL_RE.findall(text))
     return keys
 
 
@@ -101,7 +108,7 @@ def select_feed_items(
             report.dropped[Drop.unusable] += outcome.unusable
         for candidate in outcome.candidates:
             text = f"{candidate.title} {candidate.summary}"
-            key = url_key(candidate.url)
+            key = link_key(candidate.url)
             tkey = title_key(candidate.title)
             if candidate.date_known and candidate.date is not None and not (since <= candidate.date <= until):
                 reason: Drop | None = Drop.outside_window
@@ -126,7 +133,7 @@ def select_feed_items(
 def drop_published(candidates: list[Candidate], published: set[str], seen: set[str], report: SourceReport) -> list[Candidate]:
     kept = []
     for candidate in candidates:
-        key = url_key(candidate.url)
+        key = link_key(candidate.url)
         if key in published:
             report.dropped[Drop.published] += 1
             report.kept -= 1

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+from newsletter.draft.statefile import CorruptStateFile, read_state_file
 from newsletter.fsutil import write_atomic
 
 logger = logging.getLogger(__name__)
@@ -25,55 +29,35 @@ class SeenElement:
     """What the snapshot remembers of one element."""
 
     status: int
-    updated: str  # updatedAt as the API gave it (compare as aware datetimes elsewhere)
-    validated: bool  # ever seen with status >= 1
+    updated: str = ""  # updatedAt as the API gave it (compare as aware datetimes elsewhere)
+    validated: bool = False  # ever seen with status >= 1
     name: str = ""
 
 
 Elements = dict[str, SeenElement]
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(BaseModel):
     """The file's content: the month last drafted, its baseline, and the latest view of the map."""
 
-    month: str
-    baseline: Elements | None  # None: the month was drafted on a first run (no earlier snapshot)
-    current: Elements
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    format: Literal["newsletter/actor-map-snapshot/1"]
+    month: str = ""
+    baseline: Elements | None = None  # None: the month was drafted on a first run (no earlier snapshot)
+    current: Elements = {}
 
 
-def _elements(raw: object) -> Elements:
-    if not isinstance(raw, dict):
-        raise ValueError("elements must be an object")
-    out: Elements = {}
-    for key, value in raw.items():
-        if not isinstance(value, dict):
-            raise ValueError(f"element {key!r} is not an object")
-        out[str(key)] = SeenElement(
-            status=int(value["status"]),
-            updated=str(value.get("updated", "")),
-            validated=bool(value.get("validated", False)),
-            name=str(value.get("name", "")),
-        )
-    return out
+_FILE = TypeAdapter(Snapshot)
 
 
 def load_snapshot(path: Path, warnings: list[str]) -> Snapshot | None:
     """The snapshot, or None when there is none; a corrupt file is reported and treated as absent."""
-    if not path.exists():
-        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise ValueError("not an actor-map snapshot")
-        baseline = data.get("baseline")
-        return Snapshot(
-            month=str(data.get("month", "")),
-            baseline=None if baseline is None else _elements(baseline),
-            current=_elements(data.get("current", {})),
-        )
-    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        warnings.append(f"the actor-map snapshot {path} is corrupt ({exc}); it is rebuilt, as on a first run")
+        return read_state_file(path, _FILE)
+    except CorruptStateFile as exc:
+        reason = "not an actor-map snapshot" if "'format'" in exc.reason else exc.reason
+        warnings.append(f"the actor-map snapshot {path} is corrupt ({reason}); it is rebuilt, as on a first run")
         return None
 
 
@@ -87,7 +71,12 @@ def baseline_for(snapshot: Snapshot | None, month: str) -> Elements | None:
 def save_snapshot(path: Path, *, month: str, baseline: Elements | None, current: Elements) -> None:
     """Write the snapshot atomically (after the draft itself was written)."""
     def dump(elements: Elements | None) -> dict[str, object] | None:
-        return None if elements is None else {key: asdict(value) for key, value in sorted(elements.items())}
+        if elements is None:
+            return None
+        return {
+            key: {"status": seen.status, "updated": seen.updated, "validated": seen.validated, "name": seen.name}
+            for key, seen in sorted(elements.items())
+        }
 
     payload = {"format": FORMAT, "month": month, "baseline": dump(baseline), "current": dump(current)}
     write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")

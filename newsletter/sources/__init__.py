@@ -24,7 +24,7 @@ class Drop(StrEnum):
     pending = "not validated yet"
 
 
-class Status(StrEnum):
+class FetchStatus(StrEnum):
     """How fetching a source went."""
 
     ok = "ok"
@@ -58,7 +58,7 @@ class SourceReport:
     name: str
     kind: str  # feed | map
     url: str
-    status: Status = Status.ok
+    status: FetchStatus = FetchStatus.ok
     final_url: str | None = None  # after a redirect or auto-discovery
     error: str | None = None
     unreachable: bool = False  # failed without reaching the site (DNS, connection refused)
@@ -70,9 +70,9 @@ class SourceReport:
 
     @property
     def failed(self) -> bool:
-        return self.status is Status.failed
+        return self.status is FetchStatus.failed
 
     def fail(self, reason: str, *, unreachable: bool = False) -> None:
-        self.status = Status.failed
+        self.status = FetchStatus.failed
         self.error = reason
         self.unreachable = unreachable

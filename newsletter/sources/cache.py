@@ -6,8 +6,9 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.fsutil import write_atomic
@@ -41,14 +42,14 @@ class HttpCache:
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="http-cache")
         self._pending: list[Future[None]] = []
 
-    def _write(self, path: Path, data: str | bytes) -> None:
+    def _write(self, path: Path, data: str | bytes | Callable[[], str]) -> None:
         self._write_many([(path, data)])
 
-    def _write_many(self, files: list[tuple[Path, str | bytes]]) -> None:
+    def _write_many(self, files: list[tuple[Path, str | bytes | Callable[[], str]]]) -> None:
         def work() -> None:
             try:
                 for path, data in files:
-                    write_atomic(path, data)
+                    write_atomic(path, data() if callable(data) else data)
             except Exception as exc:  # a cache that cannot be written is not worth failing a draft
                 logger.warning("cannot write the HTTP cache in %s: %s", self.directory, exc)
 
@@ -104,9 +105,11 @@ class HttpCache:
     def store_parsed(self, key: str, parsed: ParsedFeed) -> None:
         if parsed.bozo and not parsed.candidates:
             return
-        rows = [{**asdict(c), "date": c.date.isoformat() if c.date else None} for c in parsed.candidates]
-        payload = {"candidates": rows, "unusable": parsed.unusable, "warnings": parsed.warnings, "entries": parsed.entries}
-        self._write(self.directory / f"{key[:32]}.parsed.json", json.dumps(payload, ensure_ascii=False))
+        # Candidates are flat and frozen: vars() is their fields (asdict deep-copies, 10x slower),
+        # and the JSON is encoded on the writer thread, not on the event loop.
+        rows = [{**vars(c), "date": c.date.isoformat() if c.date else None} for c in parsed.candidates]
+        payload = {"candidates": rows, "unusable": parsed.unusable, "warnings": list(parsed.warnings), "entries": parsed.entries}
+        self._write(self.directory / f"{key[:32]}.parsed.json", lambda: json.dumps(payload, ensure_ascii=False))
 
     def store(self, url: str, response: CachedResponse) -> None:
         if not (response.etag or response.last_modified):

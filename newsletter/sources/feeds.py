@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup
 
 from newsletter.config import FeedConfig
 from newsletter.errors import SourceError
-from newsletter.sources import Candidate, SourceReport, Status
+from newsletter.sources import Candidate, FetchStatus, SourceReport
 from newsletter.sources.fetch import (
     Fetched,
     FetchOptions,
@@ -170,7 +170,7 @@ async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: Fetch
                 raise
             report.warnings.append(f"{feed.url} failed ({exc.message}); using the feed declared by the site: {discovered}")
             fetched = await _get(client, discovered, options)
-            report.status, report.final_url = Status.discovered, discovered
+            report.status, report.final_url = FetchStatus.discovered, discovered
         parsed = await _parse(fetched, feed, options)
         if not parsed.candidates and not parsed.unusable and (parsed.looks_html or parsed.bozo):
             discovered = await _discover(client, fetched, feed.url, options)
@@ -179,7 +179,7 @@ async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: Fetch
                     raise SourceError("the URL returns a web page, not a feed, and the page declares no feed (<link rel=\"alternate\">)")
                 raise SourceError(f"not a readable feed ({parsed.bozo})")
             fetched = await _get(client, discovered, options)
-            report.status, report.final_url = Status.discovered, discovered
+            report.status, report.final_url = FetchStatus.discovered, discovered
             report.warnings.append(f"URL découverte : {discovered} (mettez-la dans newsletter.toml)")
             parsed = await _parse(fetched, feed, options)
             if not parsed.candidates and parsed.bozo:
@@ -187,11 +187,11 @@ async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: Fetch
     except SourceError as exc:
         report.fail(exc.message, unreachable=exc.unreachable)
         return outcome
-    if report.status is Status.ok:
+    if report.status is FetchStatus.ok:
         if fetched.from_cache:
-            report.status = Status.cached
+            report.status = FetchStatus.cached
         if fetched.permanent_redirect and fetched.url != feed.url:
-            report.status, report.final_url = Status.redirected, fetched.url
+            report.status, report.final_url = FetchStatus.redirected, fetched.url
             report.warnings.append(f"the feed moved permanently to {fetched.url}; update its url in newsletter.toml")
     if fetched.truncated:
         report.warnings.append(f"the feed is larger than {options.max_bytes} bytes; only the beginning was read")

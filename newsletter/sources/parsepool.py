@@ -52,6 +52,7 @@ class ParsePool:
     def __init__(self, workers: int) -> None:
         self._workers = workers
         self._pool: ProcessPoolExecutor | None = None
+        self._method = ""
         self._started = threading.Event()
         self._thread = threading.Thread(target=self._start, name="parse-pool-start", daemon=True)
         self._thread.start()
@@ -62,6 +63,7 @@ class ParsePool:
             # from this one, which has threads (no fork-with-threads warning on Python 3.12+).
             # Where there is no forkserver (Windows), spawn.
             method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            self._method = method
             context = multiprocessing.get_context(method)
             if method == "forkserver":
                 context.set_forkserver_preload(PRELOAD)
@@ -95,3 +97,19 @@ class ParsePool:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._method == "forkserver":
+            _stop_forkserver()
+
+
+def _stop_forkserver() -> None:
+    """Stop the forkserver process, which multiprocessing otherwise keeps until this process exits
+    (a long-lived caller, the tests for one, would keep one per draft's worth of imports).
+    `ForkServer._stop` is private (CPython uses it in its own tests), so it is looked up with care."""
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if callable(stop):
+        try:
+            stop()
+        except OSError as exc:
+            logger.debug("cannot stop the forkserver: %s", exc)

@@ -12,7 +12,7 @@ import pytest
 
 from newsletter.config import FeedConfig
 from newsletter.http import USER_AGENT, build_async_client
-from newsletter.sources import Status
+from newsletter.sources import FetchStatus
 from newsletter.sources.cache import HttpCache
 from newsletter.sources.feeds import FeedOutcome, fetch_feed
 from newsletter.sources.fetch import FetchOptions
@@ -46,7 +46,7 @@ def fetch(
 def test_wordpress_feed_ok_with_user_agent(server: FeedServer, tmp_path: Path) -> None:
     url = server.add("/feed/", Route(asset("reseau-wordpress.xml")))
     outcome = fetch(url, tmp_path)
-    assert outcome.report.status is Status.ok and outcome.report.found == 4
+    assert outcome.report.status is FetchStatus.ok and outcome.report.found == 4
     assert server.requests[0][1]["User-Agent"] == USER_AGENT
     first = outcome.candidates[0]
     assert first.url == "https://www.example.org/mobiscol/actus/rencontre-nationale-2027/"
@@ -93,7 +93,7 @@ def test_permanent_redirect_is_reported(server: FeedServer, tmp_path: Path) -> N
     target = server.add("/new-feed", Route(asset("ecomobilite-spip.xml")))
     url = server.add("/old-feed", Route(status=301, headers={"Location": "/new-feed"}))
     report = fetch(url, tmp_path).report
-    assert report.status is Status.redirected and report.final_url == target
+    assert report.status is FetchStatus.redirected and report.final_url == target
 
 
 def test_html_page_without_feed_fails(server: FeedServer, tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_html_page_with_alternate_link_is_discovered(server: FeedServer, tmp_pat
     page = b'<!doctype html><html><head><link rel="alternate" type="application/rss+xml" title="Commentaires" href="/comments/feed/"><link rel="alternate" type="application/rss+xml" href="/feed/"></head><body></body></html>'
     url = server.add("/site", Route(page, content_type="text/html; charset=utf-8"))
     outcome = fetch(url, tmp_path)
-    assert outcome.report.status is Status.discovered
+    assert outcome.report.status is FetchStatus.discovered
     assert outcome.report.final_url == server.url + "/feed/"
     assert outcome.report.found == 4
 
@@ -147,7 +147,7 @@ def test_conditional_request_served_from_cache(server: FeedServer, tmp_path: Pat
     url = server.add("/etag", Route(asset("reseau-wordpress.xml"), etag='"v1"'))
     first = fetch(url, tmp_path)
     second = fetch(url, tmp_path)
-    assert second.report.status is Status.cached
+    assert second.report.status is FetchStatus.cached
     assert server.requests[1][1].get("If-None-Match") == '"v1"'
     assert [c.url for c in second.candidates] == [c.url for c in first.candidates]
 
@@ -160,10 +160,10 @@ def test_corrupt_cache_is_rebuilt_with_warning(server: FeedServer, tmp_path: Pat
     cache = HttpCache(tmp_path / "cache")
     assert cache.load(url) is None and "corrupt" in cache.warnings[0]
     outcome = fetch(url, tmp_path)
-    assert outcome.report.status is Status.ok and "If-None-Match" not in server.requests[-1][1]
+    assert outcome.report.status is FetchStatus.ok and "If-None-Match" not in server.requests[-1][1]
 
 
 def test_local_path_is_a_feed(tmp_path: Path) -> None:
     (tmp_path / "f.xml").write_bytes(asset("ecomobilite-spip.xml"))
     outcome = fetch("f.xml", tmp_path)
-    assert outcome.report.found == 3 and outcome.report.status is Status.ok
+    assert outcome.report.found == 3 and outcome.report.status is FetchStatus.ok

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from newsletter.draft.actors import departement
 from newsletter.draft.pipeline import md_text
 from newsletter.draft.selection import Filter
-from newsletter.sources.actormap import departement
 from newsletter.sources.feeds import parse_feed_bytes
 from newsletter.sources.normalise import clean_summary, html_to_text, shorten
 from newsletter.urls import canonical_url, url_key

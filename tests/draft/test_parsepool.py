@@ -62,3 +62,22 @@ def test_parse_workers_only_for_many_feeds() -> None:
     assert parse_workers(3) == 0
     assert parse_workers(100, enabled=False) == 0
     assert parse_workers(2, enabled=True) >= 1
+
+
+def _children() -> set[int]:
+    """The pids of this process's children (Linux /proc)."""
+    pids: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        children = (task / "children").read_text().split()
+        pids.update(int(pid) for pid in children)
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc (Linux)")
+def test_no_worker_nor_forkserver_is_left_running(tmp_path: Path) -> None:
+    before = _children()
+    config = _workspace(tmp_path / "ws", 8)
+    settings = load_settings(config, environ={})
+    collection = collect_sources(settings, now=dt.datetime(2026, 12, 1, 12, tzinfo=settings.tz), cache_dir=tmp_path / "c", parse_in_processes=True)
+    assert sum(len(outcome.candidates) for outcome in collection.feeds) > 20
+    assert _children() - before == set()

@@ -1,0 +1,51 @@
+"""The one way the draft stage reads its JSON state files (drafts.json, actor-map.json).
+
+Each file is validated straight from its bytes by a pydantic TypeAdapter (extra keys ignored);
+whatever is wrong with it comes back as one `CorruptStateFile` with the reason in plain words,
+which the caller turns into its own warning (both files are rebuilt when corrupt).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+
+T = TypeVar("T")
+
+
+class CorruptStateFile(Exception):
+    """The file exists but cannot be used; `reason` says why, in words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def describe_error(error: Mapping[str, Any]) -> str:
+    """A validation error in words: which entry, which key, what is wrong with it."""
+    if error["type"] == "json_invalid":
+        return f"not JSON: {error.get('ctx', {}).get('error', error['msg'])}"
+    *entry, key = [str(part) for part in error["loc"]] or ["?"]
+    place = f"in {' / '.join(entry)}" if entry else "at the top"
+    if error["type"] == "missing":
+        return f"{place}: the key '{key}' is missing"
+    if not error["loc"]:
+        return "not an object of the expected form"
+    return f"{place}: '{key}' = {error.get('input')!r} is not the expected kind of value"
+
+
+def read_state_file(path: Path, adapter: TypeAdapter[T]) -> T | None:
+    """The file validated by `adapter`; None when there is no file. Raises CorruptStateFile."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CorruptStateFile(f"cannot read it: {exc.strerror or exc}") from None
+    try:
+        return adapter.validate_json(data)
+    except ValidationError as exc:
+        raise CorruptStateFile(describe_error(exc.errors()[0])) from None
