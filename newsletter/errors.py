@@ -84,3 +84,7 @@ class SendCancelledError(NewsletterError):
 
 class CampaignRefusedError(ProviderError):
     """The campaign's status forbids what was asked (already sent, scheduled for --now, unknown)."""
+
+
+class WorkspaceBusyError(NewsletterError):
+    """Another newsletter command holds the workspace lock and did not finish in time."""

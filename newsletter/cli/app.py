@@ -6,7 +6,8 @@ that use them, so `newsletter --help` stays fast.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
@@ -34,9 +35,24 @@ app = typer.Typer(
 class AppContext:
     """What the global options set, handed to every command through typer's context."""
 
-    def __init__(self, config: Path | None, output: Output) -> None:
+    def __init__(self, config: Path | None, output: Output, *, lock_wait: float = 10.0) -> None:
         self.config = config
         self.output = output
+        self.lock_wait = lock_wait
+
+    @contextmanager
+    def workspace_lock(self, settings: Settings, command: str) -> Iterator[None]:
+        """Hold the workspace lock around a command that writes the state or talks to the provider."""
+        import datetime as dt
+
+        from newsletter.lock import workspace_lock
+
+        lock = workspace_lock(settings.state_dir, command=command, now=dt.datetime.now(settings.tz), wait=self.lock_wait)
+        self.guard(lock.__enter__)
+        try:
+            yield
+        finally:
+            lock.__exit__(None, None, None)
 
     def settings(self, provider: Provider | None = None) -> Settings:
         """Load settings once per command, and register the secrets for redaction."""
@@ -94,11 +110,15 @@ def main(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and results.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    lock_wait: Annotated[
+        float,
+        typer.Option("--lock-wait", envvar="NEWSLETTER_LOCK_WAIT", hidden=True, help="Seconds to wait for another command of this workspace to finish."),
+    ] = 10.0,
 ) -> None:
     """Draft, render, send and archive a monthly newsletter."""
     output = Output(verbose=verbose, quiet=quiet, debug=debug)
     configure_logging(output)
-    ctx.obj = AppContext(config, output)
+    ctx.obj = AppContext(config, output, lock_wait=lock_wait)
 
 
 def app_context(ctx: typer.Context) -> AppContext:

@@ -28,5 +28,6 @@ def archive(
     from newsletter.cli.printers import print_archive_report
 
     now = dt.datetime.now(settings.tz)
-    report = app_ctx.guard(lambda: build_archive(settings, out_dir=out, include_all=include_all, now=now))
+    with app_ctx.workspace_lock(settings, "archive"):
+        report = app_ctx.guard(lambda: build_archive(settings, out_dir=out, include_all=include_all, now=now))
     print_archive_report(app_ctx.output, report)

@@ -38,7 +38,7 @@ def draft(
     now = dt.datetime.now(settings.tz)
     if today_opt:  # a pinned day keeps the time of day, so two --force backups never share a name
         now = dt.datetime.combine(today_opt.date(), now.timetz())
-    with progress_bar(app_ctx.output, count_sources(settings), "Fetching sources") as advance:
+    with app_ctx.workspace_lock(settings, "draft"), progress_bar(app_ctx.output, count_sources(settings), "Fetching sources") as advance:
         result = app_ctx.guard(
             lambda: draft_issue(
                 settings, today=now.date(), month=month, since=since.date() if since else None, force=force, now=now, on_progress=advance

@@ -75,13 +75,14 @@ def send(
 
     action = Action.test if test or to else Action.schedule if schedule is not None else Action.now if now else Action.push
     clock = lambda: dt.datetime.now(settings.tz)  # noqa: E731
-    chosen = app_ctx.guard(lambda: build_provider(settings, now=clock))
     ask = confirm_prompt(app_ctx.output, yes=yes, interactive=sys.stdin.isatty())
-    try:
-        report = app_ctx.guard(
-            lambda: send_issue(settings, chosen, issue, action=action, test_to=to or (), schedule=schedule, dry_run=dry_run, confirm=ask, now=clock)
-        )
-    finally:
-        chosen.close()
+    with app_ctx.workspace_lock(settings, "send"):
+        chosen = app_ctx.guard(lambda: build_provider(settings, now=clock))
+        try:
+            report = app_ctx.guard(
+                lambda: send_issue(settings, chosen, issue, action=action, test_to=to or (), schedule=schedule, dry_run=dry_run, confirm=ask, now=clock)
+            )
+        finally:
+            chosen.close()
     outbox: Path | None = settings.path(settings.file.outbox.dir) if settings.provider is Provider.outbox else None
     print_send_report(app_ctx.output, report, outbox_dir=outbox)

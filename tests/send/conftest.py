@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from newsletter.providers import retry
+from tests.support.asserts import snapshot_tree
 
 from .fakes import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC, FakeBrevo, FakeMailjet
 
@@ -125,7 +126,7 @@ class Workspace:
 
     def snapshot(self) -> dict[str, bytes]:
         """Every file of the workspace, to assert that nothing changed."""
-        return {str(p.relative_to(self.root)): p.read_bytes() for p in sorted(self.root.rglob("*")) if p.is_file()}
+        return snapshot_tree(self.root)
 
     def set_edito(self, text: str) -> None:
         self.issue.write_text(ISSUE.format(edito=text), encoding="utf-8")

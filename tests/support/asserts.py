@@ -14,5 +14,13 @@ def assert_clean_failure(output: str, code: int, expected_code: int, *fragments:
 
 
 def snapshot_tree(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` with its bytes, to assert that nothing changed."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file under `folder` with its bytes, to assert that nothing changed.
+
+    The workspace lock's own files (state/.newsletter.lock*) are left out: taking the lock is
+    not a change to the workspace.
+    """
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".newsletter.lock")
+    }
