@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -149,15 +149,16 @@ _REPAIR_HINT = (
 )
 
 
-def _write(state: CampaignState, record: CampaignRecord) -> CampaignRecord:
+def _write(state: CampaignState, *records: CampaignRecord) -> CampaignRecord:
     entries = {stem: dict(by_provider) for stem, by_provider in state.entries.items()}
-    entries.setdefault(record.issue, {})[record.provider] = record
+    for record in records:
+        entries.setdefault(record.issue, {})[record.provider] = record
     payload = {
         "version": STATE_VERSION,
         "issues": {stem: {prov: asdict(rec) for prov, rec in sorted(by.items())} for stem, by in sorted(entries.items())},
     }
     write_atomic(state.path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    return record
+    return records[-1]
 
 
 def record_campaign(
@@ -217,6 +218,13 @@ def record_test(state_dir: Path, *, issue: str, provider: str, now: dt.datetime)
     state = load_state(state_dir)
     record = replace(_existing(state, issue, provider), last_test_at=_iso(now), updated_at=_iso(now))
     return _write(state, record)
+
+
+def set_stats_many(state_dir: Path, updates: Sequence[tuple[str, str, dict[str, Any]]], *, now: dt.datetime) -> None:
+    """Store the latest statistics of several campaigns (issue, provider, stats) in one write."""
+    state = load_state(state_dir)
+    records = [replace(_existing(state, issue, provider), stats=stats, updated_at=_iso(now)) for issue, provider, stats in updates]
+    _write(state, *records)
 
 
 def set_stats(state_dir: Path, *, issue: str, provider: str, stats: dict[str, Any], now: dt.datetime) -> CampaignRecord:

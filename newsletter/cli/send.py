@@ -75,7 +75,7 @@ def send(
 
     action = Action.test if test or to else Action.schedule if schedule is not None else Action.now if now else Action.push
     clock = lambda: dt.datetime.now(settings.tz)  # noqa: E731
-    chosen = app_ctx.guard(lambda: build_provider(settings, now=clock))
+    chosen = app_ctx.guard(lambda: build_provider(settings, now=clock, policy=app_ctx.retry_policy()))
     ask = confirm_prompt(app_ctx.output, yes=yes, interactive=sys.stdin.isatty())
     try:
         report = app_ctx.guard(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,22 +27,15 @@ from newsletter.providers.base import NotFoundError, OutcomeUnknownError
 logger = logging.getLogger(__name__)
 
 
-def _sleep(seconds: float) -> None:
-    # Looked up at call time, so tests may replace `retry.default_sleep`.
-    default_sleep(seconds)
-
-
-default_sleep: Callable[[float], None] = time.sleep
-
-
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How many times and how long to wait; `sleep` and `rng` are injectable for tests."""
+    """How many times and how long to wait; `sleep` and `rng` are collaborators (a test passes a
+    recording `sleep` that does not wait, e.g. `RetryPolicy(sleep=waits.append)`)."""
 
     attempts: int = 4
     base_delay: float = 1.0
     max_delay: float = 60.0
-    sleep: Callable[[float], None] = _sleep
+    sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
 
     def backoff(self, attempt: int) -> float:
@@ -65,12 +59,17 @@ def retry_after(response: httpx.Response) -> float | None:
 
 @dataclass
 class ApiClient:
-    """One provider's HTTP API: `call` sends, retries what is safe, and counts the calls."""
+    """One provider's HTTP API: `call` sends, retries what is safe, and counts the calls.
+
+    Safe to share between threads (`newsletter stats` reads several campaigns at once): httpx's
+    connection pool is, and the call counter is updated under a lock.
+    """
 
     client: httpx.Client
     provider: str
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     calls: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def call(
         self,
@@ -85,7 +84,8 @@ class ApiClient:
         what = f"{method} {path}"
         last_problem = ""
         for attempt in range(1, self.policy.attempts + 1):
-            self.calls += 1
+            with self._lock:
+                self.calls += 1
             try:
                 response = self.client.request(method, path, json=json, params=params)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
