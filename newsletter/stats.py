@@ -19,7 +19,13 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, cast
 
-from newsletter.campaigns import CampaignRecord, load_state, set_stats_many
+from newsletter.campaigns import (
+    CachedFigures,
+    CachedStats,
+    CampaignRecord,
+    load_state,
+    set_stats_many,
+)
 from newsletter.choices import Provider
 from newsletter.config import Settings
 from newsletter.errors import NewsletterError, NoCampaignError
@@ -31,8 +37,6 @@ from newsletter.providers.base import (
 )
 from newsletter.providers.retry import RetryPolicy
 from newsletter.urls import url_key
-
-StoredStats = dict[str, Any]
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +152,7 @@ def collect_stats(
     records = [record for stem in stems for record in sorted(state.entries[stem].values(), key=lambda r: r.provider)]
     retry_policy = policy or RetryPolicy()
     opened: dict[Provider, StatsProvider] = {}
-    read: list[tuple[CampaignRecord, StoredStats]] = []
+    read: list[tuple[CampaignRecord, CachedStats]] = []
     try:
         # Open each provider needed first, in order, so a missing key fails before any request.
         for record in records:
@@ -190,18 +194,12 @@ def _online_provider(record: CampaignRecord, *, cached: bool) -> Provider | None
 
 
 def _cached_figures(record: CampaignRecord) -> tuple[CampaignStats | None, str | None, dict[str, int] | None]:
-    stored = record.stats or {}
-    figures = stored.get("figures")
-    parsed: CampaignStats | None = None
-    if isinstance(figures, dict):
-        try:
-            parsed = CampaignStats(**{name: int(figures.get(name) or 0) for name in FIGURES})
-        except (TypeError, ValueError):
-            parsed = None
-    links = stored.get("links")
-    link_map = {str(k): int(v) for k, v in links.items() if isinstance(v, int)} if isinstance(links, dict) else None
-    read_at = stored.get("read_at")
-    return parsed, str(read_at) if read_at and parsed else None, link_map
+    stored = record.stats
+    if stored is None:
+        return None, None, None
+    figures = stored.figures
+    parsed = CampaignStats(**{name: getattr(figures, name) for name in FIGURES}) if figures is not None else None
+    return parsed, stored.read_at if stored.read_at and parsed else None, stored.links
 
 
 def _from_cache(record: CampaignRecord, *, note: str | None, failed: bool, links: bool) -> IssueStats:
@@ -226,7 +224,7 @@ def _issue_row(
     links: bool,
     now: Callable[[], dt.datetime],
     opened: Mapping[Provider, StatsProvider],
-) -> tuple[IssueStats, StoredStats | None]:
+) -> tuple[IssueStats, CachedStats | None]:
     """One campaign's row, and the figures to store when they were read now (runs in a worker thread)."""
     if record.provider == Provider.outbox:
         return _from_cache(record, note="the outbox keeps no statistics (it only writes files)", failed=False, links=links), None
@@ -250,12 +248,14 @@ def _issue_row(
     except NewsletterError as exc:
         return _from_cache(record, note=exc.message, failed=True, links=links), None
     read_at = now().isoformat(timespec="seconds")
-    previous = record.stats or {}
-    payload: dict[str, Any] = {"read_at": read_at, "figures": asdict(figures)}
-    if link_map is not None:
-        payload.update(links=link_map, links_read_at=read_at)
-    elif "links" in previous:
-        payload.update(links=previous["links"], links_read_at=previous.get("links_read_at"))
+    previous = record.stats
+    payload = CachedStats(
+        read_at=read_at,
+        figures=CachedFigures(**asdict(figures)),
+        # The listing reads no links: keep the ones a single-issue run read before.
+        links=link_map if link_map is not None else previous.links if previous else None,
+        links_read_at=read_at if link_map is not None else previous.links_read_at if previous else None,
+    )
     row = IssueStats(
         issue=record.issue, provider=record.provider, campaign_id=record.id, status=record.status,
         figures=figures, read_at=read_at, source="provider", links=_link_rows(link_map) if link_map is not None else None,
