@@ -17,9 +17,10 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, TypeVar
 
 import httpx
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from newsletter.errors import ProviderError
 from newsletter.providers.base import NotFoundError, OutcomeUnknownError
@@ -77,7 +78,7 @@ class ApiClient:
         path: str,
         *,
         safe: bool,
-        json: Any = None,
+        json: object = None,
         params: Mapping[str, str | int] | None = None,
     ) -> httpx.Response:
         """Send one request; return the final response (any status) or raise ProviderError."""
@@ -162,3 +163,54 @@ def raise_for_error(response: httpx.Response, *, provider: str, what: str, key_v
     if status == 404:
         raise NotFoundError(f"{provider}: {what}: not found (HTTP 404{suffix})")
     raise ProviderError(f"{provider} refused {what} (HTTP {status}{suffix})")
+
+
+# -- the providers' answers, typed ------------------------------------------------------------------
+
+
+def _to_count(value: object) -> int:
+    """A counter: absent, null, negative or unreadable is 0 (providers leave counters out when empty)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return 0
+    try:
+        return max(0, int(value))
+    except ValueError:
+        return 0
+
+
+def _to_text(value: object) -> object:
+    return "" if value is None else value
+
+
+#: A counter from a statistics or list object (see `_to_count`).
+Count = Annotated[int, BeforeValidator(_to_count)]
+#: A text field a provider may send as null.
+Text = Annotated[str, BeforeValidator(_to_text)]
+
+
+class Payload(BaseModel):
+    """Base of the models of the providers' answers: fields we do not use are ignored, so a
+    provider adding one breaks nothing."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+
+class Ignored(Payload):
+    """An answer whose content we do not use (only that it came, as JSON)."""
+
+
+P = TypeVar("P", bound=BaseModel)
+
+
+def parse_payload(model: type[P], data: object, *, provider: str, what: str) -> P:
+    """Validate a provider's JSON answer; ProviderError in plain words when it is not what its API documents."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        place = " / ".join(str(part) for part in error["loc"])
+        problem = "is missing" if error["type"] == "missing" else f"= {str(error.get('input'))[:60]!r} is not the expected kind of value"
+        raise ProviderError(
+            f"{provider} answered {what} with a body that is not what its API documents ({place or 'the body'} {problem})",
+            hint="the provider may have changed its API or be having trouble; try again later, and tell the maintainers if it lasts",
+        ) from None
