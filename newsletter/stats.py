@@ -169,8 +169,12 @@ def collect_stats(
         if concurrency <= 1 or len(records) <= 1:
             rows = [one(record) for record in records]
         else:
-            with ThreadPoolExecutor(max_workers=min(concurrency, len(records)), thread_name_prefix="stats") as pool:
+            pool = ThreadPoolExecutor(max_workers=min(concurrency, len(records)), thread_name_prefix="stats")
+            try:
                 rows = list(pool.map(one, records))  # map keeps the order of `records`
+            finally:
+                # On Ctrl-C, start no new read; the few in flight end within their timeout.
+                pool.shutdown(wait=True, cancel_futures=True)
     finally:
         for client in opened.values():
             client.close()
