@@ -10,6 +10,7 @@ the site are relative; links in the feed are absolute under `web_url`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html as html_lib
 import logging
 import re
@@ -18,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
+from newsletter import __version__
 from newsletter.campaigns import load_state
 from newsletter.choices import Provider
 from newsletter.config import Settings
@@ -62,6 +66,7 @@ class ArchiveReport:
     unpublished: tuple[str, ...]
     warnings: tuple[str, ...]
     images: int = 0
+    rebuilt: tuple[str, ...] = ()  # stems whose page was rendered this time (the others were unchanged)
 
     @property
     def index(self) -> Path:
@@ -131,6 +136,144 @@ def _web_page(settings: Settings, issue: Issue, source: str) -> tuple[str, list[
     return document, blocking
 
 
+MANIFEST = "archive.json"  # in the state folder: nothing foreign in the published site
+MANIFEST_VERSION = 1
+
+
+class _Front(BaseModel):
+    """What the index and the feed need from an issue's front matter (kept in the manifest)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    title: str
+    subject: str
+    preheader: str
+    number: int | None
+    date: dt.date
+
+
+class _PageStamp(BaseModel):
+    """The page as this tool wrote it: a page edited or deleted since is rebuilt."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    size: int
+    mtime_ns: int
+
+
+class _Built(BaseModel):
+    """One issue in the manifest: the key of its inputs, and what came of them (a page, or a skip)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    key: str
+    front: _Front | None = None
+    page: _PageStamp | None = None
+    skipped: str | None = None
+
+
+class _Manifest(BaseModel):
+    """`state/archive.json`: site folder (absolute) -> issue stem -> what was built there."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    version: int
+    sites: dict[str, dict[str, _Built]]
+
+
+def _load_manifest(path: Path) -> _Manifest:
+    """What the previous builds made; anything unreadable means "nothing known" (all is rebuilt)."""
+    empty = _Manifest(version=MANIFEST_VERSION, sites={})
+    try:
+        manifest = _Manifest.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        return empty
+    except (OSError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+        logger.info("the archive manifest %s is unreadable (%s): every page is rebuilt", path, type(exc).__name__)
+        return empty
+    return manifest if manifest.version == MANIFEST_VERSION else empty
+
+
+def _inputs_fingerprint(settings: Settings) -> str:
+    """A hash of what every page depends on besides its issue: the package version, the whole
+    configuration, and every file of the theme (the workspace's templates/ and the default one).
+
+    Wider than what a page strictly uses (an edit of the index template rebuilds the pages too),
+    never narrower: a stale page is worse than a second of rendering.
+    """
+    from newsletter.workspace import default_theme_dir
+
+    digest = hashlib.sha256()
+    digest.update(f"newsletter {__version__}\0".encode())
+    digest.update(settings.file.model_dump_json().encode())
+    for folder in dict.fromkeys((settings.templates_dir.resolve(), default_theme_dir().resolve())):
+        if not folder.is_dir():
+            continue
+        digest.update(f"\0{folder}\0".encode())
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(f"{path.relative_to(folder)}\0".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _issue_key(fingerprint: str, source: str, sent_at: str | None) -> str:
+    digest = hashlib.sha256(fingerprint.encode())
+    digest.update(f"\0{sent_at or ''}\0".encode())
+    digest.update(source.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _stamp(path: Path) -> _PageStamp | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _PageStamp(size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    """Write `text` unless the file already holds it (a publish then sees it unchanged)."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data, durable=False)
+    return True
+
+
+def _entry(settings: Settings, stem: str, front: _Front, sent_at: str | None) -> ArchiveEntry:
+    news = settings.newsletter
+    base = _base_url(settings)
+    updated = sent_at or dt.datetime.combine(front.date, dt.time(0, 0), tzinfo=settings.tz).isoformat(timespec="seconds")
+    return ArchiveEntry(
+        stem=stem, title=front.title or news.title, subject=front.subject, preheader=front.preheader,
+        number=front.number, date=front.date, date_label=french_date(front.date, "d MMMM yyyy", news.locale),
+        page=f"{stem}.html", url=f"{base}{stem}.html" if base else None,
+        feed_id=_feed_id(settings, stem), updated=updated,
+    )
+
+
+def _build_page(settings: Settings, path: Path, source: str, out: Path, key: str) -> _Built:
+    """Render one issue's page and write it; or say why it is not published."""
+    try:
+        issue = parse_issue(source, path, settings.file.sections)
+    except IssueError as exc:
+        return _Built(key=key, skipped="it does not parse: " + (exc.problems[0] if exc.problems else exc.message))
+    page, blocking = _web_page(settings, issue, source)
+    if blocking:
+        first = blocking[0]
+        where = f"line {first.line}: " if first.line else ""
+        return _Built(key=key, skipped=f"not published: {len(blocking)} check(s) at error level, first {where}{first.message}")
+    target = out / f"{issue.stem}.html"
+    write_atomic(target, page)
+    front = issue.front
+    summary = _Front(title=front.title, subject=front.subject, preheader=front.preheader, number=front.number, date=front.date)
+    return _Built(key=key, front=summary, page=_stamp(target))
+
+
 def build_archive(
     settings: Settings,
     *,
@@ -142,6 +285,11 @@ def build_archive(
 
     Published means sent according to the state, or every issue with `include_all`. An issue
     file that does not parse is skipped (its reason is in `skipped`); the rest still builds.
+
+    Incremental: `state/archive.json` keeps, per site folder and issue, a hash of its inputs (its text,
+    its sent time, the configuration, the theme files, the package version). A page whose inputs
+    did not change and that is still as written is not rendered again; the index and the feed
+    are rewritten only when their text changes.
     """
     out = out_dir or settings.path(DEFAULT_DIR)
     news = settings.newsletter
@@ -154,43 +302,47 @@ def build_archive(
         )
     sent = {} if include_all else _sent_times(settings)
     files = sorted(settings.issues_dir.glob("*.md")) if settings.issues_dir.is_dir() else []
+    manifest_path = settings.state_dir / MANIFEST
+    manifest = _load_manifest(manifest_path)
+    site_key = str(out.resolve())
+    known = manifest.sites.get(site_key, {})
+    fingerprint = _inputs_fingerprint(settings)
+    built: dict[str, _Built] = {}
+    rebuilt: list[str] = []
     entries: list[ArchiveEntry] = []
     skipped: list[tuple[Path, str]] = []
     unpublished: list[str] = []
-    for path in files:
-        if not include_all and path.stem not in sent:
-            unpublished.append(path.stem)
-            continue
-        try:
-            source = read_issue_text(path)
-            issue = parse_issue(source, path, settings.file.sections)
-        except IssueError as exc:
-            reason = "it does not parse: " + (exc.problems[0] if exc.problems else exc.message)
-            logger.info("skipped %s: %s", path, reason)
-            skipped.append((path, reason))
-            continue
-        page, blocking = _web_page(settings, issue, source)
-        if blocking:
-            first = blocking[0]
-            where = f"line {first.line}: " if first.line else ""
-            reason = (
-                f"not published: {len(blocking)} check(s) at error level, first {where}{first.message}"
-            )
-            logger.info("skipped %s: %s", path, reason)
-            skipped.append((path, reason))
-            continue
-        write_atomic(out / f"{issue.stem}.html", page)
-        front = issue.front
-        when = sent.get(issue.stem)
-        updated = when or dt.datetime.combine(front.date, dt.time(0, 0), tzinfo=settings.tz).isoformat(timespec="seconds")
-        entries.append(
-            ArchiveEntry(
-                stem=issue.stem, title=front.title or news.title, subject=front.subject, preheader=front.preheader,
-                number=front.number, date=front.date, date_label=french_date(front.date, "d MMMM yyyy", news.locale),
-                page=f"{issue.stem}.html", url=f"{base}{issue.stem}.html" if base else None,
-                feed_id=_feed_id(settings, issue.stem), updated=updated,
-            )
-        )
+    try:
+        for path in files:
+            if not include_all and path.stem not in sent:
+                unpublished.append(path.stem)
+                continue
+            try:
+                source = read_issue_text(path)
+            except IssueError as exc:
+                result = _Built(key="", skipped="it does not parse: " + (exc.problems[0] if exc.problems else exc.message))
+            else:
+                key = _issue_key(fingerprint, source, sent.get(path.stem))
+                previous = known.get(path.stem)
+                if previous is not None and previous.key == key and (
+                    previous.skipped is not None or (previous.page is not None and _stamp(out / f"{path.stem}.html") == previous.page)
+                ):
+                    result = previous
+                else:
+                    result = _build_page(settings, path, source, out, key)
+                    rebuilt.append(path.stem)
+                built[path.stem] = result
+            if result.skipped is not None:
+                logger.info("skipped %s: %s", path, result.skipped)
+                skipped.append((path, result.skipped))
+                continue
+            assert result.front is not None
+            entries.append(_entry(settings, path.stem, result.front, sent.get(path.stem)))
+    finally:
+        # Even when a page fails to render (a broken template), the pages already written are known.
+        if built != known:
+            sites = {**manifest.sites, site_key: built}
+            write_atomic(manifest_path, _Manifest(version=MANIFEST_VERSION, sites=sites).model_dump_json(indent=1) + "\n", durable=False)
     entries.sort(key=lambda e: (e.date, e.number or 0, e.stem), reverse=True)
     context: dict[str, Any] = {
         "news": news,
@@ -203,13 +355,13 @@ def build_archive(
         "author": news.organisation or news.name,
     }
     env = template_environment(settings)
-    write_atomic(out / "index.html", render_template(env, INDEX_TEMPLATE, context))
-    write_atomic(out / "feed.xml", render_template(env, FEED_TEMPLATE, context))
+    _write_if_changed(out / "index.html", render_template(env, INDEX_TEMPLATE, context))
+    _write_if_changed(out / "feed.xml", render_template(env, FEED_TEMPLATE, context))
     images = _publish_images(settings.root / "images", out / "images")
     _remove_withdrawn(out, {path.stem for path in files}, {entry.stem for entry in entries})
     return ArchiveReport(
         out_dir=out, entries=tuple(entries), skipped=tuple(skipped), unpublished=tuple(unpublished),
-        warnings=tuple(warnings), images=images,
+        warnings=tuple(warnings), images=images, rebuilt=tuple(rebuilt),
     )
 
 

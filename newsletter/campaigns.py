@@ -15,7 +15,11 @@ The file is `<state_dir>/campaigns.json`, keyed by issue stem, then provider:
     }
 
 Every change is written at once and whole (`write_atomic`), so the campaign id survives a crash
-right after the provider created it. `stats` is free for `newsletter stats` (a JSON object).
+right after the provider created it. `stats` is what `newsletter stats` read last (`CachedStats`).
+
+One way in: the file goes through pydantic models. A key this version does not know (written by a
+newer one) is no error and is kept when the entry is written again; a missing key or a wrong kind
+of value is a StateError in words.
 
 API: `load_state(state_dir)` -> `CampaignState` (`.get(issue, provider)`, `.records()`,
 `.issues()`); `record_campaign(...)`, `mark_status(...)`, `record_test(...)`, `set_stats(...)`
@@ -26,8 +30,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +47,40 @@ STATE_VERSION = 1
 STATUSES = ("draft", "scheduled", "sending", "sent", "unknown")
 
 
-@dataclass(frozen=True)
-class CampaignRecord:
+# Keys added by a newer version are accepted and written back as they were (forward compatible).
+_KEEP_UNKNOWN_KEYS = ConfigDict(extra="allow", frozen=True)
+
+
+class CachedFigures(BaseModel):
+    """A campaign's figures as `newsletter stats` stored them (the fields of CampaignStats)."""
+
+    model_config = _KEEP_UNKNOWN_KEYS
+
+    sent: int
+    delivered: int
+    unique_opens: int
+    unique_clicks: int
+    hard_bounces: int
+    soft_bounces: int
+    unsubscriptions: int
+    complaints: int
+
+
+class CachedStats(BaseModel):
+    """What `newsletter stats` read last: the figures, the clicks per link, and when."""
+
+    model_config = _KEEP_UNKNOWN_KEYS
+
+    read_at: str | None = None
+    figures: CachedFigures | None = None
+    links: dict[str, int] | None = None
+    links_read_at: str | None = None
+
+
+class CampaignRecord(BaseModel):
     """What we know about one issue's campaign on one provider."""
+
+    model_config = _KEEP_UNKNOWN_KEYS
 
     issue: str
     provider: str
@@ -57,14 +92,11 @@ class CampaignRecord:
     scheduled_at: str | None = None
     sent_at: str | None = None
     last_test_at: str | None = None
-    stats: dict[str, Any] | None = None
-
-    # Validated by pydantic when the file is loaded; an unknown key is corruption.
-    __pydantic_config__ = ConfigDict(extra="forbid")
+    stats: CachedStats | None = None
 
 
 class _FileModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="allow")
 
     version: int
     issues: dict[str, dict[str, CampaignRecord]]
@@ -149,15 +181,16 @@ _REPAIR_HINT = (
 )
 
 
-def _write(state: CampaignState, record: CampaignRecord) -> CampaignRecord:
+def _write(state: CampaignState, *records: CampaignRecord) -> CampaignRecord:
     entries = {stem: dict(by_provider) for stem, by_provider in state.entries.items()}
-    entries.setdefault(record.issue, {})[record.provider] = record
+    for record in records:
+        entries.setdefault(record.issue, {})[record.provider] = record
     payload = {
         "version": STATE_VERSION,
-        "issues": {stem: {prov: asdict(rec) for prov, rec in sorted(by.items())} for stem, by in sorted(entries.items())},
+        "issues": {stem: {prov: rec.model_dump(mode="json") for prov, rec in sorted(by.items())} for stem, by in sorted(entries.items())},
     }
     write_atomic(state.path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    return record
+    return records[-1]
 
 
 def record_campaign(
@@ -174,7 +207,7 @@ def record_campaign(
     state = load_state(state_dir)
     old = state.get(issue, provider)
     if old is not None and old.id == campaign_id:
-        record = replace(old, name=name, status=status, updated_at=_iso(now))
+        record = old.model_copy(update={"name": name, "status": status, "updated_at": _iso(now)})
     else:
         record = CampaignRecord(
             issue=issue, provider=provider, id=campaign_id, name=name, status=status,
@@ -202,25 +235,31 @@ def mark_status(
     """Record a new status: `scheduled` keeps the time, `sent` stamps `sent_at` with `now`."""
     state = load_state(state_dir)
     old = _existing(state, issue, provider)
-    record = replace(
-        old,
-        status=status,
-        updated_at=_iso(now),
-        scheduled_at=_iso(scheduled_at) if scheduled_at is not None else (old.scheduled_at if status == "scheduled" else None),
-        sent_at=_iso(now) if status == "sent" and old.sent_at is None else old.sent_at,
-    )
+    record = old.model_copy(update={
+        "status": status,
+        "updated_at": _iso(now),
+        "scheduled_at": _iso(scheduled_at) if scheduled_at is not None else (old.scheduled_at if status == "scheduled" else None),
+        "sent_at": _iso(now) if status == "sent" and old.sent_at is None else old.sent_at,
+    })
     return _write(state, record)
 
 
 def record_test(state_dir: Path, *, issue: str, provider: str, now: dt.datetime) -> CampaignRecord:
     """Note that a test was sent now."""
     state = load_state(state_dir)
-    record = replace(_existing(state, issue, provider), last_test_at=_iso(now), updated_at=_iso(now))
+    record = _existing(state, issue, provider).model_copy(update={"last_test_at": _iso(now), "updated_at": _iso(now)})
     return _write(state, record)
 
 
-def set_stats(state_dir: Path, *, issue: str, provider: str, stats: dict[str, Any], now: dt.datetime) -> CampaignRecord:
-    """Store the latest statistics of a campaign (free JSON object, for `newsletter stats`)."""
+def set_stats_many(state_dir: Path, updates: Sequence[tuple[str, str, CachedStats]], *, now: dt.datetime) -> None:
+    """Store the latest statistics of several campaigns (issue, provider, stats) in one write."""
     state = load_state(state_dir)
-    record = replace(_existing(state, issue, provider), stats=stats, updated_at=_iso(now))
+    records = [_existing(state, issue, provider).model_copy(update={"stats": stats, "updated_at": _iso(now)}) for issue, provider, stats in updates]
+    _write(state, *records)
+
+
+def set_stats(state_dir: Path, *, issue: str, provider: str, stats: CachedStats, now: dt.datetime) -> CampaignRecord:
+    """Store the latest statistics of a campaign (for `newsletter stats` and `--cached`)."""
+    state = load_state(state_dir)
+    record = _existing(state, issue, provider).model_copy(update={"stats": stats, "updated_at": _iso(now)})
     return _write(state, record)

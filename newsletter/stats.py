@@ -13,12 +13,19 @@ import datetime as dt
 import io
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, cast
 
-from newsletter.campaigns import CampaignRecord, load_state, set_stats
+from newsletter.campaigns import (
+    CachedFigures,
+    CachedStats,
+    CampaignRecord,
+    load_state,
+    set_stats_many,
+)
 from newsletter.choices import Provider
 from newsletter.config import Settings
 from newsletter.errors import NewsletterError, NoCampaignError
@@ -28,6 +35,7 @@ from newsletter.providers.base import (
     StatsNotReadyError,
     StatsProvider,
 )
+from newsletter.providers.retry import RetryPolicy
 from newsletter.urls import url_key
 
 logger = logging.getLogger(__name__)
@@ -94,12 +102,17 @@ class StatsReport:
         return any(row.failed for row in self.rows)
 
 
-def open_stats_provider(settings: Settings, name: Provider) -> StatsProvider:
+#: Campaigns read at once. Brevo counts requests per hour (about 100, reference/brevo.md §11) and
+#: Mailjet per API key, so reading in parallel sends no more requests than one after the other;
+#: it only stops waiting for each answer in turn. Six keeps a burst small for both.
+CONCURRENCY = 6
+
+
+def open_stats_provider(settings: Settings, name: Provider, policy: RetryPolicy) -> StatsProvider:
     """Build Brevo's or Mailjet's client for statistics (ConfigError when its key is missing)."""
     from newsletter.providers import PROVIDERS
-    from newsletter.providers.retry import RetryPolicy
 
-    built = PROVIDERS[name](settings, RetryPolicy(), lambda: dt.datetime.now(settings.tz))
+    built = PROVIDERS[name](settings, policy, lambda: dt.datetime.now(settings.tz))
     return cast(StatsProvider, built)
 
 
@@ -109,9 +122,14 @@ def collect_stats(
     issue_paths: Sequence[Path] = (),
     cached: bool = False,
     now: Callable[[], dt.datetime],
-    open_provider: Callable[[Settings, Provider], StatsProvider] = open_stats_provider,
+    policy: RetryPolicy | None = None,
+    concurrency: int = CONCURRENCY,
+    open_provider: Callable[[Settings, Provider, RetryPolicy], StatsProvider] = open_stats_provider,
 ) -> StatsReport:
     """Figures of the issues asked for (every issue with a campaign when none), stored in the state.
+
+    Up to `concurrency` campaigns are read at once over one client per provider (1 reads them
+    one after the other); the rows keep the order of the state either way.
 
     Raises NoCampaignError when an issue asked for has no campaign yet. A deleted campaign or a
     provider failure marks its row `failed` (the others are still reported); figures not yet
@@ -131,34 +149,61 @@ def collect_stats(
         stems = state.issues()
         paths = {}
     single = len(stems) == 1 and bool(issue_paths)
+    records = [record for stem in stems for record in sorted(state.entries[stem].values(), key=lambda r: r.provider)]
+    retry_policy = policy or RetryPolicy()
     opened: dict[Provider, StatsProvider] = {}
-    rows: list[IssueStats] = []
+    read: list[tuple[CampaignRecord, CachedStats]] = []
     try:
-        for stem in stems:
-            for record in sorted(state.entries[stem].values(), key=lambda r: r.provider):
-                row = _issue_row(settings, record, cached=cached, links=single, now=now, opened=opened, open_provider=open_provider)
-                if single and row.links is not None:
-                    row = _with_items(settings, row, paths.get(stem) or settings.issues_dir / f"{stem}.md")
-                rows.append(row)
+        # Open each provider needed first, in order, so a missing key fails before any request.
+        for record in records:
+            name = _online_provider(record, cached=cached)
+            if name is not None and name not in opened:
+                opened[name] = open_provider(settings, name, retry_policy)
+
+        def one(record: CampaignRecord) -> IssueStats:
+            row, stored = _issue_row(record, cached=cached, links=single, now=now, opened=opened)
+            if stored is not None:
+                read.append((record, stored))
+            return row
+
+        if concurrency <= 1 or len(records) <= 1:
+            rows = [one(record) for record in records]
+        else:
+            pool = ThreadPoolExecutor(max_workers=min(concurrency, len(records)), thread_name_prefix="stats")
+            try:
+                rows = list(pool.map(one, records))  # map keeps the order of `records`
+            finally:
+                # On Ctrl-C, start no new read; the few in flight end within their timeout.
+                pool.shutdown(wait=True, cancel_futures=True)
     finally:
         for client in opened.values():
             client.close()
+        # One write for every figure read, even when a later read failed or was interrupted.
+        if read:
+            set_stats_many(settings.state_dir, [(record.issue, record.provider, stored) for record, stored in read], now=now())
+    if single:
+        rows = [_with_items(settings, row, paths.get(row.issue) or settings.issues_dir / f"{row.issue}.md") if row.links is not None else row
+                for row in rows]
     return StatsReport(rows=tuple(rows), single=single, generated_at=now().isoformat(timespec="seconds"))
 
 
+def _online_provider(record: CampaignRecord, *, cached: bool) -> Provider | None:
+    """The provider to ask for this record's figures, or None when they come from the state."""
+    if cached or record.provider == Provider.outbox:
+        return None
+    try:
+        return Provider(record.provider)
+    except ValueError:
+        return None
+
+
 def _cached_figures(record: CampaignRecord) -> tuple[CampaignStats | None, str | None, dict[str, int] | None]:
-    stored = record.stats or {}
-    figures = stored.get("figures")
-    parsed: CampaignStats | None = None
-    if isinstance(figures, dict):
-        try:
-            parsed = CampaignStats(**{name: int(figures.get(name) or 0) for name in FIGURES})
-        except (TypeError, ValueError):
-            parsed = None
-    links = stored.get("links")
-    link_map = {str(k): int(v) for k, v in links.items() if isinstance(v, int)} if isinstance(links, dict) else None
-    read_at = stored.get("read_at")
-    return parsed, str(read_at) if read_at and parsed else None, link_map
+    stored = record.stats
+    if stored is None:
+        return None, None, None
+    figures = stored.figures
+    parsed = CampaignStats(**{name: getattr(figures, name) for name in FIGURES}) if figures is not None else None
+    return parsed, stored.read_at if stored.read_at and parsed else None, stored.links
 
 
 def _from_cache(record: CampaignRecord, *, note: str | None, failed: bool, links: bool) -> IssueStats:
@@ -177,50 +222,49 @@ def _link_rows(link_map: dict[str, int]) -> tuple[LinkClicks, ...]:
 
 
 def _issue_row(
-    settings: Settings,
     record: CampaignRecord,
     *,
     cached: bool,
     links: bool,
     now: Callable[[], dt.datetime],
-    opened: dict[Provider, StatsProvider],
-    open_provider: Callable[[Settings, Provider], StatsProvider],
-) -> IssueStats:
+    opened: Mapping[Provider, StatsProvider],
+) -> tuple[IssueStats, CachedStats | None]:
+    """One campaign's row, and the figures to store when they were read now (runs in a worker thread)."""
     if record.provider == Provider.outbox:
-        return _from_cache(record, note="the outbox keeps no statistics (it only writes files)", failed=False, links=links)
+        return _from_cache(record, note="the outbox keeps no statistics (it only writes files)", failed=False, links=links), None
     if cached:
         figures, _, _ = _cached_figures(record)
         note = None if figures is not None else "no figures read yet; run `newsletter stats` without --cached once online"
-        return _from_cache(record, note=note, failed=False, links=links)
-    try:
-        name = Provider(record.provider)
-    except ValueError:
-        return _from_cache(record, note=f"unknown provider '{record.provider}' in the state", failed=True, links=links)
-    if name not in opened:
-        opened[name] = open_provider(settings, name)
+        return _from_cache(record, note=note, failed=False, links=links), None
+    name = _online_provider(record, cached=cached)
+    if name is None:
+        return _from_cache(record, note=f"unknown provider '{record.provider}' in the state", failed=True, links=links), None
     client = opened[name]
     try:
         figures = client.campaign_stats(record.id)
         link_map = client.link_stats(record.id) if links else None
     except NotFoundError:
         note = f"campaign {record.id} no longer exists on {record.provider} (deleted there?)"
-        return _from_cache(record, note=note, failed=True, links=links)
+        return _from_cache(record, note=note, failed=True, links=links), None
     except StatsNotReadyError as exc:
-        return _from_cache(record, note=f"{exc.message}; statistics appear a few minutes to an hour after sending, try again later", failed=False, links=links)
+        note = f"{exc.message}; statistics appear a few minutes to an hour after sending, try again later"
+        return _from_cache(record, note=note, failed=False, links=links), None
     except NewsletterError as exc:
-        return _from_cache(record, note=exc.message, failed=True, links=links)
+        return _from_cache(record, note=exc.message, failed=True, links=links), None
     read_at = now().isoformat(timespec="seconds")
-    previous = record.stats or {}
-    payload: dict[str, Any] = {"read_at": read_at, "figures": asdict(figures)}
-    if link_map is not None:
-        payload.update(links=link_map, links_read_at=read_at)
-    elif "links" in previous:
-        payload.update(links=previous["links"], links_read_at=previous.get("links_read_at"))
-    set_stats(settings.state_dir, issue=record.issue, provider=record.provider, stats=payload, now=now())
-    return IssueStats(
+    previous = record.stats
+    payload = CachedStats(
+        read_at=read_at,
+        figures=CachedFigures(**asdict(figures)),
+        # The listing reads no links: keep the ones a single-issue run read before.
+        links=link_map if link_map is not None else previous.links if previous else None,
+        links_read_at=read_at if link_map is not None else previous.links_read_at if previous else None,
+    )
+    row = IssueStats(
         issue=record.issue, provider=record.provider, campaign_id=record.id, status=record.status,
         figures=figures, read_at=read_at, source="provider", links=_link_rows(link_map) if link_map is not None else None,
     )
+    return row, payload
 
 
 def _link_key(url: str) -> str:

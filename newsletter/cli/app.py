@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeGuard, TypeVar
 
 import typer
 
@@ -20,6 +20,7 @@ from newsletter.errors import ExitCode
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
+    from newsletter.providers.retry import RetryPolicy
 
 T = TypeVar("T")
 
@@ -35,10 +36,19 @@ app = typer.Typer(
 class AppContext:
     """What the global options set, handed to every command through typer's context."""
 
-    def __init__(self, config: Path | None, output: Output, *, lock_wait: float = 10.0) -> None:
+    def __init__(self, config: Path | None, output: Output, *, lock_wait: float = 10.0, retry_policy: RetryPolicy | None = None) -> None:
         self.config = config
         self.output = output
         self.lock_wait = lock_wait
+        self._retry_policy = retry_policy
+
+    def retry_policy(self) -> RetryPolicy:
+        """How provider calls wait and retry: the one handed to the app (`obj=`), else the default."""
+        if self._retry_policy is None:
+            from newsletter.providers.retry import RetryPolicy
+
+            self._retry_policy = RetryPolicy()
+        return self._retry_policy
 
     @contextmanager
     def workspace_lock(self, settings: Settings, command: str) -> Iterator[None]:
@@ -118,7 +128,18 @@ def main(
     """Draft, render, send and archive a monthly newsletter."""
     output = Output(verbose=verbose, quiet=quiet, debug=debug)
     configure_logging(output)
-    ctx.obj = AppContext(config, output, lock_wait=lock_wait)
+    # A program that embeds the app (a test) may hand in the retry policy, e.g. one that does not
+    # sleep: CliRunner().invoke(app, args, obj=RetryPolicy(sleep=waits.append)).
+    given = ctx.obj
+    ctx.obj = AppContext(config, output, lock_wait=lock_wait, retry_policy=given if _is_retry_policy(given) else None)
+
+
+def _is_retry_policy(value: object) -> TypeGuard[RetryPolicy]:
+    if value is None:
+        return False
+    from newsletter.providers.retry import RetryPolicy
+
+    return isinstance(value, RetryPolicy)
 
 
 def app_context(ctx: typer.Context) -> AppContext:

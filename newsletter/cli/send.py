@@ -77,7 +77,7 @@ def send(
     clock = lambda: dt.datetime.now(settings.tz)  # noqa: E731
     ask = confirm_prompt(app_ctx.output, yes=yes, interactive=sys.stdin.isatty())
     with app_ctx.workspace_lock(settings, "send"):
-        chosen = app_ctx.guard(lambda: build_provider(settings, now=clock))
+        chosen = app_ctx.guard(lambda: build_provider(settings, now=clock, policy=app_ctx.retry_policy()))
         try:
             report = app_ctx.guard(
                 lambda: send_issue(settings, chosen, issue, action=action, test_to=to or (), schedule=schedule, dry_run=dry_run, confirm=ask, now=clock)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, TypeVar
+
+from pydantic import BeforeValidator, ConfigDict
+from pydantic.alias_generators import to_camel
 
 from newsletter.errors import ProviderError
 from newsletter.providers.base import (
@@ -17,7 +20,15 @@ from newsletter.providers.base import (
     StatsNotReadyError,
     Status,
 )
-from newsletter.providers.retry import ApiClient, raise_for_error
+from newsletter.providers.retry import (
+    ApiClient,
+    Count,
+    Ignored,
+    Payload,
+    Text,
+    parse_payload,
+    raise_for_error,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +55,84 @@ def parse_time(value: object) -> dt.datetime | None:
         return None
 
 
+# -- Brevo's answers (reference/brevo.md), only the fields we use; camelCase on the wire ----------
+
+
+class _Brevo(Payload):
+    model_config = ConfigDict(alias_generator=to_camel)
+
+
+class _Sender(_Brevo):
+    email: Text = ""
+    active: bool = False
+
+
+class _Senders(_Brevo):
+    senders: list[_Sender] = []
+
+
+class _List(_Brevo):
+    id: int
+    name: Text = ""
+    total_subscribers: Count = 0
+
+
+class _Lists(_Brevo):
+    lists: list[_List] = []
+    count: Count = 0
+
+
+class _Campaign(_Brevo):
+    id: int | str
+    name: Text = ""
+    status: Text = ""
+    subject: Text = ""
+    scheduled_at: str | None = None
+    share_link: str | None = None
+
+
+class _Campaigns(_Brevo):
+    campaigns: list[_Campaign] = []
+    count: Count = 0
+
+
+class _Created(_Brevo):
+    id: int | str | None = None  # absent: said in words by create_campaign (the campaign exists)
+
+
+class _TestRefused(_Brevo):
+    unexisting_emails: list[str] = []
+
+
+class _GlobalStats(_Brevo):
+    sent: Count = 0
+    delivered: Count = 0
+    unique_views: Count = 0
+    unique_clicks: Count = 0  # not `clickers`, which counts every click
+    hard_bounces: Count = 0
+    soft_bounces: Count = 0
+    unsubscriptions: Count = 0
+    complaints: Count = 0
+
+
+def _link_clicks(value: object) -> object:
+    # The spec gives both shapes: {url: n} and {url: {"nbClick": n}}.
+    return value.get("nbClick") if isinstance(value, dict) else value
+
+
+class _Statistics(_Brevo):
+    global_stats: _GlobalStats | None = None
+    links_stats: dict[str, Annotated[Count, BeforeValidator(_link_clicks)]] = {}
+
+
+class _CampaignStatistics(_Brevo):
+    status: Text = ""
+    statistics: _Statistics = _Statistics()
+
+
+M = TypeVar("M", bound=Payload)
+
+
 class BrevoProvider:
     """Campaigns on Brevo. `api` carries the `api-key` header; the key itself is not kept here."""
 
@@ -53,15 +142,27 @@ class BrevoProvider:
         self.api = api
         self.list_ids = list(list_ids)
 
-    def _json(self, method: str, path: str, *, safe: bool, what: str, **kwargs: Any) -> Any:
-        response = self.api.call(method, path, safe=safe, **kwargs)
+    def _json(
+        self,
+        method: str,
+        path: str,
+        model: type[M],
+        *,
+        safe: bool,
+        what: str,
+        json: object = None,
+        params: Mapping[str, str | int] | None = None,
+    ) -> M | None:
+        """Call, turn an error into words, and validate the answer as `model` (None when empty)."""
+        response = self.api.call(method, path, safe=safe, json=json, params=params)
         raise_for_error(response, provider=self.name, what=what, key_vars=KEY_VARS)
         if response.status_code == 204 or not response.content:
             return None
         try:
-            return response.json()
+            body = response.json()
         except ValueError:
             raise ProviderError(f"brevo answered {what} with a body that is not JSON") from None
+        return parse_payload(model, body, provider=self.name, what=what)
 
     def close(self) -> None:
         """Release the HTTP connections."""
@@ -71,16 +172,16 @@ class BrevoProvider:
         """GET /account (the key), GET /senders (active sender), GET /contacts/lists (lists, counts)."""
         if not self.list_ids:
             raise ProviderError("no Brevo list to send to: [brevo] list_ids is empty in newsletter.toml", hint="add the id of your contact list, e.g. list_ids = [2]")
-        self._json("GET", "/account", safe=True, what="the account check")
-        senders = self._json("GET", "/senders", safe=True, what="the list of senders") or {}
+        self._json("GET", "/account", Ignored, safe=True, what="the account check")
+        senders = self._json("GET", "/senders", _Senders, safe=True, what="the list of senders") or _Senders()
         wanted = message.sender_email.lower()
-        match = [s for s in senders.get("senders", []) if str(s.get("email", "")).lower() == wanted]
+        match = [s for s in senders.senders if s.email.lower() == wanted]
         if not match:
             raise ProviderError(
                 f"the sender {message.sender_email} is not a sender of this Brevo account",
                 hint="add and verify it in Brevo (Senders, domains & dedicated IPs), or fix [brevo] sender_email",
             )
-        if not any(s.get("active") for s in match):
+        if not any(s.active for s in match):
             raise ProviderError(
                 f"the sender {message.sender_email} is not verified (inactive) on Brevo",
                 hint="open the confirmation email Brevo sent to that address, or verify the domain, then try again",
@@ -88,12 +189,12 @@ class BrevoProvider:
         found: dict[int, MailingList] = {}
         offset = 0
         while True:
-            page = self._json("GET", "/contacts/lists", safe=True, what="the contact lists", params={"limit": LISTS_PAGE, "offset": offset}) or {}
-            for item in page.get("lists", []):
-                if item.get("id") in self.list_ids:
-                    found[item["id"]] = MailingList(str(item["id"]), str(item.get("name", "")), int(item.get("totalSubscribers", 0)))
+            page = self._json("GET", "/contacts/lists", _Lists, safe=True, what="the contact lists", params={"limit": LISTS_PAGE, "offset": offset}) or _Lists()
+            for item in page.lists:
+                if item.id in self.list_ids:
+                    found[item.id] = MailingList(str(item.id), item.name, item.total_subscribers)
             offset += LISTS_PAGE
-            if len(found) == len(set(self.list_ids)) or offset >= int(page.get("count", 0)) or not page.get("lists"):
+            if len(found) == len(set(self.list_ids)) or offset >= page.count or not page.lists:
                 break
         missing = [str(i) for i in self.list_ids if i not in found]
         if missing:
@@ -107,24 +208,25 @@ class BrevoProvider:
             raise ProviderError(f"the Brevo list {', '.join(empty)} has no subscribers", hint="import contacts into it or choose another list")
         return lists
 
-    def _campaign(self, data: dict[str, Any]) -> Campaign:
-        raw = str(data.get("status", ""))
+    def _campaign(self, data: _Campaign) -> Campaign:
         return Campaign(
-            id=str(data["id"]),
-            name=str(data.get("name", "")),
-            status=_STATUSES.get(raw, Status.unknown),
-            raw_status=raw,
-            subject=str(data.get("subject", "")),
-            scheduled_at=parse_time(data.get("scheduledAt")),
-            url=data.get("shareLink") or None,
+            id=str(data.id),
+            name=data.name,
+            status=_STATUSES.get(data.status, Status.unknown),
+            raw_status=data.status,
+            subject=data.subject,
+            scheduled_at=parse_time(data.scheduled_at),
+            url=data.share_link or None,
         )
 
     def get_campaign(self, campaign_id: str) -> Campaign | None:
         """GET /emailCampaigns/{id}; None on 404."""
         try:
-            data = self._json("GET", f"/emailCampaigns/{campaign_id}", safe=True, what=f"campaign {campaign_id}")
+            data = self._json("GET", f"/emailCampaigns/{campaign_id}", _Campaign, safe=True, what=f"campaign {campaign_id}")
         except NotFoundError:
             return None
+        if data is None:
+            raise ProviderError(f"brevo answered campaign {campaign_id} with an empty body")
         return self._campaign(data)
 
     def find_campaign(self, name: str) -> Campaign | None:
@@ -132,16 +234,16 @@ class BrevoProvider:
         offset = 0
         while True:
             params: dict[str, str | int] = {"type": "classic", "limit": PAGE, "offset": offset, "sort": "desc", "excludeHtmlContent": "true"}
-            page = self._json("GET", "/emailCampaigns", safe=True, what="the list of campaigns", params=params) or {}
-            for item in page.get("campaigns", []):
-                if item.get("name") == name:
+            page = self._json("GET", "/emailCampaigns", _Campaigns, safe=True, what="the list of campaigns", params=params) or _Campaigns()
+            for item in page.campaigns:
+                if item.name == name:
                     return self._campaign(item)
             offset += PAGE
-            if offset >= int(page.get("count", 0)) or not page.get("campaigns"):
+            if offset >= page.count or not page.campaigns:
                 return None
 
-    def _body(self, message: Message, schedule_at: dt.datetime | None) -> dict[str, Any]:
-        body: dict[str, Any] = {
+    def _body(self, message: Message, schedule_at: dt.datetime | None) -> dict[str, object]:
+        body: dict[str, object] = {
             "name": message.name,
             "subject": message.subject,
             "sender": {"name": message.sender_name, "email": message.sender_email},
@@ -159,21 +261,23 @@ class BrevoProvider:
 
     def create_campaign(self, message: Message, *, schedule_at: dt.datetime | None, on_created: Callable[[str], None]) -> None:
         """POST /emailCampaigns (one call; scheduledAt goes in the same body)."""
-        data = self._json("POST", "/emailCampaigns", safe=False, what="the new campaign", json=self._body(message, schedule_at))
-        if not isinstance(data, dict) or "id" not in data:
+        data = self._json("POST", "/emailCampaigns", _Created, safe=False, what="the new campaign", json=self._body(message, schedule_at))
+        if data is None or data.id is None:
             raise ProviderError("brevo created a campaign but did not say its id")
-        on_created(str(data["id"]))
+        on_created(str(data.id))
 
     def update_campaign(self, campaign: Campaign, message: Message, *, schedule_at: dt.datetime | None) -> None:
         """PUT /emailCampaigns/{id} with every field we own (a full replace: safe to repeat)."""
-        self._json("PUT", f"/emailCampaigns/{campaign.id}", safe=True, what=f"the update of campaign {campaign.id}", json=self._body(message, schedule_at))
+        self._json("PUT", f"/emailCampaigns/{campaign.id}", Ignored, safe=True, what=f"the update of campaign {campaign.id}", json=self._body(message, schedule_at))
 
     def send_test(self, campaign: Campaign, emails: Sequence[str]) -> None:
         """POST /emailCampaigns/{id}/sendTest (at most 50 a day on Brevo)."""
         response = self.api.call("POST", f"/emailCampaigns/{campaign.id}/sendTest", safe=False, json={"emailTo": list(emails)})
         if response.status_code == 400:
-            body = _safe_json(response)
-            unknown = (body.get("unexistingEmails") or []) if isinstance(body, dict) else []
+            try:
+                unknown = _TestRefused.model_validate_json(response.content).unexisting_emails
+            except ValueError:  # not JSON, or not this shape: the generic words below
+                unknown = []
             if unknown:
                 raise ProviderError(
                     f"Brevo could not send the test to {', '.join(unknown)}: not a contact of the account",
@@ -183,54 +287,34 @@ class BrevoProvider:
 
     def send_now(self, campaign: Campaign) -> None:
         """POST /emailCampaigns/{id}/sendNow."""
-        self._json("POST", f"/emailCampaigns/{campaign.id}/sendNow", safe=False, what="the sending")
+        self._json("POST", f"/emailCampaigns/{campaign.id}/sendNow", Ignored, safe=False, what="the sending")
 
     # -- statistics (reference/brevo.md §6) -------------------------------------------------------
 
-    def _statistics(self, campaign_id: str, kind: str) -> dict[str, Any]:
-        data = self._json("GET", f"/emailCampaigns/{campaign_id}", safe=True, what=f"the statistics of campaign {campaign_id}", params={"statistics": kind})
-        data = data if isinstance(data, dict) else {}
-        status = str(data.get("status", ""))
-        if status not in ("sent", "in_process", "archive"):
-            raise StatsNotReadyError(f"brevo campaign {campaign_id} is not sent yet (status {status or 'unknown'}), so it has no statistics")
-        statistics = data.get("statistics")
-        return statistics if isinstance(statistics, dict) else {}
+    def _statistics(self, campaign_id: str, kind: str) -> _Statistics:
+        what = f"the statistics of campaign {campaign_id}"
+        data = self._json("GET", f"/emailCampaigns/{campaign_id}", _CampaignStatistics, safe=True, what=what, params={"statistics": kind})
+        data = data or _CampaignStatistics()
+        if data.status not in ("sent", "in_process", "archive"):
+            raise StatsNotReadyError(f"brevo campaign {campaign_id} is not sent yet (status {data.status or 'unknown'}), so it has no statistics")
+        return data.statistics
 
     def campaign_stats(self, campaign_id: str) -> CampaignStats:
         """GET /emailCampaigns/{id}?statistics=globalStats; StatsNotReadyError until Brevo has counted."""
-        stats = self._statistics(campaign_id, "globalStats").get("globalStats")
-        if not isinstance(stats, dict) or not stats or _count(stats, "sent") + _count(stats, "delivered") == 0:
+        stats = self._statistics(campaign_id, "globalStats").global_stats
+        if stats is None or stats.sent + stats.delivered == 0:
             raise StatsNotReadyError(f"brevo has no statistics yet for campaign {campaign_id}")
         return CampaignStats(
-            sent=_count(stats, "sent"),
-            delivered=_count(stats, "delivered"),
-            unique_opens=_count(stats, "uniqueViews"),
-            unique_clicks=_count(stats, "uniqueClicks"),  # not `clickers`, which counts every click
-            hard_bounces=_count(stats, "hardBounces"),
-            soft_bounces=_count(stats, "softBounces"),
-            unsubscriptions=_count(stats, "unsubscriptions"),
-            complaints=_count(stats, "complaints"),
+            sent=stats.sent,
+            delivered=stats.delivered,
+            unique_opens=stats.unique_views,
+            unique_clicks=stats.unique_clicks,
+            hard_bounces=stats.hard_bounces,
+            soft_bounces=stats.soft_bounces,
+            unsubscriptions=stats.unsubscriptions,
+            complaints=stats.complaints,
         )
 
     def link_stats(self, campaign_id: str) -> dict[str, int]:
         """GET /emailCampaigns/{id}?statistics=linksStats; both shapes of the spec ({url: n} and {url: {nbClick: n}})."""
-        links = self._statistics(campaign_id, "linksStats").get("linksStats")
-        found: dict[str, int] = {}
-        for url, value in (links.items() if isinstance(links, dict) else []):
-            found[str(url)] = _count(value, "nbClick") if isinstance(value, dict) else _count({"n": value}, "n")
-        return found
-
-
-def _safe_json(response: Any) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _count(data: dict[str, Any], key: str) -> int:
-    """A counter from a statistics object: absent, null or unreadable is 0."""
-    try:
-        return max(0, int(data.get(key) or 0))
-    except (TypeError, ValueError):
-        return 0
+        return dict(self._statistics(campaign_id, "linksStats").links_stats)

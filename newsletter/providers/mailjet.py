@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import html as html_lib
 import re
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+from pydantic import Field
 
 from newsletter.errors import ProviderError
 from newsletter.providers.base import (
@@ -18,7 +20,15 @@ from newsletter.providers.base import (
     StatsNotReadyError,
     Status,
 )
-from newsletter.providers.retry import ApiClient, raise_for_error
+from newsletter.providers.retry import (
+    ApiClient,
+    Count,
+    Ignored,
+    Payload,
+    Text,
+    parse_payload,
+    raise_for_error,
+)
 
 KEY_VARS = "MJ_APIKEY_PUBLIC and MJ_APIKEY_PRIVATE"
 PAGE = 1000  # the maximum `Limit` of Mailjet's REST API
@@ -41,10 +51,60 @@ def with_preheader(html: str, preheader: str) -> str:
     return html[: match.end()] + span + html[match.end():]
 
 
-def _data(body: Any) -> list[dict[str, Any]]:
-    if isinstance(body, dict) and isinstance(body.get("Data"), list):
-        return [item for item in body["Data"] if isinstance(item, dict)]
-    raise ProviderError("mailjet answered with a body that is not its usual {Count, Data, Total} envelope")
+# -- Mailjet's answers (reference/mailjet.md), only the fields we use; PascalCase on the wire -------
+
+
+class _Sender(Payload):
+    email: Text = Field("", alias="Email")
+    status: Text = Field("", alias="Status")
+
+
+class _ContactList(Payload):
+    id: int | None = Field(None, alias="ID")
+    name: Text = Field("", alias="Name")
+    subscriber_count: Count = Field(0, alias="SubscriberCount")
+    is_deleted: bool = Field(False, alias="IsDeleted")
+
+
+class _Draft(Payload):
+    id: int = Field(alias="ID")
+    title: Text = Field("", alias="Title")
+    status: int | str | None = Field(None, alias="Status")  # an integer (§3); anything else is "unknown"
+    subject: Text = Field("", alias="Subject")
+    url: str | None = Field(None, alias="Url")
+    campaign_id: Count = Field(0, alias="CampaignID")  # the sent campaign, 0 until sent
+
+
+class _Counters(Payload):
+    total: Count = Field(0, alias="Total")  # processed messages
+    message_sent_count: Count = Field(0, alias="MessageSentCount")  # Mailjet's "sent": accepted by the recipient's server
+    message_opened_count: Count = Field(0, alias="MessageOpenedCount")
+    message_clicked_count: Count = Field(0, alias="MessageClickedCount")
+    message_hard_bounced_count: Count = Field(0, alias="MessageHardBouncedCount")
+    message_soft_bounced_count: Count = Field(0, alias="MessageSoftBouncedCount")
+    message_unsubscribed_count: Count = Field(0, alias="MessageUnsubscribedCount")
+    message_spam_count: Count = Field(0, alias="MessageSpamCount")
+
+
+class _Created(Payload):
+    id: int | None = Field(None, alias="ID")  # absent: said in words by create_campaign (the draft exists)
+
+
+class _LinkClick(Payload):
+    url: Text = Field("", alias="URL")
+    clicked_messages_count: Count = Field(0, alias="ClickedMessagesCount")
+
+
+R = TypeVar("R", bound=Payload)
+
+
+def _envelope(body: object, model: type[R], *, what: str) -> tuple[list[R], int]:
+    """The rows of Mailjet's {Count, Data, Total} envelope, each validated as `model`, and Total."""
+    if not isinstance(body, dict) or not isinstance(body.get("Data"), list):
+        raise ProviderError("mailjet answered with a body that is not its usual {Count, Data, Total} envelope")
+    rows = [parse_payload(model, item, provider="mailjet", what=what) for item in body["Data"]]
+    total = body.get("Total")
+    return rows, total if isinstance(total, int) else len(rows)
 
 
 class MailjetProvider:
@@ -56,15 +116,40 @@ class MailjetProvider:
         self.api = api
         self.contacts_list_id = contacts_list_id
 
-    def _call(self, method: str, path: str, *, safe: bool, what: str, **kwargs: Any) -> list[dict[str, Any]]:
-        response = self.api.call(method, path, safe=safe, **kwargs)
+    def _page(
+        self,
+        method: str,
+        path: str,
+        model: type[R],
+        *,
+        safe: bool,
+        what: str,
+        json: object = None,
+        params: Mapping[str, str | int] | None = None,
+    ) -> tuple[list[R], int]:
+        """Call, turn an error into words, and validate the envelope's rows as `model` (with Total)."""
+        response = self.api.call(method, path, safe=safe, json=json, params=params)
         raise_for_error(response, provider=self.name, what=what, key_vars=KEY_VARS)
         if response.status_code in (204, 304) or not response.content:
-            return []
+            return [], 0
         try:
-            return _data(response.json())
+            body = response.json()
         except ValueError:
             raise ProviderError(f"mailjet answered {what} with a body that is not JSON") from None
+        return _envelope(body, model, what=what)
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        model: type[R],
+        *,
+        safe: bool,
+        what: str,
+        json: object = None,
+        params: Mapping[str, str | int] | None = None,
+    ) -> list[R]:
+        return self._page(method, path, model, safe=safe, what=what, json=json, params=params)[0]
 
     def close(self) -> None:
         """Release the HTTP connections."""
@@ -74,30 +159,30 @@ class MailjetProvider:
         """GET /sender?Email= (checks the key pair too), GET /contactslist/{id}."""
         if self.contacts_list_id is None:
             raise ProviderError("no Mailjet list to send to: [mailjet] contacts_list_id is not set in newsletter.toml", hint="add the id of your contact list, e.g. contacts_list_id = 10")
-        senders = self._call("GET", "/sender", safe=True, what="the list of senders", params={"Email": message.sender_email, "Limit": PAGE})
+        senders = self._call("GET", "/sender", _Sender, safe=True, what="the list of senders", params={"Email": message.sender_email, "Limit": PAGE})
         wanted = message.sender_email.lower()
-        match = [s for s in senders if str(s.get("Email", "")).lower() == wanted]
+        match = [s for s in senders if s.email.lower() == wanted]
         if not match:
             raise ProviderError(
                 f"the sender {message.sender_email} is not a sender of this Mailjet account",
                 hint="add and validate it in Mailjet (Account settings > Sender addresses), or fix [mailjet] sender_email",
             )
-        if not any(str(s.get("Status", "")).lower() == "active" for s in match):
+        if not any(s.status.lower() == "active" for s in match):
             raise ProviderError(
                 f"the sender {message.sender_email} is not verified (not Active) on Mailjet",
                 hint="click the validation link Mailjet sent to that address, then try again",
             )
         try:
-            found = self._call("GET", f"/contactslist/{self.contacts_list_id}", safe=True, what=f"contact list {self.contacts_list_id}")
+            found = self._call("GET", f"/contactslist/{self.contacts_list_id}", _ContactList, safe=True, what=f"contact list {self.contacts_list_id}")
         except NotFoundError:
             found = []
-        if not found or found[0].get("IsDeleted"):
+        if not found or found[0].is_deleted:
             raise ProviderError(
                 f"Mailjet has no contact list with id {self.contacts_list_id}",
                 hint="check [mailjet] contacts_list_id in newsletter.toml against Contacts > Contact lists in Mailjet",
             )
         item = found[0]
-        lst = MailingList(str(item.get("ID", self.contacts_list_id)), str(item.get("Name", "")), int(item.get("SubscriberCount", 0)))
+        lst = MailingList(str(item.id if item.id is not None else self.contacts_list_id), item.name, item.subscriber_count)
         # Mailjet refuses to send to a list with fewer than two active subscribers (reference §5).
         if lst.subscribers < 2:
             raise ProviderError(
@@ -106,22 +191,22 @@ class MailjetProvider:
             )
         return [lst]
 
-    def _campaign(self, data: dict[str, Any]) -> Campaign:
-        raw = data.get("Status")
+    def _campaign(self, data: _Draft) -> Campaign:
+        raw = data.status
         return Campaign(
-            id=str(data["ID"]),
-            name=str(data.get("Title", "")),
+            id=str(data.id),
+            name=data.title,
             status=_STATUSES.get(raw, Status.unknown) if isinstance(raw, int) else Status.unknown,
             raw_status=str(raw),
-            subject=str(data.get("Subject", "")),
+            subject=data.subject,
             scheduled_at=None,  # the draft does not carry its schedule; the state file does
-            url=data.get("Url") or None,
+            url=data.url or None,
         )
 
     def get_campaign(self, campaign_id: str) -> Campaign | None:
         """GET /campaigndraft/{id}; None on 404."""
         try:
-            found = self._call("GET", f"/campaigndraft/{campaign_id}", safe=True, what=f"campaign draft {campaign_id}")
+            found = self._call("GET", f"/campaigndraft/{campaign_id}", _Draft, safe=True, what=f"campaign draft {campaign_id}")
         except NotFoundError:
             return None
         return self._campaign(found[0]) if found else None
@@ -129,23 +214,20 @@ class MailjetProvider:
     def find_campaign(self, name: str) -> Campaign | None:
         """Page through every draft (1,000 a call) and keep the newest with this Title (not deleted)."""
         offset = 0
-        best: dict[str, Any] | None = None
+        best: _Draft | None = None
         while True:
-            response = self.api.call("GET", "/campaigndraft", safe=True, params={"Limit": PAGE, "Offset": offset})
-            raise_for_error(response, provider=self.name, what="the list of drafts", key_vars=KEY_VARS)
-            body = response.json()
-            items = _data(body)
+            items, total = self._page("GET", "/campaigndraft", _Draft, safe=True, what="the list of drafts", params={"Limit": PAGE, "Offset": offset})
             for item in items:
-                status = item.get("Status")
-                if item.get("Title") == name and not (isinstance(status, int) and status <= -2) and (best is None or int(item["ID"]) > int(best["ID"])):
+                deleted = isinstance(item.status, int) and item.status <= -2
+                if item.title == name and not deleted and (best is None or item.id > best.id):
                     best = item
             offset += PAGE
-            if len(items) < PAGE or offset >= int(body.get("Total", 0)):
+            if len(items) < PAGE or offset >= total:
                 break
         return self._campaign(best) if best is not None else None
 
-    def _properties(self, message: Message) -> dict[str, Any]:
-        props: dict[str, Any] = {
+    def _properties(self, message: Message) -> dict[str, object]:
+        props: dict[str, object] = {
             "Locale": "fr_FR",
             "Title": message.name,
             "Subject": message.subject,
@@ -162,20 +244,20 @@ class MailjetProvider:
     def _content(self, campaign_id: str, message: Message) -> None:
         # Both parts together: a detailcontent write with one part can empty the other (reference §4).
         body = {"Html-part": with_preheader(message.html, message.preheader), "Text-part": message.text}
-        self._call("PUT", f"/campaigndraft/{campaign_id}/detailcontent", safe=True, what="the content of the draft", json=body)
+        self._call("PUT", f"/campaigndraft/{campaign_id}/detailcontent", Ignored, safe=True, what="the content of the draft", json=body)
 
     def _schedule(self, campaign_id: str, when: dt.datetime, *, move: bool) -> None:
         body = {"Date": when.isoformat(timespec="seconds")}
         # POST to schedule is not safe to repeat; PUT moving an existing schedule is.
         method = "PUT" if move else "POST"
-        self._call(method, f"/campaigndraft/{campaign_id}/schedule", safe=move, what="the schedule", json=body)
+        self._call(method, f"/campaigndraft/{campaign_id}/schedule", Ignored, safe=move, what="the schedule", json=body)
 
     def create_campaign(self, message: Message, *, schedule_at: dt.datetime | None, on_created: Callable[[str], None]) -> None:
         """POST /campaigndraft, then PUT detailcontent (both parts), then POST schedule if asked."""
-        found = self._call("POST", "/campaigndraft", safe=False, what="the new draft", json=self._properties(message))
-        if not found or "ID" not in found[0]:
+        found = self._call("POST", "/campaigndraft", _Created, safe=False, what="the new draft", json=self._properties(message))
+        if not found or found[0].id is None:
             raise ProviderError("mailjet created a draft but did not say its id")
-        campaign_id = str(found[0]["ID"])
+        campaign_id = str(found[0].id)
         on_created(campaign_id)
         self._content(campaign_id, message)
         if schedule_at is not None:
@@ -183,64 +265,54 @@ class MailjetProvider:
 
     def update_campaign(self, campaign: Campaign, message: Message, *, schedule_at: dt.datetime | None) -> None:
         """PUT /campaigndraft/{id} (200 or 304), PUT detailcontent, then schedule or move it."""
-        self._call("PUT", f"/campaigndraft/{campaign.id}", safe=True, what=f"the update of draft {campaign.id}", json=self._properties(message))
+        self._call("PUT", f"/campaigndraft/{campaign.id}", Ignored, safe=True, what=f"the update of draft {campaign.id}", json=self._properties(message))
         self._content(campaign.id, message)
         if schedule_at is not None:
             self._schedule(campaign.id, schedule_at, move=campaign.status is Status.scheduled)
 
     def send_test(self, campaign: Campaign, emails: Sequence[str]) -> None:
         """POST /campaigndraft/{id}/test."""
-        self._call("POST", f"/campaigndraft/{campaign.id}/test", safe=False, what="the test", json={"Recipients": [{"Email": e} for e in emails]})
+        self._call("POST", f"/campaigndraft/{campaign.id}/test", Ignored, safe=False, what="the test", json={"Recipients": [{"Email": e} for e in emails]})
 
     def send_now(self, campaign: Campaign) -> None:
         """POST /campaigndraft/{id}/send."""
-        self._call("POST", f"/campaigndraft/{campaign.id}/send", safe=False, what="the sending", json={})
+        self._call("POST", f"/campaigndraft/{campaign.id}/send", Ignored, safe=False, what="the sending", json={})
 
     # -- statistics (reference/mailjet.md §7; keyed by the sent campaign's id, not the draft's) ------
 
     def _sent_campaign_id(self, draft_id: str) -> str:
-        found = self._call("GET", f"/campaigndraft/{draft_id}", safe=True, what=f"draft {draft_id}")
+        found = self._call("GET", f"/campaigndraft/{draft_id}", _Draft, safe=True, what=f"draft {draft_id}")
         if not found:
             raise NotFoundError(f"mailjet: draft {draft_id}: not found")
-        campaign_id = found[0].get("CampaignID") or 0
-        if not campaign_id:
+        if not found[0].campaign_id:
             raise StatsNotReadyError(f"mailjet draft {draft_id} is not sent yet, so it has no statistics")
-        return str(campaign_id)
+        return str(found[0].campaign_id)
 
     def campaign_stats(self, campaign_id: str) -> CampaignStats:
         """GET /campaigndraft/{id} for its CampaignID, then GET /statcounters (Lifetime, per message)."""
         sent_id = self._sent_campaign_id(campaign_id)
         params: dict[str, str | int] = {"SourceId": sent_id, "CounterSource": "Campaign", "CounterTiming": "Message", "CounterResolution": "Lifetime"}
-        rows = self._call("GET", "/statcounters", safe=True, what=f"the statistics of campaign {sent_id}", params=params)
-        if not rows or _count(rows[0], "Total") == 0:
+        rows = self._call("GET", "/statcounters", _Counters, safe=True, what=f"the statistics of campaign {sent_id}", params=params)
+        if not rows or rows[0].total == 0:
             raise StatsNotReadyError(f"mailjet has no statistics yet for campaign {sent_id} (draft {campaign_id})")
         row = rows[0]
         return CampaignStats(
-            sent=_count(row, "Total"),  # processed messages
-            delivered=_count(row, "MessageSentCount"),  # Mailjet's "sent" means accepted by the recipient's server
-            unique_opens=_count(row, "MessageOpenedCount"),
-            unique_clicks=_count(row, "MessageClickedCount"),
-            hard_bounces=_count(row, "MessageHardBouncedCount"),
-            soft_bounces=_count(row, "MessageSoftBouncedCount"),
-            unsubscriptions=_count(row, "MessageUnsubscribedCount"),
-            complaints=_count(row, "MessageSpamCount"),
+            sent=row.total,
+            delivered=row.message_sent_count,
+            unique_opens=row.message_opened_count,
+            unique_clicks=row.message_clicked_count,
+            hard_bounces=row.message_hard_bounced_count,
+            soft_bounces=row.message_soft_bounced_count,
+            unsubscriptions=row.message_unsubscribed_count,
+            complaints=row.message_spam_count,
         )
 
     def link_stats(self, campaign_id: str) -> dict[str, int]:
         """GET /statistics/link-click?CampaignId=: clicked messages per URL."""
         sent_id = self._sent_campaign_id(campaign_id)
-        rows = self._call("GET", "/statistics/link-click", safe=True, what=f"the link statistics of campaign {sent_id}", params={"CampaignId": sent_id})
+        rows = self._call("GET", "/statistics/link-click", _LinkClick, safe=True, what=f"the link statistics of campaign {sent_id}", params={"CampaignId": sent_id})
         found: dict[str, int] = {}
         for row in rows:
-            url = str(row.get("URL") or "")
-            if url:
-                found[url] = found.get(url, 0) + _count(row, "ClickedMessagesCount")
+            if row.url:
+                found[row.url] = found.get(row.url, 0) + row.clicked_messages_count
         return found
-
-
-def _count(data: dict[str, Any], key: str) -> int:
-    """A counter from a statistics row: absent, null or unreadable is 0."""
-    try:
-        return max(0, int(data.get(key) or 0))
-    except (TypeError, ValueError):
-        return 0

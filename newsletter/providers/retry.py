@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, TypeVar
 
 import httpx
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from newsletter.errors import ProviderError
 from newsletter.providers.base import NotFoundError, OutcomeUnknownError
@@ -26,22 +28,15 @@ from newsletter.providers.base import NotFoundError, OutcomeUnknownError
 logger = logging.getLogger(__name__)
 
 
-def _sleep(seconds: float) -> None:
-    # Looked up at call time, so tests may replace `retry.default_sleep`.
-    default_sleep(seconds)
-
-
-default_sleep: Callable[[float], None] = time.sleep
-
-
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How many times and how long to wait; `sleep` and `rng` are injectable for tests."""
+    """How many times and how long to wait; `sleep` and `rng` are collaborators (a test passes a
+    recording `sleep` that does not wait, e.g. `RetryPolicy(sleep=waits.append)`)."""
 
     attempts: int = 4
     base_delay: float = 1.0
     max_delay: float = 60.0
-    sleep: Callable[[float], None] = _sleep
+    sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
 
     def backoff(self, attempt: int) -> float:
@@ -65,12 +60,17 @@ def retry_after(response: httpx.Response) -> float | None:
 
 @dataclass
 class ApiClient:
-    """One provider's HTTP API: `call` sends, retries what is safe, and counts the calls."""
+    """One provider's HTTP API: `call` sends, retries what is safe, and counts the calls.
+
+    Safe to share between threads (`newsletter stats` reads several campaigns at once): httpx's
+    connection pool is, and the call counter is updated under a lock.
+    """
 
     client: httpx.Client
     provider: str
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     calls: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def call(
         self,
@@ -78,14 +78,15 @@ class ApiClient:
         path: str,
         *,
         safe: bool,
-        json: Any = None,
+        json: object = None,
         params: Mapping[str, str | int] | None = None,
     ) -> httpx.Response:
         """Send one request; return the final response (any status) or raise ProviderError."""
         what = f"{method} {path}"
         last_problem = ""
         for attempt in range(1, self.policy.attempts + 1):
-            self.calls += 1
+            with self._lock:
+                self.calls += 1
             try:
                 response = self.client.request(method, path, json=json, params=params)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
@@ -162,3 +163,54 @@ def raise_for_error(response: httpx.Response, *, provider: str, what: str, key_v
     if status == 404:
         raise NotFoundError(f"{provider}: {what}: not found (HTTP 404{suffix})")
     raise ProviderError(f"{provider} refused {what} (HTTP {status}{suffix})")
+
+
+# -- the providers' answers, typed ------------------------------------------------------------------
+
+
+def _to_count(value: object) -> int:
+    """A counter: absent, null, negative or unreadable is 0 (providers leave counters out when empty)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return 0
+    try:
+        return max(0, int(value))
+    except ValueError:
+        return 0
+
+
+def _to_text(value: object) -> object:
+    return "" if value is None else value
+
+
+#: A counter from a statistics or list object (see `_to_count`).
+Count = Annotated[int, BeforeValidator(_to_count)]
+#: A text field a provider may send as null.
+Text = Annotated[str, BeforeValidator(_to_text)]
+
+
+class Payload(BaseModel):
+    """Base of the models of the providers' answers: fields we do not use are ignored, so a
+    provider adding one breaks nothing."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+
+class Ignored(Payload):
+    """An answer whose content we do not use (only that it came, as JSON)."""
+
+
+P = TypeVar("P", bound=BaseModel)
+
+
+def parse_payload(model: type[P], data: object, *, provider: str, what: str) -> P:
+    """Validate a provider's JSON answer; ProviderError in plain words when it is not what its API documents."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        place = " / ".join(str(part) for part in error["loc"])
+        problem = "is missing" if error["type"] == "missing" else f"= {str(error.get('input'))[:60]!r} is not the expected kind of value"
+        raise ProviderError(
+            f"{provider} answered {what} with a body that is not what its API documents ({place or 'the body'} {problem})",
+            hint="the provider may have changed its API or be having trouble; try again later, and tell the maintainers if it lasts",
+        ) from None

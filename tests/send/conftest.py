@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from newsletter.providers import retry
+from newsletter.providers.retry import RetryPolicy
 from tests.support.asserts import snapshot_tree
 
 from .fakes import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC, FakeBrevo, FakeMailjet
@@ -93,12 +93,16 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Retries wait for nothing in tests; the waits asked for are recorded."""
-    waits: list[float] = []
-    monkeypatch.setattr(retry, "default_sleep", waits.append)
-    return waits
+@pytest.fixture
+def no_sleep() -> list[float]:
+    """The waits the retry policy asked for (the CLI runs with a policy that records instead of sleeping)."""
+    return []
+
+
+@pytest.fixture
+def retry_policy(no_sleep: list[float]) -> RetryPolicy:
+    """Retries wait for nothing in tests; the waits asked for are recorded in `no_sleep`."""
+    return RetryPolicy(sleep=no_sleep.append)
 
 
 @pytest.fixture
@@ -147,14 +151,14 @@ def workspace(tmp_path: Path, fake_brevo: FakeBrevo, fake_mailjet: FakeMailjet) 
 
 
 @pytest.fixture
-def cli(workspace: Workspace) -> CliFn:
+def cli(workspace: Workspace, retry_policy: RetryPolicy) -> CliFn:
     def run(*args: str, env: dict[str, str] | None = None, keys: bool = True, input: str | None = None) -> Result:
         from newsletter.cli import app
 
         environ = dict(ENV_KEYS) if keys else {}
         environ.update(env or {})
         runner = CliRunner()
-        return runner.invoke(app, ["--config", str(workspace.root / "newsletter.toml"), *args], env=environ, input=input, catch_exceptions=True)
+        return runner.invoke(app, ["--config", str(workspace.root / "newsletter.toml"), *args], env=environ, input=input, catch_exceptions=True, obj=retry_policy)
 
     return run
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsletter.campaigns import (
+    CachedStats,
     load_state,
     mark_status,
     record_campaign,
@@ -31,12 +32,12 @@ def test_record_then_mark(tmp_path: Path) -> None:
     record_test(tmp_path, issue="2026-12", provider="brevo", now=NOW)
     when = dt.datetime(2026, 12, 8, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     mark_status(tmp_path, issue="2026-12", provider="brevo", status="scheduled", now=NOW, scheduled_at=when)
-    set_stats(tmp_path, issue="2026-12", provider="brevo", stats={"sent": 3}, now=NOW)
+    set_stats(tmp_path, issue="2026-12", provider="brevo", stats=CachedStats(read_at="2026-11-30T10:00:00+01:00", links={"https://a.example/": 3}), now=NOW)
     state = load_state(tmp_path)
     rec = state.get("2026-12", "brevo")
     assert rec is not None
     assert (rec.id, rec.status, rec.scheduled_at, rec.last_test_at, rec.stats) == (
-        "7", "scheduled", "2026-12-08T09:30:00+01:00", "2026-11-30T10:00:00+01:00", {"sent": 3},
+        "7", "scheduled", "2026-12-08T09:30:00+01:00", "2026-11-30T10:00:00+01:00", CachedStats(read_at="2026-11-30T10:00:00+01:00", links={"https://a.example/": 3}),
     )
     assert state.issues() == ["2026-12"]
     mark_status(tmp_path, issue="2026-12", provider="brevo", status="sent", now=NOW)
@@ -72,7 +73,8 @@ def test_entry_filed_under_another_issue(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        ({"typo": 1}, "in issues / 2026-12 / brevo: unknown key 'typo'"),
+        ({"stats": {"figures": {"sent": "many"}}}, "in issues / 2026-12 / brevo / stats / figures: 'sent' = 'many' is not the expected kind of value"),
+        ({"stats": {"figures": {"sent": 3}}}, "in issues / 2026-12 / brevo / stats / figures: the key 'delivered' is missing"),
         ({"name": None}, "in issues / 2026-12 / brevo: 'name' = None is not the expected kind of value"),
         ({"id": ["x"]}, "'id' = ['x'] is not the expected kind of value"),
     ],
@@ -89,3 +91,19 @@ def test_corrupt_entry_is_described_in_words(tmp_path: Path, change: dict[str, o
     (tmp_path / "campaigns.json").write_text(json.dumps({"version": 1, "issues": {"2026-12": {"brevo": missing}}}), encoding="utf-8")
     with pytest.raises(StateError, match="the key 'name' is missing"):
         load_state(tmp_path)
+
+
+def test_a_key_from_a_newer_version_is_accepted_and_kept(tmp_path: Path) -> None:
+    """Forward compatible: an older tool reads a newer file, and writing an entry back keeps what it did not know."""
+    record_campaign(tmp_path, issue="2026-12", provider="brevo", campaign_id="7", name="mobiscol-2026-12", status="draft", now=NOW)
+    data = json.loads(state_path(tmp_path).read_text(encoding="utf-8"))
+    data["written_by"] = "newsletter 9.0"
+    data["issues"]["2026-12"]["brevo"]["archived_at"] = "2027-01-01T00:00:00+01:00"
+    data["issues"]["2026-12"]["brevo"]["stats"] = {"read_at": "2026-12-09T10:00:00+01:00", "figures": None, "by_country": {"FR": 3}}
+    state_path(tmp_path).write_text(json.dumps(data), encoding="utf-8")
+    record = load_state(tmp_path).get("2026-12", "brevo")
+    assert record is not None and record.id == "7" and record.stats is not None and record.stats.read_at == "2026-12-09T10:00:00+01:00"
+    mark_status(tmp_path, issue="2026-12", provider="brevo", status="sent", now=NOW)
+    entry = json.loads(state_path(tmp_path).read_text(encoding="utf-8"))["issues"]["2026-12"]["brevo"]
+    assert entry["status"] == "sent"
+    assert entry["archived_at"] == "2027-01-01T00:00:00+01:00" and entry["stats"]["by_country"] == {"FR": 3}

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from newsletter.campaigns import mark_status, record_campaign
-from newsletter.providers import retry
+from newsletter.providers.retry import RetryPolicy
 from tests.send.fakes import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC
 
 from .fakes_stats import StatsBrevo, StatsMailjet
@@ -79,9 +79,10 @@ ENV_KEYS = {"BREVO_API_KEY": BREVO_KEY, "MJ_APIKEY_PUBLIC": MJ_PUBLIC, "MJ_APIKE
 NOW = dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 
 
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(retry, "default_sleep", lambda seconds: None)
+@pytest.fixture
+def no_sleep() -> list[float]:
+    """The waits the retry policy asked for (the CLI runs with a policy that records instead of sleeping)."""
+    return []
 
 
 @pytest.fixture
@@ -134,11 +135,12 @@ def ws(tmp_path: Path, brevo: StatsBrevo, mailjet: StatsMailjet) -> Workspace:
 
 
 @pytest.fixture
-def cli(ws: Workspace) -> CliFn:
+def cli(ws: Workspace, no_sleep: list[float]) -> CliFn:
     def run(*args: str, keys: bool = True) -> Result:
         from newsletter.cli import app
 
-        return CliRunner().invoke(app, ["--config", str(ws.root / "newsletter.toml"), *args], env=dict(ENV_KEYS) if keys else {})
+        return CliRunner().invoke(app, ["--config", str(ws.root / "newsletter.toml"), *args], env=dict(ENV_KEYS) if keys else {},
+                                  obj=RetryPolicy(sleep=no_sleep.append))
 
     return run
 

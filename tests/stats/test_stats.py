@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from .conftest import CliFn, Workspace
+from .conftest import ENV_KEYS, CliFn, Workspace
 from .fakes_stats import StatsBrevo, StatsMailjet, brevo_global, mailjet_counters
 
 UTM = "?utm_source=newsletter&utm_medium=email&utm_campaign=2026-12"
@@ -218,3 +218,46 @@ def test_missing_key_is_a_config_error(ws: Workspace, cli: CliFn, brevo: StatsBr
     assert result.exit_code == 2
     assert "BREVO_API_KEY" in result.output and "Traceback" not in result.output
     assert ws.snapshot() == before
+
+
+def test_many_campaigns_read_in_parallel_keep_their_order(ws: Workspace, cli: CliFn, brevo: StatsBrevo, mailjet: StatsMailjet,
+                                                           no_sleep: list[float]) -> None:
+    stems = [f"2026-{month:02d}" for month in range(1, 13)]
+    for month, stem in enumerate(stems, start=1):
+        if stem == "2026-05":
+            ws.record("brevo", 999, stem=stem)  # deleted on Brevo
+        else:
+            ws.record("brevo", brevo.add_sent_campaign(f"mobiscol-{stem}", stats=brevo_global(opens=month * 10)), stem=stem)
+        ws.record("mailjet", mailjet.add_sent_draft(f"mobiscol-{stem}", counters=mailjet_counters(opens=month)), stem=stem)
+    # Every answer is slow, so several requests are in flight at once; one of them is refused once.
+    brevo.inject("GET", r"/emailCampaigns/\d+", status=429, headers={"x-sib-ratelimit-reset": "2"})
+    for fake in (brevo, mailjet):
+        fake.inject("GET", r".*", delay=0.05, after=True, times=1000)
+    result = cli("stats", "--format", "json")
+    assert result.exit_code == 1, result.output  # the deleted campaign fails its row only
+    rows = json.loads(result.stdout)["issues"]
+    assert [(row["issue"], row["provider"]) for row in rows] == [(stem, p) for stem in stems for p in ("brevo", "mailjet")]
+    assert [row["unique_opens"] for row in rows if row["provider"] == "brevo"] == [m * 10 if m != 5 else None for m in range(1, 13)]
+    assert [row["unique_opens"] for row in rows if row["provider"] == "mailjet"] == list(range(1, 13))
+    assert "campaign 999 no longer exists on brevo" in result.output
+    assert [round(w) for w in no_sleep] == [2]  # the 429 waited what Brevo asked, through the injected policy
+    stored = json.loads(ws.state.read_text(encoding="utf-8"))["issues"]
+    assert stored["2026-12"]["mailjet"]["stats"]["figures"]["unique_opens"] == 12
+    assert stored["2026-05"]["brevo"]["stats"] is None
+
+
+def test_sequential_and_parallel_give_the_same_report(ws: Workspace, brevo: StatsBrevo, mailjet: StatsMailjet) -> None:
+    import datetime as dt
+
+    from newsletter.config import load_settings
+    from newsletter.providers.retry import RetryPolicy
+    from newsletter.stats import collect_stats, stats_json
+
+    for stem in ("2026-10", "2026-11", "2026-12"):
+        ws.record("brevo", brevo.add_sent_campaign(f"mobiscol-{stem}", stats=brevo_global()), stem=stem)
+        ws.record("mailjet", mailjet.add_sent_draft(f"mobiscol-{stem}", counters=mailjet_counters()), stem=stem)
+    settings = load_settings(ws.root / "newsletter.toml", environ=ENV_KEYS)
+    clock = lambda: dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.UTC)  # noqa: E731
+    reports = [stats_json(collect_stats(settings, now=clock, policy=RetryPolicy(sleep=lambda s: None), concurrency=n)) for n in (1, 6)]
+    assert reports[0] == reports[1]
+    assert brevo.count("GET", r"/emailCampaigns/\d+") == 6
