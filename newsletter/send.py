@@ -220,6 +220,16 @@ def _find(run: _Run) -> Campaign | None:
             )
         campaign = run.provider.get_campaign(record.id)
         if campaign is not None:
+            if campaign.name != run.message.name:
+                # A state file copied from another workspace or account: its id names someone
+                # else's campaign, which an update, a test or a send would overwrite or mail.
+                raise StateError(
+                    f"the state file {load_state(run.state_dir).path} says campaign {record.id} on {run.provider.name} is issue "
+                    f"{run.message.issue}'s, but on {run.provider.name} that campaign is named '{campaign.name}', not "
+                    f"'{run.message.name}': it is another campaign, so nothing was changed or sent",
+                    hint=f"if the state file comes from another workspace or account, delete the entry of issue {run.message.issue} "
+                    "in it (the campaign is then found by its name), or put this workspace's own state file back",
+                )
             return campaign
         logger.warning("%s no longer has campaign %s recorded for %s; looking for it by name", run.provider.name, record.id, run.message.issue)
     campaign = run.provider.find_campaign(run.message.name)

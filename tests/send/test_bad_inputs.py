@@ -166,3 +166,19 @@ def test_keys_travel_only_in_auth_headers(cli: CliFn, workspace: Workspace, targ
     for call in target.fake.calls:
         dumped = json.dumps([call.path, call.query, call.body])
         assert not any(secret in dumped for secret in SECRETS)
+
+
+def test_a_state_entry_naming_another_campaign_is_refused(cli: CliFn, workspace: Workspace, target: Target) -> None:
+    # The state's id points at a campaign of another newsletter (a state file copied from
+    # another workspace or account): it must be neither updated, nor tested, nor sent.
+    assert cli("send", str(workspace.issue), "--provider", target.name).exit_code == 0
+    campaigns = target.fake.campaigns if target.name == "brevo" else target.fake.drafts  # type: ignore[attr-defined]
+    (campaign,) = campaigns.values()
+    campaign["name" if target.name == "brevo" else "Title"] = "autre-lettre-2026-12"
+    before, calls = workspace.snapshot(), len(target.fake.calls)
+    for action in (["--test"], ["--now", "--yes"], []):
+        result = cli("send", str(workspace.issue), "--provider", target.name, *action)
+        _refused(result, 1, "named 'autre-lettre-2026-12', not 'mobiscol-2026-12'", "nothing was changed or sent", "delete the entry of issue 2026-12")
+    assert workspace.snapshot() == before
+    assert [c.method for c in target.fake.calls[calls:]].count("GET") == len(target.fake.calls[calls:])  # reads only
+    assert sum(target.fake.deliveries.values()) == 0
