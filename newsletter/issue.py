@@ -10,16 +10,21 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from newsletter.choices import Layout
-from newsletter.config import SectionConfig
 from newsletter.errors import IssueError, UsageError
+from newsletter.validation import Schema, SchemaError, describe_errors, rule
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+    from newsletter.config import SectionConfig
 
 FRONT_MATTER_FENCE = "---"
 
@@ -39,16 +44,18 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 }
 
 
-class FrontMatter(BaseModel):
+_TEXT = "text; put it between double quotes"
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrontMatter(Schema):
     """The YAML block at the top of an issue file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    title: str = ""
-    subject: str = Field(min_length=1)
-    preheader: str = ""
-    date: dt.date
-    number: int | None = Field(default=None, ge=1)
+    title: str = field(default="", metadata=rule(expected=_TEXT))
+    subject: str = field(metadata=rule(min_length=1, expected="the email's subject line, as text between double quotes"))
+    preheader: str = field(default="", metadata=rule(expected=_TEXT))
+    date: dt.date = field(metadata=rule(expected="a real date written YYYY-MM-DD, e.g. 2026-12-08"))
+    number: int | None = field(default=None, metadata=rule(ge=1))
 
 
 @dataclass(frozen=True)
@@ -115,8 +122,11 @@ class Issue:
         return tuple(item for section in self.sections for item in section.items)
 
 
+@cache
 def markdown_parser() -> MarkdownIt:
-    """The one Markdown dialect of issues: CommonMark plus tables and strikethrough."""
+    """The one Markdown dialect of issues: CommonMark plus tables and strikethrough (built once)."""
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
         ["table", "strikethrough"]
     )
@@ -201,30 +211,17 @@ def parse_front_matter(data: dict[str, object], path: Path, text: str = "") -> F
     """Validate the front matter; IssueError names each bad key with its line."""
     try:
         return FrontMatter.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            key = ".".join(str(p) for p in err["loc"])
-            line = _key_line(text, key)
-            where = f"{path}:{line}" if line else str(path)
-            value = err.get("input")
-            if err["type"] == "missing":
-                problems.append(f"{where}: front matter key '{key}' is missing")
-            elif err["type"] == "extra_forbidden":
-                problems.append(f"{where}: unknown front matter key '{key}' (expected title, subject, preheader, date, number)")
-            elif key == "subject" and isinstance(value, str) and not value.strip():
-                problems.append(f"{where}: front matter key 'subject' is empty; write the email's subject line")
-            elif key == "date":
-                problems.append(f"{where}: date = {value!r} is not a real date; write it as YYYY-MM-DD, e.g. 2026-12-08")
-            elif key in {"subject", "preheader", "title"}:
-                problems.append(f"{where}: front matter key '{key}' = {value!r} must be text; put it between double quotes")
-            else:
-                problems.append(f"{where}: front matter key '{key}' = {value!r}: {err['msg']}")
-        raise IssueError(
-            f"{path}: the front matter has {len(problems)} problem(s)",
-            problems=problems,
-            hint="subject is required; date is YYYY-MM-DD",
-        ) from None
+    except SchemaError as exc:
+        errors = exc.errors()
+    problems = []
+    for error, words in zip(errors, describe_errors(errors, name=lambda key: f"front matter key '{key}'"), strict=True):
+        line = _key_line(text, ".".join(str(p) for p in error.get("loc", ())))
+        problems.append(f"{path}:{line}: {words}" if line else f"{path}: {words}")
+    raise IssueError(
+        f"{path}: the front matter has {len(problems)} problem(s)",
+        problems=problems,
+        hint="the keys are title, subject, preheader, date (YYYY-MM-DD) and number; subject and date are required",
+    ) from None
 
 
 def _inline_text(token: Token) -> str:

@@ -43,9 +43,7 @@ class AppContext:
         from newsletter.config import load_settings
 
         settings = self.guard(lambda: load_settings(self.config, provider=provider))
-        for secret in (settings.secrets.brevo_api_key, settings.secrets.mailjet_public, settings.secrets.mailjet_private):
-            if secret is not None:
-                self.output.secrets.append(secret.get_secret_value())
+        self.output.secrets.extend(settings.secrets.values())
         return settings
 
     def guard(self, action: Callable[[], T]) -> T:
