@@ -1,6 +1,6 @@
 """French rules: typographic spacing for drafted text, and dates in words.
 
-Pure functions; Babel is imported only when a date is formatted.
+Pure functions; Babel is imported only for a date in another language than French.
 """
 
 from __future__ import annotations
@@ -52,8 +52,27 @@ def french_spacing(text: str) -> str:
     return "".join(out)
 
 
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre")
+DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+# The CLDR date fields the French table knows (as Babel writes them for 'fr'); any other
+# pattern, or another locale, goes to Babel, whose locale data costs ~15 ms to load.
+_FIELDS = re.compile(r"EEEE|MMMM|yyyy|dd|d|y|[A-Za-z]")
+_FRENCH_FIELDS = {
+    "EEEE": lambda d: DAYS[d.weekday()],
+    "MMMM": lambda d: MONTHS[d.month - 1],
+    "yyyy": lambda d: f"{d.year:04d}",
+    "y": lambda d: str(d.year),
+    "dd": lambda d: f"{d.day:02d}",
+    "d": lambda d: str(d.day),
+}
+
+
 def french_date(value: dt.date, pattern: str, locale: str) -> str:
-    """A date in words: 'décembre 2026', 'mardi 8 décembre 2026'."""
+    """A date in words: 'décembre 2026', 'mardi 8 décembre 2026' (a CLDR pattern, as Babel's)."""
+    if locale.replace("-", "_") in {"fr", "fr_FR"} and "'" not in pattern:
+        fields = _FIELDS.findall(pattern)
+        if all(field in _FRENCH_FIELDS for field in fields):
+            return _FIELDS.sub(lambda m: _FRENCH_FIELDS[m.group(0)](value), pattern)
     from babel.dates import format_date
 
     return str(format_date(value, pattern, locale=locale))
