@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter.choices import Layout, Provider
 from newsletter.errors import ConfigError
-from newsletter.validation import Schema, SchemaError, describe_errors, rule
+from newsletter.validation import Schema, SchemaError, describe_errors, field, rule
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -21,7 +20,7 @@ CONFIG_ENV = "NEWSLETTER_CONFIG"
 PROVIDER_ENV = "NEWSLETTER_PROVIDER"
 DEFAULT_CONFIG_NAME = "newsletter.toml"
 
-# Every section is a frozen, keyword-only dataclass checked by newsletter.validation (unknown keys
+# Every section is a frozen, keyword-only record checked by newsletter.validation (unknown keys
 # refused, one error per bad key), not a pydantic model: pydantic's import and schema building
 # cost more than the whole render.
 _URL = rule(pattern=r"^https?://\S+$", expected="an address starting with https://")
@@ -37,7 +36,6 @@ def _known_timezone(value: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True, kw_only=True)
 class NewsletterSection(Schema):
     name: str
     title: str
@@ -60,13 +58,11 @@ class NewsletterSection(Schema):
     state_dir: str = "state"
 
 
-@dataclass(frozen=True, kw_only=True)
 class ThemeSection(Schema):
     primary_color: str = field(default="#00806e", metadata=_COLOUR)
     accent_color: str = field(default="#f39200", metadata=_COLOUR)
 
 
-@dataclass(frozen=True, kw_only=True)
 class SectionConfig(Schema):
     id: str = field(metadata=rule(pattern=r"^[a-z0-9][a-z0-9_-]*$", expected="lowercase letters, digits, '_' or '-', e.g. 'veille'"))
     title: str
@@ -77,7 +73,6 @@ class SectionConfig(Schema):
     highlight: bool = False  # a coloured call-out block (the Défi Moov'IDF block, for instance)
 
 
-@dataclass(frozen=True, kw_only=True)
 class FeedConfig(Schema):
     name: str
     url: str
@@ -87,7 +82,6 @@ class FeedConfig(Schema):
     enabled: bool = True
 
 
-@dataclass(frozen=True, kw_only=True)
 class FetchSection(Schema):
     timeout: float = field(default=10.0, metadata=rule(gt=0))
     deadline: float = field(default=60.0, metadata=rule(gt=0))
@@ -100,7 +94,6 @@ class FetchSection(Schema):
     max_redirects: int = field(default=5, metadata=rule(ge=0, le=20))
 
 
-@dataclass(frozen=True, kw_only=True)
 class ActorMapSection(Schema):
     kind: Literal["gogocarto", "geojson"] = "gogocarto"
     url: str
@@ -122,7 +115,6 @@ class ActorMapSection(Schema):
     updated_property: str = "updated"
 
 
-@dataclass(frozen=True, kw_only=True)
 class BrevoSection(Schema):
     base_url: str = field(default="https://api.brevo.com/v3", metadata=_URL)
     list_ids: list[int] = field(default_factory=list)
@@ -133,7 +125,6 @@ class BrevoSection(Schema):
     timeout: float = field(default=20.0, metadata=rule(gt=0))
 
 
-@dataclass(frozen=True, kw_only=True)
 class MailjetSection(Schema):
     base_url: str = field(default="https://api.mailjet.com/v3/REST", metadata=_URL)
     contacts_list_id: int | None = None
@@ -144,7 +135,6 @@ class MailjetSection(Schema):
     timeout: float = field(default=20.0, metadata=rule(gt=0))
 
 
-@dataclass(frozen=True, kw_only=True)
 class OutboxSection(Schema):
     dir: str = "outbox"
     sender_name: str = ""
@@ -153,7 +143,6 @@ class OutboxSection(Schema):
     test_emails: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, kw_only=True)
 class UtmSection(Schema):
     enabled: bool = True
     source: str = field(default="newsletter", metadata=_UTM)
@@ -161,7 +150,6 @@ class UtmSection(Schema):
     campaign: str | None = field(default=None, metadata=_UTM)
 
 
-@dataclass(frozen=True, kw_only=True)
 class FileConfig(Schema):
     """The whole of newsletter.toml, as written by the user."""
 
@@ -230,7 +218,6 @@ class Secrets:
         return "Secrets(" + ", ".join(f"{name}={'**********' if value else None}" for name, value in self._values.items()) + ")"
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(Schema):
     """Everything a command needs, resolved once: the file, the environment, the flags."""
 

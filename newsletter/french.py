@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 NBSP = "\u00a0"  # before ':' and inside « »
 NNBSP = "\u202f"  # narrow no-break space, before ; ! ?
@@ -24,8 +24,7 @@ _AFTER = r"(?=[\s;:!?.,)\]»\"'’…]|$)"
 _GLUED = r"([\w»)\]…’'\"])"
 
 
-@dataclass(frozen=True)
-class _Rule:
+class _Rule(NamedTuple):
     pattern: re.Pattern[str]
     replacement: str
     space: str  # the space the rule puts in
@@ -46,8 +45,7 @@ _RULES = (
 _GLUE = "x"
 
 
-@dataclass(frozen=True)
-class TypographyFault:
+class TypographyFault(NamedTuple):
     """A mark of `french_spacing`'s rules that lacks its space: which mark, where, which space."""
 
     mark: str

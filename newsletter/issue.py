@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from newsletter.choices import Layout
 from newsletter.errors import IssueError, UsageError
 from newsletter.validation import Schema, SchemaError, describe_errors, rule
+from newsletter.validation import field as schema_field
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -90,19 +91,17 @@ class _YamlProblem(Exception):
 _TEXT = "text; put it between double quotes"
 
 
-@dataclass(frozen=True, kw_only=True)
 class FrontMatter(Schema):
     """The YAML block at the top of an issue file."""
 
-    title: str = field(default="", metadata=rule(expected=_TEXT))
-    subject: str = field(metadata=rule(min_length=1, expected="the email's subject line, as text between double quotes"))
-    preheader: str = field(default="", metadata=rule(expected=_TEXT))
-    date: dt.date = field(metadata=rule(expected="a real date written YYYY-MM-DD, e.g. 2026-12-08"))
-    number: int | None = field(default=None, metadata=rule(ge=1))
+    title: str = schema_field(default="", metadata=rule(expected=_TEXT))
+    subject: str = schema_field(metadata=rule(min_length=1, expected="the email's subject line, as text between double quotes"))
+    preheader: str = schema_field(default="", metadata=rule(expected=_TEXT))
+    date: dt.date = schema_field(metadata=rule(expected="a real date written YYYY-MM-DD, e.g. 2026-12-08"))
+    number: int | None = schema_field(default=None, metadata=rule(ge=1))
 
 
-@dataclass(frozen=True)
-class Image:
+class Image(Schema):
     """An image with its alt text (required, may be empty only for decoration)."""
 
     src: str
@@ -110,8 +109,7 @@ class Image:
     line: int
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(Schema):
     """A link found in the Markdown, kept for checks and statistics."""
 
     href: str
@@ -119,8 +117,7 @@ class Link:
     line: int
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(Schema):
     """One announced thing: an article, an actor, an event."""
 
     title: str
@@ -131,8 +128,7 @@ class Item:
     body: str = ""  # free Markdown under the item
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(Schema):
     """A block of the email, matched to a configured section when possible."""
 
     id: str
@@ -144,8 +140,7 @@ class Section:
     configured: bool = True
 
 
-@dataclass(frozen=True)
-class Issue:
+class Issue(Schema):
     """A parsed issue file."""
 
     path: Path
@@ -153,7 +148,7 @@ class Issue:
     sections: tuple[Section, ...]
     links: tuple[Link, ...] = ()
     images: tuple[Image, ...] = ()
-    warnings: tuple[tuple[int, str], ...] = field(default=())
+    warnings: tuple[tuple[int, str], ...] = ()
     body_start_line: int = 1
 
     @property

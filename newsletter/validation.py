@@ -5,8 +5,8 @@ matter): pydantic costs ~100 ms of import and schema building on every command, 
 whole render. Its errors have the shape of pydantic's (`loc`, `type`, `msg`, `input`, `ctx`), so
 `describe_error` is the one translator of both into words: a key, its value, what is expected.
 
-A schema is a `@dataclass(frozen=True, kw_only=True)` subclass of `Schema`; a field's
-constraints go in its metadata through `rule(...)`. Supported types: str, int, float, bool,
+A schema is a subclass of `Schema` with annotated fields, as a frozen keyword-only dataclass;
+a field's constraints go in its metadata: `field(default=…, metadata=rule(...))`. Supported types: str, int, float, bool,
 Literal[...], an Enum, X | None, list[X], and a nested Schema.
 """
 
@@ -19,8 +19,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from functools import cache
-from typing import Any, Self, TypedDict
+from typing import Any, Self, TypedDict, dataclass_transform
 
 ErrorLocation = tuple[str | int, ...]
 
@@ -71,8 +70,92 @@ def rule(
     }
 
 
+_MISSING: Any = object()
+
+
+class _Field:
+    __slots__ = ("default", "default_factory", "metadata", "compare")
+
+    def __init__(self, default: Any, default_factory: Callable[[], Any] | None, metadata: Mapping[str, Any] | None, compare: bool) -> None:
+        self.default = default
+        self.default_factory = default_factory
+        self.metadata = metadata or {}
+        self.compare = compare
+
+
+def field(
+    *,
+    default: Any = _MISSING,
+    default_factory: Callable[[], Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    compare: bool = True,
+) -> Any:
+    """A Schema field with a default, a default factory, and metadata (see `rule`)."""
+    return _Field(default, default_factory, metadata, compare)
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(field,))
 class Schema:
-    """Base of the validated dataclasses: `model_validate` and `model_copy`, as on pydantic models."""
+    """Base of the validated records: frozen, keyword-only, compared and printed by their fields.
+
+    A subclass declares annotated fields as a dataclass does. It is not a dataclass: building
+    one costs ~1-2 ms of generated code per class on every start, and the settings alone are a
+    dozen classes; here the fields are read once, when the first instance is made.
+    `model_validate` and `model_copy` work as on pydantic models.
+    """
+
+    __schema_fields__: dict[str, _Field]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = {
+            name: value if isinstance(value, _Field) else _Field(cls.__dict__.get(name, _MISSING), None, None, True)
+            for name, value in ((name, cls.__dict__.get(name, _MISSING)) for name in cls.__dict__.get("__annotations__", {}))
+            if not name.startswith("__")
+        }
+        inherited = {name: spec for base in reversed(cls.__mro__[1:]) for name, spec in getattr(base, "__schema_fields__", {}).items()}
+        cls.__schema_fields__ = {**inherited, **own}
+        for name in own:  # the class attribute would shadow nothing useful: instances hold values
+            if name in cls.__dict__:
+                delattr(cls, name)
+
+    def __init__(self, **values: Any) -> None:
+        spec = type(self).__schema_fields__
+        unknown = set(values) - set(spec)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+        for name, item in spec.items():
+            if name in values:
+                value = values[name]
+            elif item.default_factory is not None:
+                value = item.default_factory()
+            elif item.default is not _MISSING:
+                value = item.default
+            else:
+                raise TypeError(f"{type(self).__name__}() missing required keyword argument: '{name}'")
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field '{name}'")
+
+    def _compared(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name, item in type(self).__schema_fields__.items() if item.compare)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Schema)
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._compared()))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in type(self).__schema_fields__)
+        return f"{type(self).__name__}({shown})"
 
     @classmethod
     def model_validate(cls, data: object) -> Self:
@@ -86,7 +169,8 @@ class Schema:
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Self:
         """A copy with some fields replaced (not validated, as with pydantic)."""
-        return dataclasses.replace(self, **dict(update or {}))  # type: ignore[type-var]
+        values = {name: getattr(self, name) for name in type(self).__schema_fields__}
+        return type(self)(**{**values, **dict(update or {})})
 
 
 _NUMBER_WORDS = {int: "a whole number", float: "a number"}
@@ -96,22 +180,22 @@ def _error(errors: list[ErrorDetails], loc: ErrorLocation, kind: str, msg: str, 
     errors.append(ErrorDetails(loc=loc, type=kind, msg=msg, input=value, ctx=ctx))
 
 
-@cache
-def _fields(cls: type) -> tuple[tuple[str, Any, dict[str, Any] | None, bool], ...]:
-    hints = typing.get_type_hints(cls)
-    return tuple(
-        (
-            f.name,
-            hints[f.name],
-            f.metadata.get("rule"),
-            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+_FieldInfo = tuple[str, Any, "dict[str, Any] | None", bool]
+_FIELD_INFO: dict[type, tuple[_FieldInfo, ...]] = {}
+
+
+def _fields(cls: type[Schema]) -> tuple[_FieldInfo, ...]:
+    """(name, type, rule, required) of each field; type hints resolved once per class."""
+    if cls not in _FIELD_INFO:
+        hints = typing.get_type_hints(cls)
+        _FIELD_INFO[cls] = tuple(
+            (name, hints[name], spec.metadata.get("rule"), spec.default is _MISSING and spec.default_factory is None)
+            for name, spec in cls.__schema_fields__.items()
         )
-        for f in dataclasses.fields(cls)
-        if f.init
-    )
+    return _FIELD_INFO[cls]
 
 
-def _validate_schema(cls: type, data: object, loc: ErrorLocation, errors: list[ErrorDetails]) -> object:
+def _validate_schema(cls: type[Schema], data: object, loc: ErrorLocation, errors: list[ErrorDetails]) -> object:
     if not isinstance(data, Mapping):
         _error(errors, loc, "model_type", "expected a table of keys (a [section] or { key = value })", data)
         return None

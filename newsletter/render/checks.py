@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from newsletter.french import typography_faults
 from newsletter.issue import Issue
@@ -54,8 +55,7 @@ _ATTR = re.compile(r"([^\s=/>]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.DOTALL | re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Element:
+class Element(NamedTuple):
     """A start tag: its name and its attributes, values unescaped but otherwise untouched."""
 
     name: str
