@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from newsletter.config import load_settings  # noqa: E402
+from newsletter.render import markup  # noqa: E402
 from newsletter.render.pipeline import render_issue_file  # noqa: E402
 
 EXAMPLE = ROOT / "examples"
@@ -77,6 +78,7 @@ def main() -> None:
     items = len(first.issue.items)
     inprocess = []
     for _ in range(60):
+        markup._tokens.cache_clear()  # a run parses each body once: no parse kept from the last render
         start = time.perf_counter()
         render_issue_file(settings, issue)
         inprocess.append(time.perf_counter() - start)
@@ -93,6 +95,8 @@ def main() -> None:
         "help": [*cli, "--help"],
         "python": [sys.executable, "-c", "pass"],
         "python-S": [sys.executable, "-S", "-c", "pass"],
+        # What any Python render must import: the CLI framework and the four rendering libraries.
+        "deps": [sys.executable, "-c", "import typer, jinja2, markdown_it, mjml, css_inline"],
     }
     if mjml_cli.exists():
         commands["mjml"] = [str(mjml_cli), str(mjml_file), "-o", str(work / "mjml-out.html")]
@@ -117,7 +121,10 @@ def main() -> None:
     print(f"| floor: `python -c pass` / `python -S -c pass` start-up | {ms(runs['python']):.0f} / {ms(runs['python-S']):.0f} ms | | |")
     floor_note = f"ratio at the floor = {floor_ms / ms(runs['mjml']):.2f}" if "mjml" in runs else ""
     print(f"| floor: `python -c pass` + in-process render (imports excluded) | {floor_ms:.0f} ms | | {floor_note} |")
-    print(f"| imports and the rest (render wall time - floor) | {ours_ms - floor_ms:.0f} ms | | |")
+    deps_ms = ms(runs["deps"]) + in_ms
+    deps_note = f"ratio at this floor = {deps_ms / ms(runs['mjml']):.2f}" if "mjml" in runs else ""
+    print(f"| floor: `python -c 'import typer, jinja2, markdown_it, mjml, css_inline'` + in-process render | {deps_ms:.0f} ms | | {deps_note} |")
+    print(f"| our own start-up (render wall time - that floor) | {ours_ms - deps_ms:.0f} ms | | |")
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -105,6 +105,8 @@ def typography_faults(line: str) -> list[TypographyFault]:
         return []
     faults: list[TypographyFault] = []
     for start, segment, after_email in _segments(line):
+        if not any(mark in segment for mark in ";:!?«»"):
+            continue
         glued = _GLUE + segment if after_email else segment
         shift = start - (len(_GLUE) if after_email else 0)
         for rule in _RULES:
