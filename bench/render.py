@@ -97,6 +97,7 @@ def main() -> None:
         "python-S": [sys.executable, "-S", "-c", "pass"],
         # What any Python render must import: the CLI framework and the four rendering libraries.
         "deps": [sys.executable, "-c", "import typer, jinja2, markdown_it, mjml, css_inline"],
+        "typer": [sys.executable, "-c", "import typer"],
     }
     if mjml_cli.exists():
         commands["mjml"] = [str(mjml_cli), str(mjml_file), "-o", str(work / "mjml-out.html")]
@@ -117,6 +118,7 @@ def main() -> None:
     else:
         print(f"| `newsletter render` wall time | {ours_ms:.0f} ms | | mjml CLI absent (make mjml-validator) |")
     print(f"| `newsletter --help` wall time | {help_ms:.0f} ms | < 150 ms | {'ok' if help_ms < 150 else 'MISSED'} |")
+    print(f"| floor of `--help`: `python -c 'import typer'` | {ms(runs['typer']):.0f} ms | | --help = {help_ms / ms(runs['typer']):.2f} × this floor |")
     floor_ms = ms(runs["python"]) + in_ms
     print(f"| floor: `python -c pass` / `python -S -c pass` start-up | {ms(runs['python']):.0f} / {ms(runs['python-S']):.0f} ms | | |")
     floor_note = f"ratio at the floor = {floor_ms / ms(runs['mjml']):.2f}" if "mjml" in runs else ""
