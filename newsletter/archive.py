@@ -205,7 +205,7 @@ def _inputs_fingerprint(settings: Settings) -> str:
 
     digest = hashlib.sha256()
     digest.update(f"newsletter {__version__}\0".encode())
-    digest.update(settings.file.model_dump_json().encode())
+    digest.update(repr(settings.file).encode())  # every key of newsletter.toml, defaults included
     for folder in dict.fromkeys((settings.templates_dir.resolve(), default_theme_dir().resolve())):
         if not folder.is_dir():
             continue

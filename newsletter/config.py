@@ -6,102 +6,95 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    SecretStr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
 
 from newsletter.choices import Layout, Provider
 from newsletter.errors import ConfigError
+from newsletter.validation import Schema, SchemaError, describe_errors, field, rule
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
 
 CONFIG_ENV = "NEWSLETTER_CONFIG"
 PROVIDER_ENV = "NEWSLETTER_PROVIDER"
 DEFAULT_CONFIG_NAME = "newsletter.toml"
 
+# Every section is a frozen, keyword-only record checked by newsletter.validation (unknown keys
+# refused, one error per bad key), not a pydantic model: pydantic's import and schema building
+# cost more than the whole render.
+_URL = rule(pattern=r"^https?://\S+$", expected="an address starting with https://")
+_COLOUR = rule(pattern=r"^#[0-9a-fA-F]{6}$", expected="a colour written #rrggbb, e.g. '#00806e'")
+_UTM = rule(pattern=r"^[a-z0-9_.-]+$", expected="lowercase letters, digits, '_', '.' or '-' only")
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+def _known_timezone(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "an IANA time zone such as 'Europe/Paris'"
+    return None
 
 
-HttpsUrl = Annotated[str, Field(pattern=r"^https?://\S+$")]
-
-
-class NewsletterSection(_Strict):
+class NewsletterSection(Schema):
     name: str
     title: str
     locale: str = "fr"
-    timezone: str = "Europe/Paris"
+    timezone: str = field(default="Europe/Paris", metadata=rule(check=_known_timezone))
     provider: Provider = Provider.outbox
-    web_url: HttpsUrl | None = None
-    subscribe_url: HttpsUrl | None = None
-    unsubscribe_url: HttpsUrl | None = None
-    website_url: HttpsUrl | None = None
+    web_url: str | None = field(default=None, metadata=_URL)
+    subscribe_url: str | None = field(default=None, metadata=_URL)
+    unsubscribe_url: str | None = field(default=None, metadata=_URL)
+    website_url: str | None = field(default=None, metadata=_URL)
     contact_email: str | None = None
     tagline: str = ""
     organisation: str = ""
     address: str = ""
-    logo_url: HttpsUrl | None = None
+    logo_url: str | None = field(default=None, metadata=_URL)
     logo_alt: str = ""
     issues_dir: str = "issues"
     build_dir: str = "build"
     templates_dir: str = "templates"
     state_dir: str = "state"
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError("expected an IANA time zone such as 'Europe/Paris'") from exc
-        return value
+
+class ThemeSection(Schema):
+    primary_color: str = field(default="#00806e", metadata=_COLOUR)
+    accent_color: str = field(default="#f39200", metadata=_COLOUR)
 
 
-class ThemeSection(_Strict):
-    primary_color: str = Field(default="#00806e", pattern=r"^#[0-9a-fA-F]{6}$")
-    accent_color: str = Field(default="#f39200", pattern=r"^#[0-9a-fA-F]{6}$")
-
-
-class SectionConfig(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+class SectionConfig(Schema):
+    id: str = field(metadata=rule(pattern=r"^[a-z0-9][a-z0-9_-]*$", expected="lowercase letters, digits, '_' or '-', e.g. 'veille'"))
     title: str
     layout: Layout = Layout.text
     intro: str = ""
-    keywords: list[str] = []
-    exclude: list[str] = []
+    keywords: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
     highlight: bool = False  # a coloured call-out block (the Défi Moov'IDF block, for instance)
 
 
-class FeedConfig(_Strict):
+class FeedConfig(Schema):
     name: str
     url: str
     section: str
-    keywords: list[str] = []
-    exclude: list[str] = []
+    keywords: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
     enabled: bool = True
 
 
-class FetchSection(_Strict):
-    timeout: float = Field(default=10.0, gt=0)
-    deadline: float = Field(default=60.0, gt=0)
+class FetchSection(Schema):
+    timeout: float = field(default=10.0, metadata=rule(gt=0))
+    deadline: float = field(default=60.0, metadata=rule(gt=0))
     # Requests at once, all hosts together. Feeds live on different sites, so the wait is the
     # slowest answer, not any one server's load: 100 fetches even a large list in one round
     # while bounding our own sockets and memory; `per_host` keeps us polite to any single site.
-    concurrency: int = Field(default=100, ge=1, le=100)
-    per_host: int = Field(default=4, ge=1, le=100)
-    max_bytes: int = Field(default=5_000_000, ge=10_000)
-    max_redirects: int = Field(default=5, ge=0, le=20)
+    concurrency: int = field(default=100, metadata=rule(ge=1, le=100))
+    per_host: int = field(default=4, metadata=rule(ge=1, le=100))
+    max_bytes: int = field(default=5_000_000, metadata=rule(ge=10_000))
+    max_redirects: int = field(default=5, metadata=rule(ge=0, le=20))
 
 
-class ActorMapSection(_Strict):
+class ActorMapSection(Schema):
     kind: Literal["gogocarto", "geojson"] = "gogocarto"
     url: str
     section: str
@@ -109,8 +102,8 @@ class ActorMapSection(_Strict):
     exclude_external: bool = False
     description_field: str = "description"
     # Public address of the map for the links in the email, when `url` is a local copy or differs.
-    site_url: HttpsUrl | None = None
-    licence_url: HttpsUrl = "https://opendatacommons.org/licenses/odbl/summary/"
+    site_url: str | None = field(default=None, metadata=_URL)
+    licence_url: str = field(default="https://opendatacommons.org/licenses/odbl/summary/", metadata=_URL)
     licence_name: str = "ODbL"
     # GeoJSON property names (uMap exports use free properties).
     id_property: str = "id"
@@ -122,88 +115,116 @@ class ActorMapSection(_Strict):
     updated_property: str = "updated"
 
 
-class BrevoSection(_Strict):
-    base_url: HttpsUrl = "https://api.brevo.com/v3"
-    list_ids: list[int] = []
+class BrevoSection(Schema):
+    base_url: str = field(default="https://api.brevo.com/v3", metadata=_URL)
+    list_ids: list[int] = field(default_factory=list)
     sender_name: str = ""
     sender_email: str = ""
     reply_to: str = ""
-    test_emails: list[str] = []
-    timeout: float = Field(default=20.0, gt=0)
+    test_emails: list[str] = field(default_factory=list)
+    timeout: float = field(default=20.0, metadata=rule(gt=0))
 
 
-class MailjetSection(_Strict):
-    base_url: HttpsUrl = "https://api.mailjet.com/v3/REST"
+class MailjetSection(Schema):
+    base_url: str = field(default="https://api.mailjet.com/v3/REST", metadata=_URL)
     contacts_list_id: int | None = None
     sender_name: str = ""
     sender_email: str = ""
     reply_to: str = ""
-    test_emails: list[str] = []
-    timeout: float = Field(default=20.0, gt=0)
+    test_emails: list[str] = field(default_factory=list)
+    timeout: float = field(default=20.0, metadata=rule(gt=0))
 
 
-class OutboxSection(_Strict):
+class OutboxSection(Schema):
     dir: str = "outbox"
     sender_name: str = ""
     sender_email: str = "lettre@example.org"
     reply_to: str = ""
-    test_emails: list[str] = []
+    test_emails: list[str] = field(default_factory=list)
 
 
-class UtmSection(_Strict):
+class UtmSection(Schema):
     enabled: bool = True
-    source: str = Field(default="newsletter", pattern=r"^[a-z0-9_.-]+$")
-    medium: str = Field(default="email", pattern=r"^[a-z0-9_.-]+$")
-    campaign: str | None = Field(default=None, pattern=r"^[a-z0-9_.-]+$")
+    source: str = field(default="newsletter", metadata=_UTM)
+    medium: str = field(default="email", metadata=_UTM)
+    campaign: str | None = field(default=None, metadata=_UTM)
 
 
-class FileConfig(_Strict):
+class FileConfig(Schema):
     """The whole of newsletter.toml, as written by the user."""
 
     newsletter: NewsletterSection
-    theme: ThemeSection = ThemeSection()
-    sections: list[SectionConfig] = []
-    feeds: list[FeedConfig] = []
-    fetch: FetchSection = FetchSection()
+    theme: ThemeSection = field(default_factory=ThemeSection)
+    sections: list[SectionConfig] = field(default_factory=list)
+    feeds: list[FeedConfig] = field(default_factory=list)
+    fetch: FetchSection = field(default_factory=FetchSection)
     actor_map: ActorMapSection | None = None
-    brevo: BrevoSection = BrevoSection()
-    mailjet: MailjetSection = MailjetSection()
-    outbox: OutboxSection = OutboxSection()
-    utm: UtmSection = UtmSection()
+    brevo: BrevoSection = field(default_factory=BrevoSection)
+    mailjet: MailjetSection = field(default_factory=MailjetSection)
+    outbox: OutboxSection = field(default_factory=OutboxSection)
+    utm: UtmSection = field(default_factory=UtmSection)
 
-    @model_validator(mode="after")
-    def _sections_referenced_exist(self) -> FileConfig:
+    def reference_problems(self) -> list[str]:
+        """What the keys say about each other: unique section ids, feeds and map on known sections."""
         ids = [s.id for s in self.sections]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"section ids must be unique; repeated: {', '.join(dupes)}")
-        for feed in self.feeds:
-            if feed.section not in ids:
-                raise ValueError(f"feed '{feed.name}' points at section '{feed.section}', which is not among [[sections]] ({', '.join(ids) or 'none'})")
+            return [f"section ids must be unique; repeated: {', '.join(dupes)}"]
+        problems = [
+            f"feed '{feed.name}' points at section '{feed.section}', which is not among [[sections]] ({', '.join(ids) or 'none'})"
+            for feed in self.feeds
+            if feed.section not in ids
+        ]
         if self.actor_map and self.actor_map.section not in ids:
-            raise ValueError(f"actor_map.section '{self.actor_map.section}' is not among [[sections]] ({', '.join(ids) or 'none'})")
-        return self
+            problems.append(f"actor_map.section '{self.actor_map.section}' is not among [[sections]] ({', '.join(ids) or 'none'})")
+        return problems
 
 
-class Secrets(BaseModel):
-    """API keys, read from the environment only and never printed."""
+class Secrets:
+    """API keys, read from the environment only and never printed.
 
-    model_config = ConfigDict(frozen=True)
+    Each key is handed out as a pydantic SecretStr, built on first use: only the commands that
+    talk to a provider pay for importing pydantic.
+    """
 
-    brevo_api_key: SecretStr | None = None
-    mailjet_public: SecretStr | None = None
-    mailjet_private: SecretStr | None = None
+    def __init__(self, *, brevo_api_key: str | None = None, mailjet_public: str | None = None, mailjet_private: str | None = None) -> None:
+        self._values = {"brevo_api_key": brevo_api_key, "mailjet_public": mailjet_public, "mailjet_private": mailjet_private}
+
+    def _secret(self, name: str) -> SecretStr | None:
+        value = self._values[name]
+        if not value:
+            return None
+        from pydantic import SecretStr
+
+        return SecretStr(value)
+
+    @property
+    def brevo_api_key(self) -> SecretStr | None:
+        return self._secret("brevo_api_key")
+
+    @property
+    def mailjet_public(self) -> SecretStr | None:
+        return self._secret("mailjet_public")
+
+    @property
+    def mailjet_private(self) -> SecretStr | None:
+        return self._secret("mailjet_private")
+
+    def values(self) -> list[str]:
+        """The keys that are set, in clear: only for redacting them from what the CLI prints."""
+        return [value for value in self._values.values() if value]
+
+    def __repr__(self) -> str:
+        return "Secrets(" + ", ".join(f"{name}={'**********' if value else None}" for name, value in self._values.items()) + ")"
 
 
-class Settings(BaseModel):
+class Settings(Schema):
     """Everything a command needs, resolved once: the file, the environment, the flags."""
-
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     config_path: Path
     file: FileConfig
     provider: Provider
-    secrets: Secrets = Secrets()
+    secrets: Secrets = field(default_factory=Secrets, compare=False)
 
     @property
     def root(self) -> Path:
@@ -253,24 +274,6 @@ def find_config(explicit: Path | None, environ: Mapping[str, str]) -> Path:
     return Path.cwd() / DEFAULT_CONFIG_NAME
 
 
-def _describe_error(error: Mapping[str, Any]) -> str:
-    location = ".".join(str(part) if not isinstance(part, int) else f"[{part}]" for part in error["loc"]).replace(".[", "[")
-    kind = error["type"]
-    value = error.get("input")
-    if kind == "extra_forbidden":
-        return f"{location}: unknown key (value {value!r}); remove it or check its spelling"
-    if kind == "missing":
-        return f"{location}: missing; this key is required"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if kind == "enum":
-        expected = error.get("ctx", {}).get("expected", "")
-        message = f"expected one of {expected}"
-    shown = "" if isinstance(value, dict) else f" = {value!r}"
-    if not location:
-        return message
-    return f"{location}{shown}: {message}"
-
-
 def parse_config(text: str, *, source: str) -> FileConfig:
     """Parse and validate the TOML text of a config; ConfigError lists one line per problem."""
     try:
@@ -281,23 +284,22 @@ def parse_config(text: str, *, source: str) -> FileConfig:
             hint="fix the line it names (quotes around text, [section] headers, key = value)",
         ) from exc
     try:
-        return FileConfig.model_validate(raw)
-    except ValidationError as exc:
-        problems = [_describe_error(err) for err in exc.errors()]
+        config = FileConfig.model_validate(raw)
+    except SchemaError as exc:
+        problems = describe_errors(exc.errors())
         raise ConfigError(f"{source} has {len(problems)} problem(s)", problems=problems) from None
-
-
-def _secret(environ: Mapping[str, str], name: str) -> SecretStr | None:
-    value = environ.get(name)
-    return SecretStr(value) if value else None
+    problems = config.reference_problems()
+    if problems:
+        raise ConfigError(f"{source} has {len(problems)} problem(s)", problems=problems)
+    return config
 
 
 def read_secrets(environ: Mapping[str, str]) -> Secrets:
     """The API keys found in the environment (absent ones are None)."""
     return Secrets(
-        brevo_api_key=_secret(environ, "BREVO_API_KEY"),
-        mailjet_public=_secret(environ, "MJ_APIKEY_PUBLIC"),
-        mailjet_private=_secret(environ, "MJ_APIKEY_PRIVATE"),
+        brevo_api_key=environ.get("BREVO_API_KEY"),
+        mailjet_public=environ.get("MJ_APIKEY_PUBLIC"),
+        mailjet_private=environ.get("MJ_APIKEY_PRIVATE"),
     )
 
 

@@ -1,15 +1,110 @@
-"""Terminal output for the CLI: messages and progress on stderr, data on stdout, secrets redacted."""
+"""Terminal output for the CLI: messages and progress on stderr, data on stdout, secrets redacted.
+
+Messages use rich's markup (`[bold]…[/bold]`), but a line of text is written here, not through
+rich: importing rich's Console costs more than the rest of a render. Plain text when the stream
+is not a terminal (as rich prints it), ANSI colours for our few styles on a terminal; rich itself
+is loaded only for tables, progress bars, and a style we do not know.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.markup import escape
+if TYPE_CHECKING:
+    from rich.console import Console
 
 REDACTED = "***"
+
+# rich's markup syntax (rich/markup.py): a tag is [word…] starting with a-z, #, / or @; a
+# backslash before it makes it literal text.
+_TAG = re.compile(r"((\\*)\[([a-z#/@][^[]*?)])")
+_ESCAPE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+# The control characters rich drops from printed text.
+_CONTROL = str.maketrans(dict.fromkeys((7, 8, 11, 12, 13)))
+_SGR = {"bold": "1", "dim": "2", "italic": "3", "red": "31", "green": "32", "yellow": "33", "blue": "34", "cyan": "36"}
+
+
+def escape(text: str) -> str:
+    """Make `text` print as is in markup: the same result as rich.markup.escape."""
+    escaped = _ESCAPE.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", text)
+    if escaped.endswith("\\") and not escaped.endswith("\\\\"):
+        return escaped + "\\"
+    return escaped
+
+
+def _parse(markup: str) -> list[tuple[str, str | None]]:
+    """(text, None) and (None-text "", tag) pieces, as rich's markup parser reads them."""
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    for match in _TAG.finditer(markup):
+        full, escapes, tag = match.groups()
+        start, end = match.span()
+        if start > position:
+            pieces.append((markup[position:start], None))
+        if escapes:
+            backslashes, escaped = divmod(len(escapes), 2)
+            if backslashes:
+                pieces.append(("\\" * backslashes, None))
+            if escaped:
+                pieces.append((full[len(escapes):], None))
+                position = end
+                continue
+        pieces.append(("", tag))
+        position = end
+    if position < len(markup):
+        pieces.append((markup[position:], None))
+    return pieces
+
+
+def _styles(tag: str) -> list[str] | None:
+    codes = [_SGR.get(word) for word in tag.split()]
+    return None if None in codes else [c for c in codes if c]
+
+
+def _colour_terminal(stream: TextIO) -> bool:
+    """Colours as rich decides them: a terminal, unless NO_COLOR or TERM=dumb; FORCE_COLOR forces."""
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def render_line(markup: str, *, colour: bool, style: str | None = None) -> str | None:
+    """The line as printed: tags dropped, or turned into ANSI codes; None for a style we lack."""
+    pieces = _parse(markup)
+    if not colour:
+        return "".join(text for text, _ in pieces).translate(_CONTROL)
+    stack: list[list[str]] = []
+    base = _styles(style) if style else []
+    if base is None:
+        return None
+    out: list[str] = []
+    for text, tag in pieces:
+        if tag is None:
+            out.append(text.translate(_CONTROL))
+            continue
+        if tag.startswith("/"):
+            if stack:
+                stack.pop()
+        else:
+            codes = _styles(tag)
+            if codes is None:
+                return None
+            stack.append(codes)
+        active = base + [code for codes in stack for code in codes]
+        out.append("\x1b[0m" + (f"\x1b[{';'.join(active)}m" if active else ""))
+    body = "".join(out)
+    if base:
+        body = f"\x1b[{';'.join(base)}m" + body
+    return body + "\x1b[0m" if (base or stack or "\x1b[" in body) else body
 
 
 @dataclass
@@ -20,9 +115,42 @@ class Output:
     quiet: bool = False
     debug: bool = False
     secrets: list[str] = field(default_factory=list)
-    # emoji=False: ':100:' in 'issue.md:100:' must not become an emoji.
-    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True, emoji=False))
-    out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True, emoji=False))
+    _consoles: dict[str, Console] = field(default_factory=dict, repr=False)
+
+    def _console(self, name: str) -> Console:
+        if name not in self._consoles:
+            from rich.console import Console
+
+            # emoji=False: ':100:' in 'issue.md:100:' must not become an emoji.
+            self._consoles[name] = Console(stderr=name == "err", highlight=False, soft_wrap=True, emoji=False)
+        return self._consoles[name]
+
+    @property
+    def err(self) -> Console:
+        """A rich Console on stderr, for tables and progress bars (loaded on first use)."""
+        return self._console("err")
+
+    @property
+    def out(self) -> Console:
+        """A rich Console on stdout, for tables (loaded on first use)."""
+        return self._console("out")
+
+    def print_err(self, message: str, *, markup: bool = True, style: str | None = None) -> None:
+        """One line on stderr: `message` in rich markup (or plain text with markup=False)."""
+        self._print("err", message if markup else escape(message), style)
+
+    def print_out(self, message: str, *, markup: bool = True) -> None:
+        """One line on stdout (data): `message` in rich markup, or plain text with markup=False."""
+        self._print("out", message if markup else escape(message), None)
+
+    def _print(self, name: str, markup: str, style: str | None) -> None:
+        stream = sys.stderr if name == "err" else sys.stdout
+        line = render_line(markup, colour=_colour_terminal(stream), style=style)
+        if line is None:  # a style we do not know: let rich print it
+            self._console(name).print(markup, style=style)
+            return
+        stream.write(line + "\n")
+        stream.flush()
 
     def redact(self, text: str) -> str:
         """Replace every known secret value in `text`."""
@@ -34,26 +162,26 @@ class Output:
     def note(self, message: str) -> None:
         """A progress or info line on stderr (hidden by -q)."""
         if not self.quiet:
-            self.err.print(self.redact(message))
+            self.print_err(self.redact(message))
 
     def detail(self, message: str) -> None:
         """A line shown with -v only."""
         if self.verbose and not self.quiet:
-            self.err.print(self.redact(message))
+            self.print_err(self.redact(message))
 
     def warn(self, message: str, *, problems: Iterable[str] = ()) -> None:
         """A warning on stderr; the message is plain text (brackets such as [[UNSUB_LINK_FR]] kept)."""
-        self.err.print(f"[yellow]Warning:[/yellow] {escape(self.redact(message))}")
+        self.print_err(f"[yellow]Warning:[/yellow] {escape(self.redact(message))}")
         for problem in problems:
-            self.err.print(f"  - {self.redact(problem)}", markup=False)
+            self.print_err(f"  - {self.redact(problem)}", markup=False)
 
     def error(self, message: str, *, problems: Iterable[str] = (), hint: str | None = None) -> None:
         """An error on stderr, with one line per problem and a tip; never hidden."""
-        self.err.print(f"[bold red]Error:[/bold red] {escape(self.redact(message))}")
+        self.print_err(f"[bold red]Error:[/bold red] {escape(self.redact(message))}")
         for problem in problems:
-            self.err.print(f"  - {self.redact(problem)}", markup=False)
+            self.print_err(f"  - {self.redact(problem)}", markup=False)
         if hint:
-            self.err.print(f"[cyan]Tip:[/cyan] {escape(self.redact(hint))}")
+            self.print_err(f"[cyan]Tip:[/cyan] {escape(self.redact(hint))}")
 
 
 class OutputHandler(logging.Handler):
@@ -80,7 +208,7 @@ class OutputHandler(logging.Handler):
         elif record.levelno >= logging.WARNING:
             self.output.warn(message)
         else:
-            self.output.err.print(self.output.redact(message), markup=False, style="dim")
+            self.output.print_err(self.output.redact(message), markup=False, style="dim")
 
 
 def configure_logging(output: Output) -> None:

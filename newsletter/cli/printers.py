@@ -8,9 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
-
-from newsletter.render.checks import GMAIL_CLIP_BYTES, Level
+from newsletter.cli.output import escape
 
 if TYPE_CHECKING:
     from newsletter.archive import ArchiveReport
@@ -24,6 +22,8 @@ if TYPE_CHECKING:
 
 def print_render_report(output: Output, result: RenderResult) -> None:
     """Size against Gmail's limit, counts, problems with their Markdown line, and the files."""
+    from newsletter.render.checks import GMAIL_CLIP_BYTES, Level
+
     stats = result.stats
     percent = 100 * stats.html_bytes / GMAIL_CLIP_BYTES
     colour = "green" if percent < 75 else "yellow" if percent < 100 else "red"
@@ -37,17 +37,17 @@ def print_render_report(output: Output, result: RenderResult) -> None:
         where = f"{path}:{problem.line}: " if problem.line else ""
         label = "[bold red]error[/bold red]" if problem.level == Level.error else "[yellow]warning[/yellow]"
         text = escape(output.redact(f"{where}{problem.message}"))
-        output.err.print(f"  {label} {text} [dim]({problem.code})[/dim]")
+        output.print_err(f"  {label} {text} [dim]({problem.code})[/dim]")
     errors, warnings = len(result.errors), len(result.warnings)
     if errors or warnings:
-        output.err.print(f"  {errors} error(s), {warnings} warning(s)")
+        output.print_err(f"  {errors} error(s), {warnings} warning(s)")
     else:
         output.note("  [green]all checks passed[/green]")
     for written in (result.html_path, result.text_path, result.mjml_path):
         if written is not None:
             output.note(f"  wrote {escape(str(written))}")
     if errors:
-        output.err.print("  [red]Fix the errors above before sending.[/red]")
+        output.print_err("  [red]Fix the errors above before sending.[/red]")
 
 
 @contextmanager
@@ -108,7 +108,7 @@ def print_draft_report(output: Output, result: DraftResult) -> None:
         "replaced": f"Fresh draft written with {result.added} item(s); the previous file was saved as {result.backup}",
     }
     output.note(messages[result.action])
-    output.out.print(str(result.path), markup=False)
+    output.print_out(str(result.path), markup=False)
 
 
 def print_check_table(output: Output, reports: list[SourceReport]) -> None:
@@ -143,23 +143,23 @@ def print_send_report(output: Output, report: SendReport, *, outbox_dir: Path | 
         output.note(("Dry run: " if report.dry_run else "") + step[0].upper() + step[1:])
     for warning in report.warnings:
         output.warn(warning)
-    out = output.out
-    out.print(f"provider:   {report.provider}", markup=False)
-    out.print(f"campaign:   {report.campaign_id or '(none yet)'}  {report.name}", markup=False)
-    out.print(f"subject:    {report.subject}", markup=False)
-    out.print(f"sender:     {report.sender}", markup=False)
+    out = output
+    out.print_out(f"provider:   {report.provider}", markup=False)
+    out.print_out(f"campaign:   {report.campaign_id or '(none yet)'}  {report.name}", markup=False)
+    out.print_out(f"subject:    {report.subject}", markup=False)
+    out.print_out(f"sender:     {report.sender}", markup=False)
     if report.provider == "outbox":
-        out.print("list:       none (the outbox only writes files; nothing leaves this computer)", markup=False)
+        out.print_out("list:       none (the outbox only writes files; nothing leaves this computer)", markup=False)
     for lst in report.lists if report.provider != "outbox" else []:
-        out.print(f"list:       {lst.name} (id {lst.id}): {lst.subscribers} subscribers", markup=False)
+        out.print_out(f"list:       {lst.name} (id {lst.id}): {lst.subscribers} subscribers", markup=False)
     status = report.status
     if report.scheduled_at is not None and report.status == "scheduled":
         status += f" for {format_moment(report.scheduled_at)}"
-    out.print(f"status:     {status}", markup=False)
+    out.print_out(f"status:     {status}", markup=False)
     if report.url:
-        out.print(f"link:       {report.url}", markup=False)
+        out.print_out(f"link:       {report.url}", markup=False)
     if outbox_dir is not None and report.campaign_id:
-        out.print(f"files:      {outbox_dir / report.campaign_id}", markup=False)
+        out.print_out(f"files:      {outbox_dir / report.campaign_id}", markup=False)
 
 
 def print_stats_table(output: Output, report: StatsReport) -> None:
@@ -210,5 +210,5 @@ def print_archive_report(output: Output, report: ArchiveReport) -> None:
     output.note(f"{len(report.entries)} issue page{'s' if len(report.entries) != 1 else ''} written in {report.out_dir}")
     if report.images:
         output.note(f"{report.images} image{'s' if report.images != 1 else ''} from images/ published in {report.out_dir / 'images'}")
-    output.out.print(f"index: {report.index}", markup=False)
-    output.out.print(f"feed:  {report.feed}", markup=False)
+    output.print_out(f"index: {report.index}", markup=False)
+    output.print_out(f"feed:  {report.feed}", markup=False)

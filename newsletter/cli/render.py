@@ -93,8 +93,7 @@ def wait_for_interrupt() -> None:
 
 def serve_preview(app_ctx: AppContext, settings: Settings, issue_path: Path, *, port: int, open_browser: bool) -> None:
     """Serve the live preview until Ctrl-C; print the address and one line per re-render."""
-    from rich.markup import escape
-
+    from newsletter.cli.output import escape
     from newsletter.errors import UsageError
     from newsletter.preview import PreviewServer, PreviewState
 

@@ -7,30 +7,23 @@ from the HTML (reference/email.md §7).
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
-from types import TracebackType
-from typing import Any
-
-import jinja2
-from markupsafe import Markup
+from typing import TYPE_CHECKING, Any
 
 from newsletter.choices import Layout, Provider
-from newsletter.config import ActorMapSection, Settings
 from newsletter.errors import TemplateError
 from newsletter.french import french_date
 from newsletter.issue import Issue, parse_issue, read_issue_text
 from newsletter.render.checks import CheckInput, Level, Problem, run_checks
-from newsletter.render.markup import (
-    markdown_to_html,
-    markdown_to_text,
-    tag_html_links,
-    tag_text_links,
-)
-from newsletter.workspace import default_theme_dir
+from newsletter.render.markup import tag_html_links, tag_text_links
+from newsletter.render.templates import read_theme_file, render_template, template_environment
+
+if TYPE_CHECKING:
+    from newsletter.config import ActorMapSection, Settings
+
+__all__ = ["RenderResult", "render_issue", "render_issue_file", "render_template", "render_to_files", "template_environment"]
 
 logger = logging.getLogger(__name__)
 
@@ -106,70 +99,6 @@ def web_link(settings: Settings, issue: Issue) -> str | None:
     return base.rstrip("/") + f"/{issue.stem}.html"
 
 
-def _autoescape(name: str | None) -> bool:
-    return bool(name) and str(name).endswith((".mjml.j2", ".html.j2", ".xml.j2"))
-
-
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Jinja's compiled-template cache in the user's cache folder: compiling the theme is most
-    of a cold render. Keyed by template source checksum, so an edited template recompiles."""
-    from platformdirs import user_cache_dir
-
-    folder = Path(user_cache_dir("newsletter")) / "jinja"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None  # a read-only home: render without the cache
-    return jinja2.FileSystemBytecodeCache(str(folder))
-
-
-@lru_cache(maxsize=8)
-def _environment(workspace_templates: Path, theme: Path) -> jinja2.Environment:
-    search = [str(workspace_templates), str(theme)] if workspace_templates != theme else [str(theme)]
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(search),
-        undefined=jinja2.StrictUndefined,
-        autoescape=_autoescape,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=True,  # the preview re-reads a template edited while it runs
-        bytecode_cache=_bytecode_cache(),
-    )
-    env.filters["md"] = lambda source: Markup(markdown_to_html(source))
-    env.filters["md_text"] = markdown_to_text
-    return env
-
-
-def template_environment(settings: Settings) -> jinja2.Environment:
-    """The one Jinja2 environment: workspace templates/ first, then the default theme; strict."""
-    return _environment(settings.templates_dir.resolve(), default_theme_dir().resolve())
-
-
-def _template_frame(tb: TracebackType | None) -> tuple[str, int] | None:
-    found: tuple[str, int] | None = None
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".j2") or filename.endswith(".css"):
-            found = (filename, tb.tb_lineno)
-        tb = tb.tb_next
-    return found
-
-
-def render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
-    try:
-        return env.get_template(name).render(context)
-    except jinja2.TemplateSyntaxError as exc:
-        where = f"{exc.filename or exc.name}:{exc.lineno}"
-        raise TemplateError(f"template {where}: {exc.message}", hint="fix the Jinja syntax on that line of the template") from exc
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template not found: {exc.name}", hint="restore the file in templates/ or delete your override") from exc
-    except Exception as exc:
-        frame = _template_frame(sys.exc_info()[2])
-        where = f"{frame[0]}:{frame[1]}" if frame else name
-        raise TemplateError(f"template {where}: {exc}", hint="check the variable or filter used on that line of the template") from exc
-
-
 def compile_mjml(mjml: str, *, template: str = MJML_TEMPLATE) -> str:
     """MJML -> HTML with mjml-python; a parse failure becomes a TemplateError naming the template."""
     from mjml import mjml2html
@@ -199,13 +128,6 @@ def inline_css(document: str, css: str) -> str:
         extra_css=css,
     )
     return str(inliner.inline(document))
-
-
-def _read_theme_file(env: jinja2.Environment, name: str) -> str:
-    loader = env.loader
-    assert loader is not None
-    source, _, _ = loader.get_source(env, name)
-    return source
 
 
 def build_context(settings: Settings, issue: Issue, provider: Provider) -> dict[str, Any]:
@@ -274,7 +196,7 @@ def render_issue(
     if extra_context:
         context.update(extra_context)
     mjml = render_template(env, MJML_TEMPLATE, context)
-    html = inline_css(compile_mjml(mjml), _read_theme_file(env, INLINE_CSS))
+    html = inline_css(compile_mjml(mjml), read_theme_file(env, INLINE_CSS))
     text = render_template(env, TEXT_TEMPLATE, context)
     params = utm_params(settings, issue)
     skip = frozenset(u for u in (settings.newsletter.unsubscribe_url, settings.newsletter.subscribe_url) if u)

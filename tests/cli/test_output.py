@@ -1,51 +1,49 @@
-"""The CLI's one output channel: core log records print like the CLI's own lines, secrets redacted."""
+"""The CLI's own line printer prints rich markup exactly as rich does, without loading rich."""
 
 from __future__ import annotations
 
 import io
-import logging
-from collections.abc import Iterator
 
 import pytest
 from rich.console import Console
+from rich.markup import escape as rich_escape
 
-from newsletter.cli.output import Output, configure_logging
+from newsletter.cli.output import Output, escape, render_line
+
+LINES = [
+    "plain text",
+    "[bold]issues/2026-12.md[/bold] (brevo): [green]12.3 KB[/green] of Gmail's 102 KB (12 %)",
+    "  [bold red]error[/bold red] issues/2026-12.md:12: the link '/x' is not absolute [dim](link-relative)[/dim]",
+    "[yellow]Warning:[/yellow] " + rich_escape("the placeholder [[UNSUB_LINK_FR]] and [b] and \\[x] stay"),
+    "[cyan]Tip:[/cyan] " + rich_escape("C:\\temp\\ ends with a backslash\\"),
+    "a lone [ bracket, [1] a number, [Capital] tag-like, a:100: colon",
+    "a bell\x07 and a carriage return\r are dropped",
+    "  wrote build/2026-12.html",
+]
 
 
-@pytest.fixture
-def captured() -> Iterator[tuple[Output, io.StringIO]]:
+@pytest.mark.parametrize("markup", LINES)
+def test_plain_lines_match_rich(markup: str) -> None:
     buffer = io.StringIO()
-    output = Output(err=Console(file=buffer, width=200, highlight=False, emoji=False, no_color=True))
-    output.secrets.append("xkeysib-SECRET")
-    configure_logging(output)
-    yield output, buffer
-    logging.getLogger("newsletter").handlers.clear()
+    Console(file=buffer, highlight=False, soft_wrap=True, emoji=False, width=80).print(markup)
+    assert render_line(markup, colour=False) + "\n" == buffer.getvalue()
 
 
-def test_a_core_warning_prints_like_a_result_warning(captured: tuple[Output, io.StringIO]) -> None:
-    output, buffer = captured
-    logging.getLogger("newsletter.send").warning("the list %s has %d subscribers", "[[liste]]", 0)
-    output.warn("a result warning")
-    lines = buffer.getvalue().splitlines()
-    assert lines == ["Warning: the list [[liste]] has 0 subscribers", "Warning: a result warning"]
+@pytest.mark.parametrize("text", ["[[UNSUB_LINK_FR]]", "a\\", "[bold]x[/bold]", "\\[b]", "C:\\dir\\[x]", "no brackets"])
+def test_escape_matches_rich(text: str) -> None:
+    assert escape(text) == rich_escape(text)
 
 
-def test_log_records_are_redacted_and_info_needs_verbose(captured: tuple[Output, io.StringIO]) -> None:
-    _, buffer = captured
-    log = logging.getLogger("newsletter.providers.brevo")
-    log.info("not shown without -v")
-    log.warning("refused key xkeysib-SECRET")
-    assert buffer.getvalue() == "Warning: refused key ***\n"
+def test_colours_on_a_terminal_and_a_style_we_lack_goes_to_rich() -> None:
+    line = render_line("[bold red]Error:[/bold red] x", colour=True)
+    assert line == "\x1b[0m\x1b[1;31mError:\x1b[0m x\x1b[0m"
+    assert render_line("[magenta]x[/magenta]", colour=True) is None
 
 
-def test_verbose_shows_info_and_quiet_hides_warnings() -> None:
-    buffer = io.StringIO()
-    verbose = Output(verbose=1, err=Console(file=buffer, width=200, no_color=True))
-    configure_logging(verbose)
-    logging.getLogger("newsletter.draft").info("fetching 12 feeds")
-    assert buffer.getvalue() == "fetching 12 feeds\n"
-    quiet = Output(quiet=True, err=Console(file=buffer, width=200, no_color=True))
-    configure_logging(quiet)
-    logging.getLogger("newsletter.draft").warning("hidden by -q")
-    assert "hidden" not in buffer.getvalue()
-    logging.getLogger("newsletter").handlers.clear()
+def test_messages_go_to_stderr_and_data_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    output = Output(secrets=["s3cret"])
+    output.warn("key s3cret [[UNSUB_LINK_FR]]")
+    output.print_out("[b] data", markup=False)
+    captured = capsys.readouterr()
+    assert captured.err == "Warning: key *** [[UNSUB_LINK_FR]]\n"
+    assert captured.out == "[b] data\n"

@@ -68,7 +68,10 @@ def _children() -> set[int]:
     """The pids of this process's children (Linux /proc)."""
     pids: set[int] = set()
     for task in Path("/proc/self/task").iterdir():
-        children = (task / "children").read_text().split()
+        try:
+            children = (task / "children").read_text().split()
+        except FileNotFoundError:  # a thread that ended while we looked
+            continue
         pids.update(int(pid) for pid in children)
     return pids
 

@@ -145,3 +145,27 @@ def test_draft_marker_is_an_error(good: CheckInput) -> None:
     source = good.source.replace('subject: "Rues scolaires et vélobus en décembre"', 'subject: "À COMPLÉTER"')
     problems = run_checks(with_source(good, source))
     assert any(p.code == "draft-marker" and p.line == 3 for p in problems)
+
+
+def test_the_tag_scanner_reads_only_real_start_tags() -> None:
+    from newsletter.render.checks import Document
+
+    soup = Document(
+        '<!doctype html><html lang="fr"><head><title>A &amp; B</title><meta charset="utf-8"></head>'
+        '<body><!-- <a href="in-a-comment"> --><abbr title="x">x</abbr><p title="<a href=fake>">t</p>'
+        '<img alt src="https://e.org/a.png"><img alt="" src="https://e.org/b.png"><A HREF="https://e.org/?a=1&amp;b=2">l</A></body></html>'
+    )
+    assert soup.title == "A & B"
+    assert [a.attrs for a in soup.find_all("a")] == [{"href": "https://e.org/?a=1&b=2"}]
+    assert [img.get("alt") for img in soup.find_all("img")] == [None, ""]
+    assert soup.find_all("html")[0].get("lang") == "fr"
+
+
+@pytest.mark.parametrize(
+    ("css", "flagged"),
+    [("a{color:red!important}", True), ("a{color:red !important}", False), ("a{color:red\n!important}", False), ("!important", False), ("b !important;c{x:y!important}", True)],
+)
+def test_unspaced_important_is_found_anywhere(css: str, flagged: bool) -> None:
+    from newsletter.render.checks import _unspaced_important
+
+    assert _unspaced_important(css) is flagged

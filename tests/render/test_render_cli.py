@@ -123,8 +123,8 @@ def test_issue_not_utf8(tmp_path: Path) -> None:
         ("---\nsubject: [oops\ndate: 2026-12-08\n---\n## Édito\n", ["not valid YAML", ":2:"]),
         ("---\ndate: 2026-12-08\n---\n## Édito\n", ["'subject' is missing"]),
         ("## Édito\nPas de front matter.\n", ["must start with front matter"]),
-        ("---\nsubject: x\ndate: 2026-11-31\n---\n## Édito\n", ["2026-12.md:3: date = '2026-11-31' is not a real date", "YYYY-MM-DD"]),
-        ("---\nsubject: [a, b]\ndate: 2026-11-30\n---\n## Édito\n", ["2026-12.md:2: front matter key 'subject' = ['a', 'b'] must be text"]),
+        ("---\nsubject: x\ndate: 2026-11-31\n---\n## Édito\n", ["2026-12.md:3: front matter key 'date' = '2026-11-31': expected a real date", "YYYY-MM-DD"]),
+        ("---\nsubject: [a, b]\ndate: 2026-11-30\n---\n## Édito\n", ["2026-12.md:2: front matter key 'subject' = ['a', 'b']: expected the email's subject line, as text between double quotes"]),
     ],
     ids=["not-closed", "not-yaml", "no-subject", "no-front-matter", "impossible-date", "subject-not-text"],
 )

@@ -1,0 +1,399 @@
+"""Plain data (TOML, YAML) checked into frozen dataclasses, and validation errors in words.
+
+`validate` is a small schema engine for our own files (newsletter.toml, an issue's front
+matter): pydantic costs ~100 ms of import and schema building on every command, more than the
+whole render. Its errors have the shape of pydantic's (`loc`, `type`, `msg`, `input`, `ctx`), so
+`describe_error` is the one translator of both into words: a key, its value, what is expected.
+
+A schema is a subclass of `Schema` with annotated fields, as a frozen keyword-only dataclass;
+a field's constraints go in its metadata: `field(default=…, metadata=rule(...))`. Supported types: str, int, float, bool,
+Literal[...], an Enum, X | None, list[X], and a nested Schema.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Self, TypedDict, dataclass_transform
+
+ErrorLocation = tuple[str | int, ...]
+
+
+class ErrorDetails(TypedDict, total=False):
+    """One validation error, with the keys of pydantic's `ErrorDetails`."""
+
+    loc: ErrorLocation
+    type: str
+    msg: str
+    input: Any
+    ctx: dict[str, Any]
+
+
+class SchemaError(ValueError):
+    """Data that does not fit its schema; `errors()` lists every problem, as pydantic does."""
+
+    def __init__(self, errors: list[ErrorDetails]) -> None:
+        super().__init__(f"{len(errors)} validation error(s)")
+        self._errors = errors
+
+    def errors(self) -> list[ErrorDetails]:
+        return list(self._errors)
+
+
+def rule(
+    *,
+    pattern: str | None = None,
+    gt: float | None = None,
+    ge: float | None = None,
+    le: float | None = None,
+    min_length: int | None = None,
+    expected: str | None = None,
+    check: Callable[[Any], str | None] | None = None,
+) -> dict[str, Any]:
+    """Field metadata: constraints, `expected` (what the user should write, in words), and
+    `check` (a function returning what is expected when the value is wrong, else None)."""
+    return {
+        "rule": {
+            "pattern": re.compile(pattern) if pattern else None,
+            "gt": gt,
+            "ge": ge,
+            "le": le,
+            "min_length": min_length,
+            "expected": expected,
+            "check": check,
+        }
+    }
+
+
+_MISSING: Any = object()
+
+
+class _Field:
+    __slots__ = ("default", "default_factory", "metadata", "compare")
+
+    def __init__(self, default: Any, default_factory: Callable[[], Any] | None, metadata: Mapping[str, Any] | None, compare: bool) -> None:
+        self.default = default
+        self.default_factory = default_factory
+        self.metadata = metadata or {}
+        self.compare = compare
+
+
+def field(
+    *,
+    default: Any = _MISSING,
+    default_factory: Callable[[], Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    compare: bool = True,
+) -> Any:
+    """A Schema field with a default, a default factory, and metadata (see `rule`)."""
+    return _Field(default, default_factory, metadata, compare)
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(field,))
+class Schema:
+    """Base of the validated records: frozen, keyword-only, compared and printed by their fields.
+
+    A subclass declares annotated fields as a dataclass does. It is not a dataclass: building
+    one costs ~1-2 ms of generated code per class on every start, and the settings alone are a
+    dozen classes; here the fields are read once, when the first instance is made.
+    `model_validate` and `model_copy` work as on pydantic models.
+    """
+
+    __schema_fields__: dict[str, _Field]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = {
+            name: value if isinstance(value, _Field) else _Field(cls.__dict__.get(name, _MISSING), None, None, True)
+            for name, value in ((name, cls.__dict__.get(name, _MISSING)) for name in cls.__dict__.get("__annotations__", {}))
+            if not name.startswith("__")
+        }
+        inherited = {name: spec for base in reversed(cls.__mro__[1:]) for name, spec in getattr(base, "__schema_fields__", {}).items()}
+        cls.__schema_fields__ = {**inherited, **own}
+        for name in own:  # the class attribute would shadow nothing useful: instances hold values
+            if name in cls.__dict__:
+                delattr(cls, name)
+
+    def __init__(self, **values: Any) -> None:
+        spec = type(self).__schema_fields__
+        unknown = set(values) - set(spec)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+        for name, item in spec.items():
+            if name in values:
+                value = values[name]
+            elif item.default_factory is not None:
+                value = item.default_factory()
+            elif item.default is not _MISSING:
+                value = item.default
+            else:
+                raise TypeError(f"{type(self).__name__}() missing required keyword argument: '{name}'")
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field '{name}'")
+
+    def _compared(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name, item in type(self).__schema_fields__.items() if item.compare)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Schema)
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._compared()))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in type(self).__schema_fields__)
+        return f"{type(self).__name__}({shown})"
+
+    @classmethod
+    def model_validate(cls, data: object) -> Self:
+        """`data` checked against the class; SchemaError lists every problem."""
+        errors: list[ErrorDetails] = []
+        value = _validate_schema(cls, data, (), errors)
+        if errors:
+            raise SchemaError(errors)
+        assert isinstance(value, cls)
+        return value
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Self:
+        """A copy with some fields replaced (not validated, as with pydantic)."""
+        values = {name: getattr(self, name) for name in type(self).__schema_fields__}
+        return type(self)(**{**values, **dict(update or {})})
+
+
+_NUMBER_WORDS = {int: "a whole number", float: "a number"}
+
+
+def _error(errors: list[ErrorDetails], loc: ErrorLocation, kind: str, msg: str, value: Any, **ctx: Any) -> None:
+    errors.append(ErrorDetails(loc=loc, type=kind, msg=msg, input=value, ctx=ctx))
+
+
+_FieldInfo = tuple[str, Any, "dict[str, Any] | None", bool]
+_FIELD_INFO: dict[type, tuple[_FieldInfo, ...]] = {}
+
+
+def _fields(cls: type[Schema]) -> tuple[_FieldInfo, ...]:
+    """(name, type, rule, required) of each field; type hints resolved once per class."""
+    if cls not in _FIELD_INFO:
+        hints = typing.get_type_hints(cls)
+        _FIELD_INFO[cls] = tuple(
+            (name, hints[name], spec.metadata.get("rule"), spec.default is _MISSING and spec.default_factory is None)
+            for name, spec in cls.__schema_fields__.items()
+        )
+    return _FIELD_INFO[cls]
+
+
+def _validate_schema(cls: type[Schema], data: object, loc: ErrorLocation, errors: list[ErrorDetails]) -> object:
+    if not isinstance(data, Mapping):
+        _error(errors, loc, "model_type", "expected a table of keys (a [section] or { key = value })", data)
+        return None
+    known = _fields(cls)
+    names = {name for name, _, _, _ in known}
+    before = len(errors)
+    for key in data:
+        if key not in names:
+            _error(errors, (*loc, key), "extra_forbidden", "unknown key", data[key])
+    values: dict[str, Any] = {}
+    for name, hint, constraints, required in known:
+        if name not in data:
+            if required:
+                _error(errors, (*loc, name), "missing", "this key is required", data)
+            continue
+        values[name] = _validate_value(hint, data[name], (*loc, name), errors, constraints)
+    if len(errors) > before:
+        return None
+    return cls(**values)
+
+
+def _choices(values: Sequence[object]) -> str:
+    """'a', 'b' or 'c' (pydantic's wording)."""
+    quoted = [repr(value) for value in values]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _describe_type(hint: Any) -> str:
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        values: Sequence[object] = typing.get_args(hint)
+    elif isinstance(hint, type) and issubclass(hint, enum.Enum):
+        values = [member.value for member in hint]
+    else:
+        return {str: "text", bool: "true or false", int: "a whole number", float: "a number"}.get(hint, "a value")
+    return ("one of " if len(values) > 2 else "") + _choices(values)
+
+
+def _validate_value(hint: Any, value: Any, loc: ErrorLocation, errors: list[ErrorDetails], constraints: dict[str, Any] | None) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        if value is None:
+            return None
+        hint = options[0]
+        origin = typing.get_origin(hint)
+    expected = constraints["expected"] if constraints and constraints["expected"] else None
+    if origin is list:
+        if not isinstance(value, list):
+            _error(errors, loc, "list_type", f"expected a list, such as [{_example(typing.get_args(hint)[0])}]", value)
+            return None
+        (item_hint,) = typing.get_args(hint)
+        return [_validate_value(item_hint, item, (*loc, index), errors, None) for index, item in enumerate(value)]
+    if origin is typing.Literal:
+        allowed = typing.get_args(hint)
+        if value not in allowed:
+            _error(errors, loc, "literal_error", f"expected {_describe_type(hint)}", value, expected=_choices(allowed))
+            return None
+        return value
+    if isinstance(hint, type) and issubclass(hint, Schema):
+        return _validate_schema(hint, value, loc, errors)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        try:
+            return hint(value)
+        except ValueError:
+            _error(errors, loc, "enum", f"expected {_describe_type(hint)}", value, expected=_choices([m.value for m in hint]))
+            return None
+    if hint is dt.date:
+        return _date(value, loc, errors, expected)
+    if not _is_instance(hint, value):
+        _error(errors, loc, f"{hint.__name__}_type", f"expected {expected or _describe_type(hint)}", value)
+        return None
+    if constraints and not _meets(constraints, value, loc, errors):
+        return None
+    return float(value) if hint is float else value
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date(value: Any, loc: ErrorLocation, errors: list[ErrorDetails], expected: str | None) -> dt.date | None:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    _error(errors, loc, "date_type", f"expected {expected or 'a real date written YYYY-MM-DD'}", value)
+    return None
+
+
+def _example(hint: Any) -> str:
+    return {str: '"…"', int: "2", float: "1.5"}.get(hint, "…")
+
+
+def _is_instance(hint: Any, value: Any) -> bool:
+    if hint is bool:
+        return isinstance(value, bool)
+    if isinstance(value, bool):
+        return False  # TOML's true is not a number
+    if hint is float:
+        return isinstance(value, int | float)
+    return isinstance(value, hint)
+
+
+def _meets(constraints: dict[str, Any], value: Any, loc: ErrorLocation, errors: list[ErrorDetails]) -> bool:
+    expected = constraints["expected"]
+    pattern = constraints["pattern"]
+    if pattern is not None and not pattern.search(value):
+        _error(errors, loc, "string_pattern_mismatch", f"expected {expected or 'text matching ' + pattern.pattern}", value, pattern=pattern.pattern)
+        return False
+    min_length = constraints["min_length"]
+    if min_length is not None and len(value) < min_length:
+        _error(errors, loc, "string_too_short", f"expected {expected or f'at least {min_length} character(s)'}", value, min_length=min_length)
+        return False
+    for bound, kind, words in (("gt", "greater_than", "greater than"), ("ge", "greater_than_equal", "at least"), ("le", "less_than_equal", "at most")):
+        limit = constraints[bound]
+        if limit is None:
+            continue
+        if (bound == "gt" and not value > limit) or (bound == "ge" and not value >= limit) or (bound == "le" and not value <= limit):
+            _error(errors, loc, kind, f"expected a number {words} {limit}", value, **{bound: limit})
+            return False
+    check = constraints["check"]
+    if check is not None:
+        problem = check(value)
+        if problem:
+            _error(errors, loc, "value_error", f"expected {problem}", value)
+            return False
+    return True
+
+
+# pydantic's error types in the same words as ours, for the models that still use pydantic.
+_PYDANTIC_WORDS: Mapping[str, str] = {
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "list_type": "expected a list",
+    "dict_type": "expected a table of keys",
+    "model_type": "expected a table of keys",
+    "model_attributes_type": "expected a table of keys",
+    "date_type": "expected a date written YYYY-MM-DD",
+    "date_from_datetime_parsing": "expected a date written YYYY-MM-DD",
+    "datetime_type": "expected a date and time such as 2026-12-08T09:30:00+01:00",
+    "datetime_from_date_parsing": "expected a date and time such as 2026-12-08T09:30:00+01:00",
+}
+
+
+def format_location(loc: Sequence[str | int]) -> str:
+    """('brevo', 'list_ids', 0) -> 'brevo.list_ids[0]'."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _expected(error: Mapping[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    if message.startswith("expected") or kind in {"extra_forbidden", "missing"}:
+        return message
+    if kind in {"enum", "literal_error"} and "expected" in ctx:
+        return f"expected one of {ctx['expected']}"
+    if kind in _PYDANTIC_WORDS:
+        return _PYDANTIC_WORDS[kind]
+    for bound, words in (("gt", "greater than"), ("ge", "at least"), ("lt", "less than"), ("le", "at most")):
+        if bound in ctx:
+            return f"expected a number {words} {ctx[bound]}"
+    return message
+
+
+def describe_error(error: Mapping[str, Any], *, name: Callable[[str], str] | None = None) -> str:
+    """One validation error (ours or pydantic's) in words: the key, its value, what is expected.
+
+    `name` turns the key's dotted location into how the message names it (e.g.
+    "front matter key 'subject'"); the default is the dotted location itself.
+    """
+    location = format_location(error.get("loc", ()))
+    label = name(location) if name else location
+    kind = error.get("type")
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        return f"{label}: unknown key (value {value!r}); remove it or check its spelling"
+    if kind in {"missing", "missing_argument"}:
+        return f"{label} is missing; this key is required"
+    message = _expected(error)
+    if not location:
+        return message
+    shown = "" if isinstance(value, Mapping) else f" = {value!r}"
+    return f"{label}{shown}: {message}"
+
+
+def describe_errors(errors: Sequence[Mapping[str, Any]], *, name: Callable[[str], str] | None = None) -> list[str]:
+    """Every error in words, one line each (see describe_error)."""
+    return [describe_error(error, name=name) for error in errors]

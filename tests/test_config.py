@@ -1,0 +1,95 @@
+"""newsletter.toml validation: one line per bad key, with the key, the value and what is expected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsletter.choices import Provider
+from newsletter.config import load_settings, parse_config
+from newsletter.errors import ConfigError
+from newsletter.validation import describe_error
+
+BASE = '[newsletter]\nname = "Mobiscol"\ntitle = "La lettre"\n'
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, source="n.toml")
+    assert info.value.message == f"n.toml has {len(info.value.problems)} problem(s)"
+    return info.value.problems
+
+
+@pytest.mark.parametrize(
+    ("extra", "line"),
+    [
+        ('colour = "green"', "newsletter.colour: unknown key (value 'green'); remove it or check its spelling"),
+        ('timezone = "Mars/Olympus"', "newsletter.timezone = 'Mars/Olympus': expected an IANA time zone such as 'Europe/Paris'"),
+        ('provider = "laposte"', "newsletter.provider = 'laposte': expected one of 'brevo', 'mailjet' or 'outbox'"),
+        ('web_url = "ftp://x"', "newsletter.web_url = 'ftp://x': expected an address starting with https://"),
+        ("locale = 3", "newsletter.locale = 3: expected text"),
+        ('[theme]\nprimary_color = "green"', "theme.primary_color = 'green': expected a colour written #rrggbb, e.g. '#00806e'"),
+        ("[fetch]\ntimeout = 0", "fetch.timeout = 0: expected a number greater than 0"),
+        ("[fetch]\nconcurrency = 101", "fetch.concurrency = 101: expected a number at most 100"),
+        ("[fetch]\nconcurrency = true", "fetch.concurrency = True: expected a whole number"),
+        ('[brevo]\nlist_ids = [2, "x"]', "brevo.list_ids[1] = 'x': expected a whole number"),
+        ('[brevo]\nlist_ids = "2"', "brevo.list_ids = '2': expected a list, such as [2]"),
+        ('[utm]\nsource = "Mobiscol"', "utm.source = 'Mobiscol': expected lowercase letters, digits, '_', '.' or '-' only"),
+        ('[[sections]]\nid = "Veille"\ntitle = "V"', "sections[0].id = 'Veille': expected lowercase letters, digits, '_' or '-', e.g. 'veille'"),
+        ('[[sections]]\nid = "v"\nlayout = "grid"\ntitle = "V"', "sections[0].layout = 'grid': expected one of 'text', 'cards', 'list', 'actors' or 'agenda'"),
+        ('[[sections]]\ntitle = "V"', "sections[0].id is missing; this key is required"),
+        ('[actor_map]\nkind = "osm"\nurl = "x"\nsection = "v"\n[[sections]]\nid = "v"\ntitle = "V"', "actor_map.kind = 'osm': expected 'gogocarto' or 'geojson'"),
+        ('[[sections]]\nid = "v"\ntitle = "V"\n[[feeds]]\nname = "F"\nurl = "x"\nsection = "w"', "feed 'F' points at section 'w', which is not among [[sections]] (v)"),
+    ],
+)
+def test_one_problem_one_line(extra: str, line: str) -> None:
+    assert problems_of(BASE + extra + "\n") == [line]
+
+
+def test_every_problem_is_listed() -> None:
+    text = '[newsletter]\ntitle = 3\ncolour = 1\n[fetch]\ntimeout = -1\n'
+    assert problems_of(text) == [
+        "newsletter.colour: unknown key (value 1); remove it or check its spelling",
+        "newsletter.name is missing; this key is required",
+        "newsletter.title = 3: expected text",
+        "fetch.timeout = -1: expected a number greater than 0",
+    ]
+
+
+def test_a_good_config_gives_typed_values_and_defaults() -> None:
+    config = parse_config(BASE + "[fetch]\ntimeout = 5\n[brevo]\nlist_ids = [2, 3]\n", source="n.toml")
+    assert config.fetch.timeout == 5.0 and isinstance(config.fetch.timeout, float)
+    assert config.brevo.list_ids == [2, 3]
+    assert config.newsletter.provider is Provider.outbox
+    assert config.theme.primary_color == "#00806e"
+    assert config.actor_map is None
+
+
+def test_secrets_never_show_in_repr_and_are_redactable(tmp_path: Path) -> None:
+    path = tmp_path / "newsletter.toml"
+    path.write_text(BASE, encoding="utf-8")
+    settings = load_settings(path, environ={"BREVO_API_KEY": "xkeysib-secret"})
+    assert "xkeysib-secret" not in repr(settings)
+    assert settings.secrets.values() == ["xkeysib-secret"]
+    key = settings.secrets.brevo_api_key
+    assert key is not None and key.get_secret_value() == "xkeysib-secret"
+    assert settings.secrets.mailjet_public is None
+    assert settings.model_copy(update={"provider": Provider.brevo}).provider is Provider.brevo
+
+
+def test_the_translator_reads_pydantic_errors_in_the_same_words() -> None:
+    from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+    class Model(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        count: int = Field(ge=1)
+        name: str
+
+    with pytest.raises(ValidationError) as info:
+        Model.model_validate({"count": 0, "name": 3, "other": "x"})
+    assert [describe_error(e) for e in info.value.errors()] == [
+        "count = 0: expected a number at least 1",
+        "name = 3: expected text",
+        "other: unknown key (value 'x'); remove it or check its spelling",
+    ]
