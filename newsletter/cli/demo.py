@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from newsletter.cli.app import app, app_context
-from newsletter.cli.output import Output
+from newsletter.cli.output import Output, escape
 
 
 @app.command()

@@ -17,8 +17,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-NOT_FOR_HELP = ["pydantic", "httpx", "jinja2", "mjml", "markdown_it", "babel", "feedparser", "css_inline", "yaml", "rich.console", "platformdirs"]
-NOT_FOR_RENDER = ["pydantic", "httpx", "feedparser", "babel", "yaml", "rich.console", "platformdirs", "newsletter.linkcheck", "newsletter.sources"]
+NOT_FOR_HELP = ["pydantic", "httpx", "jinja2", "mjml", "markdown_it", "babel", "feedparser", "css_inline", "yaml", "rich.console", "rich.markup", "platformdirs"]
+NOT_FOR_RENDER = ["pydantic", "httpx", "feedparser", "babel", "yaml", "rich.console", "rich.markup", "platformdirs", "newsletter.linkcheck", "newsletter.sources"]
 
 
 def imported_modules(*args: str, cwd: Path) -> set[str]:
