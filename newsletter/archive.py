@@ -30,7 +30,8 @@ from newsletter.french import french_date
 from newsletter.fsutil import write_atomic
 from newsletter.issue import Issue, parse_issue, read_issue_text
 from newsletter.render.checks import Problem
-from newsletter.render.pipeline import render_issue, render_template, template_environment
+from newsletter.render.pipeline import render_issue
+from newsletter.render.templates import render_template, template_environment
 
 logger = logging.getLogger(__name__)
 

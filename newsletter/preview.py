@@ -176,7 +176,8 @@ class PreviewServer:
 
     def rerender(self) -> PreviewState:
         """Render the issue again; on failure keep the last good email and record the error."""
-        from newsletter.render.pipeline import render_issue_file, template_environment
+        from newsletter.render.pipeline import render_issue_file
+        from newsletter.render.templates import template_environment
 
         previous = self._state
         stamp = time.strftime("%H:%M:%S")

@@ -147,22 +147,11 @@ def item_context(candidate: Candidate, *, locale: str) -> dict[str, Any]:
 
 
 def _template_env(settings: Settings) -> Any:
-    import jinja2
+    # The one environment of render/templates.py (autoescape by file name: draft.md.j2 is
+    # Markdown, never escaped; its values are escaped for Markdown before they get here).
+    from newsletter.render.templates import template_environment
 
-    from newsletter.workspace import default_theme_dir
-
-    loader = jinja2.FileSystemLoader([str(settings.templates_dir), str(default_theme_dir())])
-    env = jinja2.Environment(
-        loader=loader,
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,  # Markdown, not HTML: values are escaped for Markdown before they get here
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["yaml"] = lambda value: json.dumps(value, ensure_ascii=False)
-    env.filters["comment"] = md_comment
-    return env
+    return template_environment(settings, filters={"yaml": lambda value: json.dumps(value, ensure_ascii=False), "comment": md_comment})
 
 
 def render_draft(settings: Settings, context: dict[str, Any]) -> str:

@@ -23,7 +23,6 @@ from newsletter.render.templates import read_theme_file, render_template, templa
 if TYPE_CHECKING:
     from newsletter.config import ActorMapSection, Settings
 
-__all__ = ["RenderResult", "render_issue", "render_issue_file", "render_template", "render_to_files", "template_environment"]
 
 logger = logging.getLogger(__name__)
 
