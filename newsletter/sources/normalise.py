@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bs4 import BeautifulSoup
-
 from newsletter.sources import Candidate
 from newsletter.urls import canonical_url
 
@@ -80,6 +78,9 @@ def _is_pixel(src: str, width: Any = None, height: Any = None) -> bool:
 def _first_img(fragment: str, base: str) -> str | None:
     if "<img" not in fragment.lower():
         return None
+    # Imported here: most entries need no DOM, and the parse workers start faster without bs4.
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(fragment, "html.parser")
     for img in soup.find_all("img"):
         src = str(img.get("src") or "")

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MIN_FEEDS = 8  # below this, a pool's start-up costs more than parsing inline saves
-PRELOAD = ["newsletter.sources.feeds"]  # imported once by the forkserver, inherited by workers
+PRELOAD = ["newsletter.sources.feedparse"]  # imported once by the forkserver, inherited by workers
 
 
 def _ignore_sigint() -> None:
