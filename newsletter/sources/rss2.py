@@ -38,6 +38,7 @@ UTF8_NAMES = {"utf-8", "utf8"}
 XML_DECLARATION = re.compile(rb"^<\?xml[^>]*?encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 URI_FIXER = re.compile("^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")  # feedparser/urls.py _urifixer
 ENTITY_LEFTOVER = re.compile("&([A-Za-z0-9_]+);")
+C1_CONTROLS = re.compile("[\x80-\x9f]")  # the code points feedparser's _cp1252 table maps
 
 
 class _Unsupported(Exception):
@@ -65,11 +66,14 @@ def _clean(text: str, *, base: str | None = None) -> str:
     output = text.strip()
     if base is not None and output:
         output = _urljoin(base, output)
+    if output.isascii():
+        return output  # both repairs below leave ASCII as it is
     try:  # "address common error where people take data that is already utf-8, presume that it is iso-8859-1"
         output = output.encode("iso-8859-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         pass
-    return output.translate(_cp1252)
+    # str.translate walks a dict per character: only when there is something to map.
+    return output.translate(_cp1252) if C1_CONTROLS.search(output) else output
 
 
 def _attributes(element: ET.Element) -> dict[str, str]:
