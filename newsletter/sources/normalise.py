@@ -27,6 +27,8 @@ def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment: scripts dropped, entities decoded, whitespace folded."""
     if not fragment:
         return ""
+    if "<" not in fragment and "&" not in fragment:
+        return " ".join(fragment.split())  # the common case (a name, a plain title): whitespace folded only
     text = fragment
     if "<" in text:
         # Regular expressions rather than a DOM: the result is plain text, escaped for Markdown
