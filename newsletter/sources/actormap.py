@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import functools
 import hashlib
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -49,36 +47,22 @@ class Actor:
     """One element of the map, reduced to what the newsletter shows.
 
     `description_html`, `image` and `link` are as the map gave them: only the few actors a draft
-    keeps are cleaned up and canonicalised (draft/actors.py), not the whole map. For the same
-    reason the dates are parsed, and GoGoCarto's categories resolved, when first read.
+    keeps are cleaned up and canonicalised (draft/actors.py), not the whole map.
     """
 
     id: str
     name: str
     status: int
+    created: dt.datetime | None
+    updated: dt.datetime | None
     updated_raw: str
-    created_raw: str = ""
     city: str = ""
     postal_code: str = ""
-    category_names: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
     description_html: str = ""
     image: str | None = None
     external: bool = False
     link: str | None = None  # GeoJSON: the feature's own page, when it has one
-    # GoGoCarto: the element's categories resolved against the taxonomy, on first read.
-    categories_from: Callable[[], tuple[str, ...]] | None = field(default=None, compare=False, repr=False)
-
-    @functools.cached_property
-    def created(self) -> dt.datetime | None:
-        return parse_datetime(self.created_raw)
-
-    @functools.cached_property
-    def updated(self) -> dt.datetime | None:
-        return parse_datetime(self.updated_raw)
-
-    @functools.cached_property
-    def categories(self) -> tuple[str, ...]:
-        return self.categories_from() if self.categories_from is not None else self.category_names
 
     @property
     def validated(self) -> bool:
@@ -217,11 +201,12 @@ def parse_gogocarto(elements: bytes, taxonomy: list[TaxonomyCategory] | None, *,
                 id=ident,
                 name=html_to_text(name),
                 status=element.get("status") or 0,
+                created=parse_datetime(element.get("createdAt")),
+                updated=parse_datetime(updated_raw),
                 updated_raw=updated_raw or "",
-                created_raw=element.get("createdAt") or "",
                 city=address.get("addressLocality") or "",
                 postal_code=address.get("postalCode") or "",
-                categories_from=functools.partial(_categories, element, labels, parents),
+                categories=_categories(element, labels, parents),
                 description_html=_text(element.get("description")),
                 image=images[0] if images else None,
                 external=bool(element.get("sourceKey")),
@@ -259,10 +244,12 @@ def parse_geojson(body: bytes, conf: ActorMapSection) -> MapData:
                 id=ident,
                 name=name,
                 status=1,
+                created=None,
+                updated=parse_datetime(updated_raw),
                 updated_raw=updated_raw,
                 city=_text(props.get(conf.city_property)),
                 postal_code=_text(props.get(conf.postal_code_property)),
-                category_names=cats,
+                categories=cats,
                 description_html=_text(props.get(conf.description_field)),
                 link=_text(props.get(conf.link_property)) or None,
             )
