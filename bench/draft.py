@@ -3,7 +3,8 @@
 For each size, in one run and interleaved: the floor (a bare httpx/asyncio fetch of the same
 URLs with the same concurrency, no parsing, no cache; once cold, once answered 304), the draft
 with a cold cache, and a second draft answered 304. The server runs in its own process.
-Run alone: `PYTHONPATH=$PWD .venv/bin/python bench/draft.py` (`--quick`: 100 feeds only).
+Run alone: `PYTHONPATH=$PWD .venv/bin/python bench/draft.py` (`--quick`: 100 feeds only;
+`--feeds 1000`: that case only).
 """
 
 from __future__ import annotations
@@ -177,6 +178,9 @@ def run_case(feeds: int, runs: int) -> dict[str, float]:
 
 def main() -> None:
     cases = CASES[:1] if "--quick" in sys.argv else CASES
+    if "--feeds" in sys.argv:
+        wanted = int(sys.argv[sys.argv.index("--feeds") + 1])
+        cases = [case for case in CASES if case[0] == wanted]
     lines = [
         "## draft",
         "",

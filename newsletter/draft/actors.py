@@ -110,6 +110,7 @@ def select_actors(
             is_updated = (
                 not is_new
                 and before is not None
+                and before.updated != actor.updated_raw  # the same text: unchanged, no date to parse
                 and in_window(actor.updated)
                 and _changed(before.updated, actor.updated)
             )

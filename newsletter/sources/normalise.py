@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bs4 import BeautifulSoup
-
 from newsletter.sources import Candidate
 from newsletter.urls import canonical_url
 
@@ -29,6 +27,8 @@ def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment: scripts dropped, entities decoded, whitespace folded."""
     if not fragment:
         return ""
+    if "<" not in fragment and "&" not in fragment:
+        return " ".join(fragment.split())  # the common case (a name, a plain title): whitespace folded only
     text = fragment
     if "<" in text:
         # Regular expressions rather than a DOM: the result is plain text, escaped for Markdown
@@ -80,6 +80,9 @@ def _is_pixel(src: str, width: Any = None, height: Any = None) -> bool:
 def _first_img(fragment: str, base: str) -> str | None:
     if "<img" not in fragment.lower():
         return None
+    # Imported here: most entries need no DOM, and the parse workers start faster without bs4.
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(fragment, "html.parser")
     for img in soup.find_all("img"):
         src = str(img.get("src") or "")
