@@ -286,7 +286,13 @@ class BrevoProvider:
         raise_for_error(response, provider=self.name, what="the test", key_vars=KEY_VARS)
 
     def send_now(self, campaign: Campaign) -> None:
-        """POST /emailCampaigns/{id}/sendNow."""
+        """POST /emailCampaigns/{id}/sendNow; a suspended campaign is first set back to draft.
+
+        Brevo sends only a draft: a schedule cancelled (`suspended`) must be set back with
+        PUT /emailCampaigns/{id}/status {"status": "draft"} first (reference/brevo.md, addendum).
+        """
+        if campaign.status is Status.suspended:
+            self._json("PUT", f"/emailCampaigns/{campaign.id}/status", Ignored, safe=True, what=f"setting campaign {campaign.id} back to draft", json={"status": "draft"})
         self._json("POST", f"/emailCampaigns/{campaign.id}/sendNow", Ignored, safe=False, what="the sending")
 
     # -- statistics (reference/brevo.md §6) -------------------------------------------------------
