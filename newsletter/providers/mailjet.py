@@ -19,7 +19,9 @@ from newsletter.providers.base import (
     NotFoundError,
     OutcomeUnknownError,
     StatsNotReadyError,
+    StatsReading,
     Status,
+    parse_time,
 )
 from newsletter.providers.retry import (
     ApiClient,
@@ -74,6 +76,7 @@ class _Draft(Payload):
     subject: Text = Field("", alias="Subject")
     url: str | None = Field(None, alias="Url")
     campaign_id: Count = Field(0, alias="CampaignID")  # the sent campaign, 0 until sent
+    delivered_at: str | None = Field(None, alias="DeliveredAt")  # "" (or null) until sent
 
 
 class _Counters(Payload):
@@ -215,6 +218,7 @@ class MailjetProvider:
             subject=data.subject,
             scheduled_at=None,  # the draft does not carry its schedule; the state file does
             url=data.url or None,
+            sent_at=parse_time(data.delivered_at),
         )
 
     def get_campaign(self, campaign_id: str) -> Campaign | None:
@@ -306,23 +310,26 @@ class MailjetProvider:
 
     # -- statistics (reference/mailjet.md §7; keyed by the sent campaign's id, not the draft's) ------
 
-    def _sent_campaign_id(self, draft_id: str) -> str:
+    def _sent_campaign_id(self, draft_id: str) -> tuple[Campaign, str]:
         found = self._call("GET", f"/campaigndraft/{draft_id}", _Draft, safe=True, what=f"draft {draft_id}")
         if not found:
             raise NotFoundError(f"mailjet: draft {draft_id}: not found")
+        campaign = self._campaign(found[0])
         if not found[0].campaign_id:
-            raise StatsNotReadyError(f"mailjet draft {draft_id} is not sent yet, so it has no statistics")
-        return str(found[0].campaign_id)
+            raise StatsNotReadyError(f"mailjet draft {draft_id} is not sent yet, so it has no statistics", campaign=campaign)
+        return campaign, str(found[0].campaign_id)
 
-    def campaign_stats(self, campaign_id: str) -> CampaignStats:
+    stats_retention = None  # no limit documented for statcounters' Lifetime resolution
+
+    def campaign_stats(self, campaign_id: str) -> StatsReading:
         """GET /campaigndraft/{id} for its CampaignID, then GET /statcounters (Lifetime, per message)."""
-        sent_id = self._sent_campaign_id(campaign_id)
+        campaign, sent_id = self._sent_campaign_id(campaign_id)
         params: dict[str, str | int] = {"SourceId": sent_id, "CounterSource": "Campaign", "CounterTiming": "Message", "CounterResolution": "Lifetime"}
         rows = self._call("GET", "/statcounters", _Counters, safe=True, what=f"the statistics of campaign {sent_id}", params=params)
         if not rows or rows[0].total == 0:
-            raise StatsNotReadyError(f"mailjet has no statistics yet for campaign {sent_id} (draft {campaign_id})")
+            raise StatsNotReadyError(f"mailjet has no statistics yet for campaign {sent_id} (draft {campaign_id})", campaign=campaign)
         row = rows[0]
-        return CampaignStats(
+        return StatsReading(campaign, CampaignStats(
             sent=row.total,
             delivered=row.message_sent_count,
             unique_opens=row.message_opened_count,
@@ -331,11 +338,11 @@ class MailjetProvider:
             soft_bounces=row.message_soft_bounced_count,
             unsubscriptions=row.message_unsubscribed_count,
             complaints=row.message_spam_count,
-        )
+        ))
 
     def link_stats(self, campaign_id: str) -> dict[str, int]:
         """GET /statistics/link-click?CampaignId=: clicked messages per URL."""
-        sent_id = self._sent_campaign_id(campaign_id)
+        _, sent_id = self._sent_campaign_id(campaign_id)
         rows = self._call("GET", "/statistics/link-click", _LinkClick, safe=True, what=f"the link statistics of campaign {sent_id}", params={"CampaignId": sent_id})
         found: dict[str, int] = {}
         for row in rows:

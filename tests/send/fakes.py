@@ -275,6 +275,10 @@ class FakeBrevo(FakeServer):
         self.deliveries: dict[int, int] = {}
         self.tests_sent: list[tuple[int, list[str]]] = []
         self.test_contacts: set[str] | None = None  # when set, sendTest refuses other addresses
+        # sendNow is asynchronous: it answers 204 "Email campaign has been scheduled" and a read
+        # right after may still show `draft` or `in_process` (reference/brevo.md, addendum). When
+        # set, an accepted send shows this status until `settle()`; None: `sent` at once.
+        self.send_lag: str | None = None
         self.credits = True
         self.next_id = 1
         self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
@@ -448,10 +452,22 @@ class FakeBrevo(FakeServer):
         # sendinblue/APIv3-nodejs-library issues #102 and #104).
         if campaign["status"] not in ("draft",):
             raise self._fail(400, "campaign_sent" if campaign["status"] == "sent" else "invalid_parameter", "Campaign could not be sent")
-        campaign["status"] = "sent"
-        campaign["sentDate"] = _iso(self.now())
         self.deliveries[campaign["id"]] = self.deliveries.get(campaign["id"], 0) + 1
+        if self.send_lag is not None:
+            campaign["status"] = self.send_lag
+            campaign["_settling"] = True
+        else:
+            campaign["status"] = "sent"
+            campaign["sentDate"] = _iso(self.now())
         return Reply(204)
+
+    def settle(self) -> None:
+        """The asynchronous sends accepted so far are done: they read `sent`, with their sentDate."""
+        with self.lock:
+            for campaign in self.campaigns.values():
+                if campaign.pop("_settling", False):
+                    campaign["status"] = "sent"
+                    campaign["sentDate"] = _iso(self.now())
 
     def _status(self, match: re.Match[str], query: dict[str, str], body: Any) -> Reply:
         campaign = self._campaign_or_404(match)
@@ -465,6 +481,7 @@ class FakeBrevo(FakeServer):
             for campaign in self.campaigns.values():
                 if campaign["status"] == "queued":
                     campaign["status"] = "sent"
+                    campaign["sentDate"] = _iso(self.now())
                     self.deliveries[campaign["id"]] = self.deliveries.get(campaign["id"], 0) + 1
 
 
@@ -504,6 +521,11 @@ class FakeMailjet(FakeServer):
         self.tests_sent: list[tuple[int, list[str]]] = []
         self.next_id = 101
         self.next_campaign_id = 9001
+        # send is asynchronous: it answers "programmed", and the CampaignID and the final status
+        # come later (reference/mailjet.md, addendum). When set, an accepted send leaves the draft
+        # at this Status (0 or 1) until `settle()`; None: sent at once.
+        self.send_lag: int | None = None
+        self.settling: set[int] = set()
         self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
         self.route("GET", r"/sender", self._senders)
         self.route("GET", r"/contactslist/(\d+)", self._list)
@@ -678,16 +700,29 @@ class FakeMailjet(FakeServer):
         draft = self._draft_or_404(match)
         self._check_props(body if body is not None else {}, set())
         self._preconditions(draft, allow_programmed=True)
-        self._deliver(draft)
+        if self.send_lag is not None:
+            self.deliveries[draft["ID"]] = self.deliveries.get(draft["ID"], 0) + 1
+            draft["Status"] = self.send_lag
+            self.settling.add(draft["ID"])
+        else:
+            self._deliver(draft)
         return Reply(201, self.envelope([{"Status": "programmed"}]))
 
-    def _deliver(self, draft: dict[str, Any]) -> None:
+    def settle(self) -> None:
+        """The asynchronous sends accepted so far are done (Status 2, CampaignID and DeliveredAt set)."""
+        with self.lock:
+            for draft_id in sorted(self.settling):
+                self._deliver(self.drafts[draft_id], count=False)
+            self.settling.clear()
+
+    def _deliver(self, draft: dict[str, Any], *, count: bool = True) -> None:
         draft["Status"] = 2
         draft["CampaignID"] = self.next_campaign_id
         self.next_campaign_id += 1
         draft["DeliveredAt"] = _iso(self.now())
         self.schedules.pop(draft["ID"], None)
-        self.deliveries[draft["ID"]] = self.deliveries.get(draft["ID"], 0) + 1
+        if count:
+            self.deliveries[draft["ID"]] = self.deliveries.get(draft["ID"], 0) + 1
 
     def _schedule_date(self, body: Any) -> dt.datetime:
         props = self._check_props(body, {"Date", "date"})
