@@ -15,6 +15,7 @@ import html as html_lib
 import logging
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from newsletter.issue import Issue, parse_issue, read_issue_text
 from newsletter.render.checks import Problem
 from newsletter.render.pipeline import render_issue
 from newsletter.render.templates import render_template, template_environment
+from newsletter.tracking import UNSETTLED
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,8 @@ class ArchiveReport:
     warnings: tuple[str, ...]
     images: int = 0
     rebuilt: tuple[str, ...] = ()  # stems whose page was rendered this time (the others were unchanged)
+    kept: tuple[str, ...] = ()  # scheduled or unconfirmed: not listed, but a page already there stays
+    unconfirmed: tuple[tuple[str, str], ...] = ()  # stem, why the provider could not confirm its status
 
     @property
     def index(self) -> Path:
@@ -83,14 +87,18 @@ def _base_url(settings: Settings) -> str | None:
     return base.rstrip("/") + "/" if base else None
 
 
-def _sent_times(settings: Settings) -> dict[str, str]:
-    """Issue stem -> when it was sent (the earliest provider), for issues the state says were sent."""
+def _sent_times(settings: Settings) -> tuple[dict[str, str], set[str]]:
+    """Issue stem -> when it was sent (the earliest provider), for issues the state says were sent;
+    and the issues whose campaign is scheduled or whose send is not settled (their page stays)."""
     sent: dict[str, str] = {}
+    pending: set[str] = set()
     for record in load_state(settings.state_dir).records():
         if record.status == "sent":
             when = record.sent_at or record.updated_at
             sent[record.issue] = min(sent.get(record.issue, when), when)
-    return sent
+        elif record.status in UNSETTLED:
+            pending.add(record.issue)
+    return sent, pending - set(sent)
 
 
 def _feed_id(settings: Settings, stem: str) -> str:
@@ -281,11 +289,15 @@ def build_archive(
     out_dir: Path | None = None,
     include_all: bool = False,
     now: dt.datetime,
+    unconfirmed: Mapping[str, str] | None = None,
 ) -> ArchiveReport:
     """Write `<stem>.html` for each published issue, `index.html` and `feed.xml` into out_dir (default site/).
 
     Published means sent according to the state, or every issue with `include_all`. An issue
     file that does not parse is skipped (its reason is in `skipped`); the rest still builds.
+    The page of an issue whose campaign is scheduled, not settled, or in `unconfirmed` (stem ->
+    why the provider could not confirm it; see tracking.confirm_statuses) is never removed:
+    the email's "Voir dans le navigateur" link may point at it.
 
     Incremental: `state/archive.json` keeps, per site folder and issue, a hash of its inputs (its text,
     its sent time, the configuration, the theme files, the package version). A page whose inputs
@@ -301,7 +313,9 @@ def build_archive(
             "web_url is not set in [newsletter]: the site uses relative links only, the feed has no absolute "
             "links, and the emails leave out their 'Voir dans le navigateur' link"
         )
-    sent = {} if include_all else _sent_times(settings)
+    sent, pending = ({}, set()) if include_all else _sent_times(settings)
+    unsure = dict(unconfirmed or {})
+    kept = (pending | set(unsure)) - set(sent)
     files = sorted(settings.issues_dir.glob("*.md")) if settings.issues_dir.is_dir() else []
     manifest_path = settings.state_dir / MANIFEST
     manifest = _load_manifest(manifest_path)
@@ -316,7 +330,8 @@ def build_archive(
     try:
         for path in files:
             if not include_all and path.stem not in sent:
-                unpublished.append(path.stem)
+                if path.stem not in kept:
+                    unpublished.append(path.stem)
                 continue
             try:
                 source = read_issue_text(path)
@@ -359,10 +374,12 @@ def build_archive(
     _write_if_changed(out / "index.html", render_template(env, INDEX_TEMPLATE, context))
     _write_if_changed(out / "feed.xml", render_template(env, FEED_TEMPLATE, context))
     images = _publish_images(settings.root / "images", out / "images")
-    _remove_withdrawn(out, {path.stem for path in files}, {entry.stem for entry in entries})
+    _remove_withdrawn(out, {path.stem for path in files}, {entry.stem for entry in entries} | kept)
+    stems = {path.stem for path in files}
     return ArchiveReport(
         out_dir=out, entries=tuple(entries), skipped=tuple(skipped), unpublished=tuple(unpublished),
-        warnings=tuple(warnings), images=images, rebuilt=tuple(rebuilt),
+        warnings=tuple(warnings), images=images, rebuilt=tuple(rebuilt), kept=tuple(sorted(kept & stems)),
+        unconfirmed=tuple(sorted(unsure.items())),
     )
 
 

@@ -44,7 +44,11 @@ STATE_FILE = "campaigns.json"
 STATE_VERSION = 1
 
 #: Campaign statuses as the state records them (provider statuses are mapped onto these).
-STATUSES = ("draft", "scheduled", "sending", "sent", "unknown")
+#: `maybe-sent`: a send was asked for and its outcome is not known yet (the answer was lost, the
+#: command was interrupted, or the provider has not shown it yet: sending is asynchronous).
+STATUSES = ("draft", "scheduled", "suspended", "maybe-sent", "sending", "sent", "unknown")
+#: Statuses after a send was asked for: a provider that still shows a draft does not undo them.
+SEND_STATUSES = ("maybe-sent", "sending", "sent")
 
 
 # Keys added by a newer version are accepted and written back as they were (forward compatible).
@@ -93,6 +97,7 @@ class CampaignRecord(BaseModel):
     sent_at: str | None = None
     last_test_at: str | None = None
     stats: CachedStats | None = None
+    send_requested_at: str | None = None  # when this tool last asked the provider to send it
 
 
 class _FileModel(BaseModel):
@@ -231,17 +236,74 @@ def mark_status(
     status: str,
     now: dt.datetime,
     scheduled_at: dt.datetime | None = None,
+    send_requested: bool | None = None,
 ) -> CampaignRecord:
-    """Record a new status: `scheduled` keeps the time, `sent` stamps `sent_at` with `now`."""
+    """Record a new status: `scheduled` keeps the time, `sent` stamps `sent_at` with `now`.
+
+    `send_requested` True stamps `send_requested_at` with `now` (a send is being asked for);
+    False clears it (the provider refused that send: nothing went out).
+    """
     state = load_state(state_dir)
     old = _existing(state, issue, provider)
-    record = old.model_copy(update={
+    update: dict[str, object] = {
         "status": status,
         "updated_at": _iso(now),
         "scheduled_at": _iso(scheduled_at) if scheduled_at is not None else (old.scheduled_at if status == "scheduled" else None),
         "sent_at": _iso(now) if status == "sent" and old.sent_at is None else old.sent_at,
-    })
-    return _write(state, record)
+    }
+    if send_requested is not None:
+        update["send_requested_at"] = _iso(now) if send_requested else None
+    return _write(state, old.model_copy(update=update))
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A campaign's status as a provider showed it (a `Status` value), for `follow_provider`."""
+
+    issue: str
+    provider: str
+    status: str
+    sent_at: dt.datetime | None = None
+    scheduled_at: dt.datetime | None = None
+
+
+def followed(old: CampaignRecord, seen: Observation, *, now: dt.datetime) -> CampaignRecord:
+    """The record once it follows what the provider shows (the same record when nothing changes).
+
+    The provider is the truth, with one exception: sending is asynchronous, so a provider that
+    still shows a draft (or a Mailjet draft "programmed") after this tool asked it to send does
+    not undo the send: the status stays `maybe-sent`/`sending`/`sent` until the provider shows the
+    outcome. `sent` is never taken back.
+    """
+    status = seen.status
+    if old.status == "sent" or (old.status in SEND_STATUSES and status in ("draft", "suspended", "unknown")):
+        status = old.status
+    elif old.status in SEND_STATUSES and status == "scheduled":
+        status = "sending"  # Mailjet's Status 1 is "programmed": scheduled, or being sent
+    sent_at = old.sent_at or (_iso((seen.sent_at or now).astimezone(now.tzinfo)) if status == "sent" else None)
+    scheduled_at = (_iso(seen.scheduled_at) if seen.scheduled_at else old.scheduled_at) if status == "scheduled" else old.scheduled_at if status in SEND_STATUSES else None
+    if (status, sent_at, scheduled_at) == (old.status, old.sent_at, old.scheduled_at):
+        return old
+    return old.model_copy(update={"status": status, "sent_at": sent_at, "scheduled_at": scheduled_at, "updated_at": _iso(now)})
+
+
+def follow_provider(state_dir: Path, observations: Sequence[Observation], *, now: dt.datetime) -> list[CampaignRecord]:
+    """Record what the providers show of several campaigns (see `followed`), in one write, only when something changed.
+
+    Returns the records that changed. An observation of a campaign the state does not have is ignored.
+    """
+    state = load_state(state_dir)
+    changed = []
+    for seen in observations:
+        old = state.get(seen.issue, seen.provider)
+        if old is None:
+            continue
+        new = followed(old, seen, now=now)
+        if new is not old:
+            changed.append(new)
+    if changed:
+        _write(state, *changed)
+    return changed
 
 
 def record_test(state_dir: Path, *, issue: str, provider: str, now: dt.datetime) -> CampaignRecord:

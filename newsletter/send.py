@@ -18,12 +18,22 @@ from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from newsletter.campaigns import load_state, mark_status, record_campaign, record_test
+from newsletter.campaigns import (
+    SEND_STATUSES,
+    CampaignRecord,
+    Observation,
+    follow_provider,
+    load_state,
+    mark_status,
+    record_campaign,
+    record_test,
+)
 from newsletter.choices import Provider
 from newsletter.config import BrevoSection, MailjetSection, OutboxSection, Settings
 from newsletter.errors import (
     CampaignRefusedError,
     IssueError,
+    NewsletterError,
     ProviderError,
     SendCancelledError,
     StateError,
@@ -33,8 +43,10 @@ from newsletter.providers.base import (
     Campaign,
     CampaignProvider,
     MailingList,
+    MaybeSentError,
     Message,
     OutcomeUnknownError,
+    SendInterruptedError,
     Status,
 )
 
@@ -43,6 +55,10 @@ logger = logging.getLogger(__name__)
 EMAIL_RE = re.compile(r"^[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[A-Za-z]{2,}$")
 SCHEDULE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 CREATE_ATTEMPTS = 2  # a second create only after a lookup by name found nothing
+#: Sending is asynchronous on Brevo (sendNow: 204 "has been scheduled") and Mailjet (send:
+#: "programmed"): for a while after a send request the campaign may still read as a draft. Only a
+#: draft still untouched this long after the request is taken as "not sent".
+SEND_GRACE = dt.timedelta(minutes=30)
 
 
 class Action(StrEnum):
@@ -220,6 +236,10 @@ def _find(run: _Run) -> Campaign | None:
             )
         campaign = run.provider.get_campaign(record.id)
         if campaign is not None:
+            if campaign.name == run.message.name and not run.dry_run:
+                # Whatever happens next, the state follows what the provider shows (a scheduled
+                # campaign it has sent since, a send whose answer was lost).
+                follow_provider(run.state_dir, [_observation(run, campaign)], now=run.now())
             if campaign.name != run.message.name:
                 # A state file copied from another workspace or account: its id names someone
                 # else's campaign, which an update, a test or a send would overwrite or mail.
@@ -237,6 +257,35 @@ def _find(run: _Run) -> Campaign | None:
         logger.info("found campaign %s (id %s) on %s by its name", campaign.name, campaign.id, run.provider.name)
         run.remember(campaign.id, campaign.status)
     return campaign
+
+
+def _observation(run: _Run, campaign: Campaign) -> Observation:
+    return Observation(run.message.issue, run.provider.name, campaign.status.value, campaign.sent_at, campaign.scheduled_at)
+
+
+def _refuse_if_maybe_sent(run: _Run, campaign: Campaign, record: CampaignRecord | None) -> str | None:
+    """Refuse to touch a campaign this tool asked to send while the provider may still be sending it.
+
+    Returns a warning when the provider still shows an untouched draft after SEND_GRACE (the
+    send did not happen, so the command goes on); raises CampaignRefusedError before that.
+    """
+    if record is None or record.status not in SEND_STATUSES or campaign.status not in (Status.draft, Status.suspended):
+        return None
+    asked = dt.datetime.fromisoformat(record.send_requested_at or record.updated_at)
+    until = asked + SEND_GRACE
+    if campaign.sent_at is None and run.now() >= until:
+        return (
+            f"the state says {record.status} since {asked.isoformat(timespec='minutes')}, but {run.provider.name} still shows an untouched "
+            f"{campaign.status.value} {int(SEND_GRACE.total_seconds() // 60)} minutes later: that send did not happen"
+        )
+    local = until.astimezone(run.settings.tz).strftime("%Y-%m-%d %H:%M")
+    raise CampaignRefusedError(
+        f"a send of campaign {campaign.name} (id {campaign.id}) was asked of {run.provider.name} at {asked.isoformat(timespec='minutes')} "
+        f"(the state says {record.status}), and sending is asynchronous: the list may have been mailed, even though "
+        f"{run.provider.name} shows it as {campaign.status.value} for now. Nothing was changed",
+        hint=f"do not send it another way; check with `newsletter stats` or in {run.provider.name}'s interface. If {run.provider.name} "
+        f"still shows an untouched draft after {local}, the same command sends it then",
+    )
 
 
 def _refuse_if_untouchable(campaign: Campaign, action: Action, provider: str) -> None:
@@ -331,6 +380,9 @@ def send_issue(
         run.campaign = campaign
         if campaign is not None:
             _refuse_if_untouchable(campaign, action, provider.name)
+            not_sent = _refuse_if_maybe_sent(run, campaign, load_state(settings.state_dir).get(message.issue, provider.name))
+            if not_sent is not None:
+                warnings.append(not_sent)
             if campaign.status is Status.scheduled and action in (Action.push, Action.test):
                 warnings.append(f"the campaign is still scheduled{' for ' + campaign.scheduled_at.isoformat(timespec='minutes') if campaign.scheduled_at else ''}; its content was updated")
         moving_from = None
@@ -365,23 +417,58 @@ def send_issue(
             status = Status.sent
         final = Campaign(campaign.id, campaign.name, status, status.value, message.subject, when or campaign.scheduled_at, campaign.url)
         return _report(settings, run, lists, final, plan=run.actions, when=when, dry_run=False, warnings=warnings)
-    except CampaignRefusedError:
+    except (CampaignRefusedError, MaybeSentError, SendInterruptedError):
         raise
     except ProviderError as exc:
         raise ProviderError(f"{exc.message}. {run.where()}", hint=exc.hint) from exc
 
 
 def _send_now(run: _Run, campaign: Campaign) -> None:
-    """Send; when the answer is lost, read the status rather than asking again."""
+    """Send, with the state saying `maybe-sent` while the request is out, so that no outcome
+    (a lost answer, Ctrl-C, a kill, a failed state write) can lead to a second send."""
+    issue, name = run.message.issue, run.provider.name
+    previous = campaign.status.value if campaign.status is not Status.unknown else "draft"
+    # Written before the request: if this write fails, nothing has been sent.
+    mark_status(run.state_dir, issue=issue, provider=name, status="maybe-sent", now=run.now(), send_requested=True)
+    after = f"from {(run.now() + SEND_GRACE).astimezone(run.settings.tz).strftime('%Y-%m-%d %H:%M')}"
+    check = (
+        f"check with `newsletter stats issues/{issue}.md` or in {name}'s interface; do not send it another way. The same command "
+        f"sends it only if {name} still shows an untouched draft {after}"
+    )
     try:
         run.provider.send_now(campaign)
+    except KeyboardInterrupt:
+        raise SendInterruptedError(
+            f"interrupted while the send request of campaign {campaign.name} (id {campaign.id}) was on its way to {name}: "
+            "the list may have been mailed. The state records 'maybe-sent'",
+            hint=check,
+        ) from None
     except OutcomeUnknownError as exc:
         fresh = run.provider.get_campaign(campaign.id)
         if fresh is None or fresh.status not in (Status.sending, Status.sent, Status.scheduled):
-            run.status = fresh.status if fresh else None
-            raise ProviderError(f"{exc.message}; the campaign is still {fresh.raw_status if fresh else 'unknown'}, so it was not sent", hint="run the same command again") from exc
-    mark_status(run.state_dir, issue=run.message.issue, provider=run.provider.name, status="sent", now=run.now())
-    run.actions.append("marked it sent in the outbox (nothing was mailed)" if run.provider.name == "outbox" else "sent it to the lists")
+            # Sending is asynchronous: a draft read right after does not prove nothing was sent.
+            shown = fresh.status.value if fresh else "not found"
+            raise MaybeSentError(
+                f"{exc.message}. {name} shows campaign {campaign.name} (id {campaign.id}) as {shown} for now, but sending is "
+                "asynchronous: the list may have been mailed. The state records 'maybe-sent'",
+                hint=check,
+            ) from exc
+        run.actions.append(f"the answer to the send was lost; {name} shows it {fresh.raw_status}")
+    except ProviderError:
+        # The provider refused the send (it answered): nothing went out.
+        mark_status(run.state_dir, issue=issue, provider=name, status=previous, now=run.now(), send_requested=False)
+        raise
+    try:
+        mark_status(run.state_dir, issue=issue, provider=name, status="sent", now=run.now())
+    except (NewsletterError, KeyboardInterrupt) as exc:
+        what = "the command was interrupted" if isinstance(exc, KeyboardInterrupt) else f"the state file could not be written ({exc})"
+        error = SendInterruptedError if isinstance(exc, KeyboardInterrupt) else MaybeSentError
+        raise error(
+            f"the list was mailed: {name} accepted the send of campaign {campaign.name} (id {campaign.id}); then {what}. "
+            "The state still says 'maybe-sent', which blocks any second send",
+            hint="do not send it again; the next `newsletter send`, `stats` or `archive` records it as sent from what the provider shows",
+        ) from None
+    run.actions.append("marked it sent in the outbox (nothing was mailed)" if name == "outbox" else "sent it to the lists")
 
 
 def _plan(

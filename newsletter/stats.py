@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,6 +23,9 @@ from newsletter.campaigns import (
     CachedFigures,
     CachedStats,
     CampaignRecord,
+    Observation,
+    follow_provider,
+    followed,
     load_state,
     set_stats_many,
 )
@@ -30,6 +33,7 @@ from newsletter.choices import Provider
 from newsletter.config import Settings
 from newsletter.errors import NewsletterError, NoCampaignError
 from newsletter.providers.base import (
+    Campaign,
     CampaignStats,
     NotFoundError,
     StatsNotReadyError,
@@ -153,6 +157,7 @@ def collect_stats(
     retry_policy = policy or RetryPolicy()
     opened: dict[Provider, StatsProvider] = {}
     read: list[tuple[CampaignRecord, CachedStats]] = []
+    seen: list[Observation] = []
     try:
         # Open each provider needed first, in order, so a missing key fails before any request.
         for record in records:
@@ -161,9 +166,13 @@ def collect_stats(
                 opened[name] = open_provider(settings, name, retry_policy)
 
         def one(record: CampaignRecord) -> IssueStats:
-            row, stored = _issue_row(record, cached=cached, links=single, now=now, opened=opened)
+            row, stored, campaign = _issue_row(record, cached=cached, links=single, now=now, opened=opened)
             if stored is not None:
                 read.append((record, stored))
+            if campaign is not None:
+                observed = Observation(record.issue, record.provider, campaign.status.value, campaign.sent_at, campaign.scheduled_at)
+                seen.append(observed)
+                row = replace(row, status=followed(record, observed, now=now()).status)
             return row
 
         if concurrency <= 1 or len(records) <= 1:
@@ -178,9 +187,12 @@ def collect_stats(
     finally:
         for client in opened.values():
             client.close()
-        # One write for every figure read, even when a later read failed or was interrupted.
+        # One write for every figure read, even when a later read failed or was interrupted; then
+        # the statuses read on the way (a scheduled campaign the provider has sent since).
         if read:
             set_stats_many(settings.state_dir, [(record.issue, record.provider, stored) for record, stored in read], now=now())
+        if seen:
+            follow_provider(settings.state_dir, seen, now=now())
     if single:
         rows = [_with_items(settings, row, paths.get(row.issue) or settings.issues_dir / f"{row.issue}.md") if row.links is not None else row
                 for row in rows]
@@ -228,29 +240,30 @@ def _issue_row(
     links: bool,
     now: Callable[[], dt.datetime],
     opened: Mapping[Provider, StatsProvider],
-) -> tuple[IssueStats, CachedStats | None]:
-    """One campaign's row, and the figures to store when they were read now (runs in a worker thread)."""
+) -> tuple[IssueStats, CachedStats | None, Campaign | None]:
+    """One campaign's row, the figures to store when they were read now, and the campaign as
+    the provider showed it (its status is recorded); runs in a worker thread."""
     if record.provider == Provider.outbox:
-        return _from_cache(record, note="the outbox keeps no statistics (it only writes files)", failed=False, links=links), None
+        return _from_cache(record, note="the outbox keeps no statistics (it only writes files)", failed=False, links=links), None, None
     if cached:
         figures, _, _ = _cached_figures(record)
         note = None if figures is not None else "no figures read yet; run `newsletter stats` without --cached once online"
-        return _from_cache(record, note=note, failed=False, links=links), None
+        return _from_cache(record, note=note, failed=False, links=links), None, None
     name = _online_provider(record, cached=cached)
     if name is None:
-        return _from_cache(record, note=f"unknown provider '{record.provider}' in the state", failed=True, links=links), None
+        return _from_cache(record, note=f"unknown provider '{record.provider}' in the state", failed=True, links=links), None, None
     client = opened[name]
     try:
-        figures = client.campaign_stats(record.id)
+        reading = client.campaign_stats(record.id)
         link_map = client.link_stats(record.id) if links else None
     except NotFoundError:
         note = f"campaign {record.id} no longer exists on {record.provider} (deleted there?)"
-        return _from_cache(record, note=note, failed=True, links=links), None
+        return _from_cache(record, note=note, failed=True, links=links), None, None
     except StatsNotReadyError as exc:
-        note = f"{exc.message}; statistics appear a few minutes to an hour after sending, try again later"
-        return _from_cache(record, note=note, failed=False, links=links), None
+        return _from_cache(record, note=_not_ready_note(exc, client, now()), failed=False, links=links), None, exc.campaign
     except NewsletterError as exc:
-        return _from_cache(record, note=exc.message, failed=True, links=links), None
+        return _from_cache(record, note=exc.message, failed=True, links=links), None, None
+    figures = reading.figures
     read_at = now().isoformat(timespec="seconds")
     previous = record.stats
     payload = CachedStats(
@@ -264,7 +277,18 @@ def _issue_row(
         issue=record.issue, provider=record.provider, campaign_id=record.id, status=record.status,
         figures=figures, read_at=read_at, source="provider", links=_link_rows(link_map) if link_map is not None else None,
     )
-    return row, payload
+    return row, payload, reading.campaign
+
+
+def _not_ready_note(exc: StatsNotReadyError, client: StatsProvider, now: dt.datetime) -> str:
+    """Why there are no figures: not yet (sent a moment ago), or no longer (older than the provider keeps them)."""
+    campaign, kept = exc.campaign, client.stats_retention
+    if campaign is not None and campaign.sent_at is not None and kept is not None and now - campaign.sent_at > kept:
+        return (
+            f"{client.name} keeps statistics for {kept.days // 30} months only: campaign {campaign.id} was sent on "
+            f"{campaign.sent_at.astimezone(now.tzinfo).date().isoformat()}, so its figures now read 0"
+        )
+    return f"{exc.message}; statistics appear a few minutes to an hour after sending, try again later"
 
 
 def _link_key(url: str) -> str:
@@ -294,8 +318,6 @@ def item_index(settings: Settings, issue_path: Path) -> dict[str, tuple[str, str
 
 
 def _with_items(settings: Settings, row: IssueStats, issue_path: Path) -> IssueStats:
-    from dataclasses import replace
-
     assert row.links is not None
     try:
         index = item_index(settings, issue_path)

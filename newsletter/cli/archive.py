@@ -18,6 +18,9 @@ def archive(
 ) -> None:
     """Build the web archive: one page per sent issue, an index and an Atom feed (a static site).
 
+    Campaigns the state says are scheduled are first checked on the provider (its API key is
+    needed then; without it, or offline, their pages are kept as they are).
+
     Example: newsletter archive --out site/
     """
     app_ctx = app_context(ctx)
@@ -26,8 +29,13 @@ def archive(
 
     from newsletter.archive import build_archive
     from newsletter.cli.printers import print_archive_report
+    from newsletter.tracking import confirm_statuses
 
-    now = dt.datetime.now(settings.tz)
+    def clock() -> dt.datetime:
+        return dt.datetime.now(settings.tz)
+
     with app_ctx.workspace_lock(settings, "archive"):
-        report = app_ctx.guard(lambda: build_archive(settings, out_dir=out, include_all=include_all, now=now))
+        # A scheduled campaign may have been sent since: ask its provider first (--all publishes every issue anyway).
+        unconfirmed = {} if include_all else app_ctx.guard(lambda: confirm_statuses(settings, now=clock, policy=app_ctx.retry_policy()))
+        report = app_ctx.guard(lambda: build_archive(settings, out_dir=out, include_all=include_all, now=clock(), unconfirmed=unconfirmed))
     print_archive_report(app_ctx.output, report)

@@ -205,6 +205,11 @@ def print_archive_report(output: Output, report: ArchiveReport) -> None:
         output.warn(warning)
     for path, reason in report.skipped:
         output.warn(f"skipped {path}: {reason}. Fix it (`newsletter check {path}` lists the problems), then run `newsletter archive` again")
+    for stem, reason in report.unconfirmed:
+        output.warn(f"could not confirm whether {stem} was sent ({reason}): its page, if any, is kept as it was; run `newsletter archive` again once the provider can be reached")
+    confirmed_kept = [stem for stem in report.kept if stem not in dict(report.unconfirmed)]
+    if confirmed_kept:
+        output.note(f"Scheduled or being sent, not listed yet: {', '.join(confirmed_kept)}; a page already published for it is kept")
     if report.unpublished:
         output.note(f"Not published (not sent yet): {', '.join(report.unpublished)}; use --all to publish them too")
     output.note(f"{len(report.entries)} issue page{'s' if len(report.entries) != 1 else ''} written in {report.out_dir}")

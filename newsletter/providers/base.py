@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from newsletter.errors import ProviderError
+from newsletter.errors import ExitCode, ProviderError
 
 
 class Status(StrEnum):
@@ -20,6 +20,17 @@ class Status(StrEnum):
     sending = "sending"
     sent = "sent"
     unknown = "unknown"  # anything else: never touched
+
+
+def parse_time(value: object) -> dt.datetime | None:
+    """A provider's date-time: ISO 8601 with Z or an offset; "", null, absent or naive means none."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 @dataclass(frozen=True)
@@ -57,10 +68,21 @@ class Campaign:
     subject: str = ""
     scheduled_at: dt.datetime | None = None
     url: str | None = None
+    sent_at: dt.datetime | None = None  # when the provider sent it (None: not sent, or not said)
 
 
 class OutcomeUnknownError(ProviderError):
     """A call that is not safe to repeat timed out or lost its connection: it may or may not have acted."""
+
+
+class MaybeSentError(ProviderError):
+    """A send whose outcome is not known: the list may have been mailed (the state says so)."""
+
+
+class SendInterruptedError(ProviderError):
+    """Ctrl-C while a send was on its way, or after the provider accepted it."""
+
+    exit_code = ExitCode.INTERRUPTED
 
 
 class NotFoundError(ProviderError):
@@ -131,17 +153,34 @@ class CampaignStats:
     complaints: int
 
 
+@dataclass(frozen=True)
+class StatsReading:
+    """A campaign as the provider has it now, with its figures."""
+
+    campaign: Campaign
+    figures: CampaignStats
+
+
 class StatsNotReadyError(ProviderError):
-    """The campaign exists but has no statistics yet (not sent, or sent a moment ago)."""
+    """The campaign exists but has no statistics (not sent, sent a moment ago, or too long ago).
+
+    `campaign` is the campaign as read, when it was (its status is recorded all the same).
+    """
+
+    def __init__(self, message: str, *, campaign: Campaign | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.campaign = campaign
 
 
 class StatsProvider(Protocol):
     """A provider that reports statistics (Brevo, Mailjet; the outbox has none)."""
 
     name: str
+    #: How long the provider keeps a campaign's statistics (None: no documented limit).
+    stats_retention: dt.timedelta | None
 
-    def campaign_stats(self, campaign_id: str) -> CampaignStats:
-        """The campaign's figures; NotFoundError when it is gone, StatsNotReadyError when not yet available."""
+    def campaign_stats(self, campaign_id: str) -> StatsReading:
+        """The campaign and its figures; NotFoundError when it is gone, StatsNotReadyError when not available."""
         ...
 
     def link_stats(self, campaign_id: str) -> dict[str, int]:

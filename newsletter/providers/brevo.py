@@ -18,7 +18,9 @@ from newsletter.providers.base import (
     Message,
     NotFoundError,
     StatsNotReadyError,
+    StatsReading,
     Status,
+    parse_time,
 )
 from newsletter.providers.retry import (
     ApiClient,
@@ -43,16 +45,6 @@ _STATUSES = {
     "in_process": Status.sending,
     "sent": Status.sent,
 }
-
-
-def parse_time(value: object) -> dt.datetime | None:
-    """Brevo date-times: ISO 8601 with Z or an offset; "" or absent means none."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 # -- Brevo's answers (reference/brevo.md), only the fields we use; camelCase on the wire ----------
@@ -89,6 +81,7 @@ class _Campaign(_Brevo):
     subject: Text = ""
     scheduled_at: str | None = None
     share_link: str | None = None
+    sent_date: str | None = None  # only once sent (reference/brevo.md §5)
 
 
 class _Campaigns(_Brevo):
@@ -125,8 +118,8 @@ class _Statistics(_Brevo):
     links_stats: dict[str, Annotated[Count, BeforeValidator(_link_clicks)]] = {}
 
 
-class _CampaignStatistics(_Brevo):
-    status: Text = ""
+class _CampaignStatistics(_Campaign):
+    id: int | str = ""
     statistics: _Statistics = _Statistics()
 
 
@@ -209,14 +202,19 @@ class BrevoProvider:
         return lists
 
     def _campaign(self, data: _Campaign) -> Campaign:
+        sent_at = parse_time(data.sent_date)
+        status = _STATUSES.get(data.status, Status.unknown)
+        if status is Status.unknown and sent_at is not None:
+            status = Status.sent  # e.g. `archive`: a sent campaign put away (sentDate is set only once sent)
         return Campaign(
             id=str(data.id),
             name=data.name,
-            status=_STATUSES.get(data.status, Status.unknown),
+            status=status,
             raw_status=data.status,
             subject=data.subject,
             scheduled_at=parse_time(data.scheduled_at),
             url=data.share_link or None,
+            sent_at=sent_at,
         )
 
     def get_campaign(self, campaign_id: str) -> Campaign | None:
@@ -286,25 +284,36 @@ class BrevoProvider:
         raise_for_error(response, provider=self.name, what="the test", key_vars=KEY_VARS)
 
     def send_now(self, campaign: Campaign) -> None:
-        """POST /emailCampaigns/{id}/sendNow."""
+        """POST /emailCampaigns/{id}/sendNow; a suspended campaign is first set back to draft.
+
+        Brevo sends only a draft: a schedule cancelled (`suspended`) must be set back with
+        PUT /emailCampaigns/{id}/status {"status": "draft"} first (reference/brevo.md, addendum).
+        """
+        if campaign.status is Status.suspended:
+            self._json("PUT", f"/emailCampaigns/{campaign.id}/status", Ignored, safe=True, what=f"setting campaign {campaign.id} back to draft", json={"status": "draft"})
         self._json("POST", f"/emailCampaigns/{campaign.id}/sendNow", Ignored, safe=False, what="the sending")
 
     # -- statistics (reference/brevo.md §6) -------------------------------------------------------
 
-    def _statistics(self, campaign_id: str, kind: str) -> _Statistics:
+    def _statistics(self, campaign_id: str, kind: str) -> tuple[Campaign, _Statistics]:
         what = f"the statistics of campaign {campaign_id}"
         data = self._json("GET", f"/emailCampaigns/{campaign_id}", _CampaignStatistics, safe=True, what=what, params={"statistics": kind})
-        data = data or _CampaignStatistics()
+        data = data or _CampaignStatistics(id=campaign_id)
+        campaign = self._campaign(data)
         if data.status not in ("sent", "in_process", "archive"):
-            raise StatsNotReadyError(f"brevo campaign {campaign_id} is not sent yet (status {data.status or 'unknown'}), so it has no statistics")
-        return data.statistics
+            raise StatsNotReadyError(f"brevo campaign {campaign_id} is not sent yet (status {data.status or 'unknown'}), so it has no statistics", campaign=campaign)
+        return campaign, data.statistics
 
-    def campaign_stats(self, campaign_id: str) -> CampaignStats:
+    #: "Only events from the last 6 months" (reference/brevo.md §5 and addendum): older campaigns read 0.
+    stats_retention = dt.timedelta(days=183)
+
+    def campaign_stats(self, campaign_id: str) -> StatsReading:
         """GET /emailCampaigns/{id}?statistics=globalStats; StatsNotReadyError until Brevo has counted."""
-        stats = self._statistics(campaign_id, "globalStats").global_stats
+        campaign, statistics = self._statistics(campaign_id, "globalStats")
+        stats = statistics.global_stats
         if stats is None or stats.sent + stats.delivered == 0:
-            raise StatsNotReadyError(f"brevo has no statistics yet for campaign {campaign_id}")
-        return CampaignStats(
+            raise StatsNotReadyError(f"brevo has no statistics yet for campaign {campaign_id}", campaign=campaign)
+        return StatsReading(campaign, CampaignStats(
             sent=stats.sent,
             delivered=stats.delivered,
             unique_opens=stats.unique_views,
@@ -313,8 +322,8 @@ class BrevoProvider:
             soft_bounces=stats.soft_bounces,
             unsubscriptions=stats.unsubscriptions,
             complaints=stats.complaints,
-        )
+        ))
 
     def link_stats(self, campaign_id: str) -> dict[str, int]:
         """GET /emailCampaigns/{id}?statistics=linksStats; both shapes of the spec ({url: n} and {url: {nbClick: n}})."""
-        return dict(self._statistics(campaign_id, "linksStats").links_stats)
+        return dict(self._statistics(campaign_id, "linksStats")[1].links_stats)

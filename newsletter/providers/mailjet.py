@@ -17,8 +17,11 @@ from newsletter.providers.base import (
     MailingList,
     Message,
     NotFoundError,
+    OutcomeUnknownError,
     StatsNotReadyError,
+    StatsReading,
     Status,
+    parse_time,
 )
 from newsletter.providers.retry import (
     ApiClient,
@@ -73,6 +76,7 @@ class _Draft(Payload):
     subject: Text = Field("", alias="Subject")
     url: str | None = Field(None, alias="Url")
     campaign_id: Count = Field(0, alias="CampaignID")  # the sent campaign, 0 until sent
+    delivered_at: str | None = Field(None, alias="DeliveredAt")  # "" (or null) until sent
 
 
 class _Counters(Payload):
@@ -156,12 +160,10 @@ class MailjetProvider:
         self.api.client.close()
 
     def preflight(self, message: Message) -> list[MailingList]:
-        """GET /sender?Email= (checks the key pair too), GET /contactslist/{id}."""
+        """GET /sender?Email= (checks the key pair too; then the domain senders), GET /contactslist/{id}."""
         if self.contacts_list_id is None:
             raise ProviderError("no Mailjet list to send to: [mailjet] contacts_list_id is not set in newsletter.toml", hint="add the id of your contact list, e.g. contacts_list_id = 10")
-        senders = self._call("GET", "/sender", _Sender, safe=True, what="the list of senders", params={"Email": message.sender_email, "Limit": PAGE})
-        wanted = message.sender_email.lower()
-        match = [s for s in senders if s.email.lower() == wanted]
+        match = self._senders_for(message.sender_email)
         if not match:
             raise ProviderError(
                 f"the sender {message.sender_email} is not a sender of this Mailjet account",
@@ -191,6 +193,21 @@ class MailjetProvider:
             )
         return [lst]
 
+    def _senders_for(self, address: str) -> list[_Sender]:
+        """The senders that may send as `address`: the address itself, else its whole domain.
+
+        A domain validated on Mailjet is the sender `*@example.org` (IsDomainSender), which the
+        `Email` filter does not return (reference/mailjet.md, addendum).
+        """
+        wanted = address.lower()
+        senders = self._call("GET", "/sender", _Sender, safe=True, what="the list of senders", params={"Email": address, "Limit": PAGE})
+        match = [s for s in senders if s.email.lower() == wanted]
+        if match and any(s.status.lower() == "active" for s in match):
+            return match
+        domain = "*@" + wanted.rpartition("@")[2]
+        domains = self._call("GET", "/sender", _Sender, safe=True, what="the list of domain senders", params={"IsDomainSender": "true", "Limit": PAGE})
+        return match + [s for s in domains if s.email.lower() == domain]
+
     def _campaign(self, data: _Draft) -> Campaign:
         raw = data.status
         return Campaign(
@@ -201,6 +218,7 @@ class MailjetProvider:
             subject=data.subject,
             scheduled_at=None,  # the draft does not carry its schedule; the state file does
             url=data.url or None,
+            sent_at=parse_time(data.delivered_at),
         )
 
     def get_campaign(self, campaign_id: str) -> Campaign | None:
@@ -242,18 +260,30 @@ class MailjetProvider:
         return props
 
     def _content(self, campaign_id: str, message: Message) -> None:
-        # Both parts together: a detailcontent write with one part can empty the other (reference §4).
+        # POST, as the SDKs and samples do (the Ruby gem and the TypeScript types list no PUT on
+        # detailcontent; reference/mailjet.md, addendum). POST replaces the whole content, so both
+        # parts go together and repeating it is harmless.
         body = {"Html-part": with_preheader(message.html, message.preheader), "Text-part": message.text}
-        self._call("PUT", f"/campaigndraft/{campaign_id}/detailcontent", Ignored, safe=True, what="the content of the draft", json=body)
+        self._call("POST", f"/campaigndraft/{campaign_id}/detailcontent", Ignored, safe=True, what="the content of the draft", json=body)
 
     def _schedule(self, campaign_id: str, when: dt.datetime, *, move: bool) -> None:
-        body = {"Date": when.isoformat(timespec="seconds")}
-        # POST to schedule is not safe to repeat; PUT moving an existing schedule is.
-        method = "PUT" if move else "POST"
-        self._call(method, f"/campaigndraft/{campaign_id}/schedule", Ignored, safe=move, what="the schedule", json=body)
+        """POST the schedule; a schedule to move is first cancelled with DELETE (no PUT in the SDKs' method lists).
+
+        A POST whose answer is lost is checked on the draft: Status 1 (programmed) means it was
+        taken, and this returns normally; otherwise OutcomeUnknownError stands.
+        """
+        path = f"/campaigndraft/{campaign_id}/schedule"
+        if move:
+            self._call("DELETE", path, Ignored, safe=True, what="the cancellation of the old schedule")
+        try:
+            self._call("POST", path, Ignored, safe=False, what="the schedule", json={"Date": when.isoformat(timespec="seconds")})
+        except OutcomeUnknownError:
+            fresh = self.get_campaign(campaign_id)
+            if fresh is None or fresh.status is not Status.scheduled:
+                raise
 
     def create_campaign(self, message: Message, *, schedule_at: dt.datetime | None, on_created: Callable[[str], None]) -> None:
-        """POST /campaigndraft, then PUT detailcontent (both parts), then POST schedule if asked."""
+        """POST /campaigndraft, then POST detailcontent (both parts), then POST schedule if asked."""
         found = self._call("POST", "/campaigndraft", _Created, safe=False, what="the new draft", json=self._properties(message))
         if not found or found[0].id is None:
             raise ProviderError("mailjet created a draft but did not say its id")
@@ -264,7 +294,7 @@ class MailjetProvider:
             self._schedule(campaign_id, schedule_at, move=False)
 
     def update_campaign(self, campaign: Campaign, message: Message, *, schedule_at: dt.datetime | None) -> None:
-        """PUT /campaigndraft/{id} (200 or 304), PUT detailcontent, then schedule or move it."""
+        """PUT /campaigndraft/{id} (200 or 304), POST detailcontent, then schedule or move it."""
         self._call("PUT", f"/campaigndraft/{campaign.id}", Ignored, safe=True, what=f"the update of draft {campaign.id}", json=self._properties(message))
         self._content(campaign.id, message)
         if schedule_at is not None:
@@ -280,23 +310,26 @@ class MailjetProvider:
 
     # -- statistics (reference/mailjet.md §7; keyed by the sent campaign's id, not the draft's) ------
 
-    def _sent_campaign_id(self, draft_id: str) -> str:
+    def _sent_campaign_id(self, draft_id: str) -> tuple[Campaign, str]:
         found = self._call("GET", f"/campaigndraft/{draft_id}", _Draft, safe=True, what=f"draft {draft_id}")
         if not found:
             raise NotFoundError(f"mailjet: draft {draft_id}: not found")
+        campaign = self._campaign(found[0])
         if not found[0].campaign_id:
-            raise StatsNotReadyError(f"mailjet draft {draft_id} is not sent yet, so it has no statistics")
-        return str(found[0].campaign_id)
+            raise StatsNotReadyError(f"mailjet draft {draft_id} is not sent yet, so it has no statistics", campaign=campaign)
+        return campaign, str(found[0].campaign_id)
 
-    def campaign_stats(self, campaign_id: str) -> CampaignStats:
+    stats_retention = None  # no limit documented for statcounters' Lifetime resolution
+
+    def campaign_stats(self, campaign_id: str) -> StatsReading:
         """GET /campaigndraft/{id} for its CampaignID, then GET /statcounters (Lifetime, per message)."""
-        sent_id = self._sent_campaign_id(campaign_id)
+        campaign, sent_id = self._sent_campaign_id(campaign_id)
         params: dict[str, str | int] = {"SourceId": sent_id, "CounterSource": "Campaign", "CounterTiming": "Message", "CounterResolution": "Lifetime"}
         rows = self._call("GET", "/statcounters", _Counters, safe=True, what=f"the statistics of campaign {sent_id}", params=params)
         if not rows or rows[0].total == 0:
-            raise StatsNotReadyError(f"mailjet has no statistics yet for campaign {sent_id} (draft {campaign_id})")
+            raise StatsNotReadyError(f"mailjet has no statistics yet for campaign {sent_id} (draft {campaign_id})", campaign=campaign)
         row = rows[0]
-        return CampaignStats(
+        return StatsReading(campaign, CampaignStats(
             sent=row.total,
             delivered=row.message_sent_count,
             unique_opens=row.message_opened_count,
@@ -305,11 +338,11 @@ class MailjetProvider:
             soft_bounces=row.message_soft_bounced_count,
             unsubscriptions=row.message_unsubscribed_count,
             complaints=row.message_spam_count,
-        )
+        ))
 
     def link_stats(self, campaign_id: str) -> dict[str, int]:
         """GET /statistics/link-click?CampaignId=: clicked messages per URL."""
-        sent_id = self._sent_campaign_id(campaign_id)
+        _, sent_id = self._sent_campaign_id(campaign_id)
         rows = self._call("GET", "/statistics/link-click", _LinkClick, safe=True, what=f"the link statistics of campaign {sent_id}", params={"CampaignId": sent_id})
         found: dict[str, int] = {}
         for row in rows:

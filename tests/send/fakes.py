@@ -275,6 +275,10 @@ class FakeBrevo(FakeServer):
         self.deliveries: dict[int, int] = {}
         self.tests_sent: list[tuple[int, list[str]]] = []
         self.test_contacts: set[str] | None = None  # when set, sendTest refuses other addresses
+        # sendNow is asynchronous: it answers 204 "Email campaign has been scheduled" and a read
+        # right after may still show `draft` or `in_process` (reference/brevo.md, addendum). When
+        # set, an accepted send shows this status until `settle()`; None: `sent` at once.
+        self.send_lag: str | None = None
         self.credits = True
         self.next_id = 1
         self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
@@ -443,12 +447,27 @@ class FakeBrevo(FakeServer):
         campaign = self._campaign_or_404(match)
         if not self.credits:
             raise self._fail(402, "not_enough_credits", "Not enough credits to send the campaign")
+        # Only a draft is sent: a `suspended` campaign (a cancelled schedule) must be set back to
+        # draft with PUT …/status first (reference/brevo.md, addendum; staff answers in
+        # sendinblue/APIv3-nodejs-library issues #102 and #104).
         if campaign["status"] not in ("draft",):
             raise self._fail(400, "campaign_sent" if campaign["status"] == "sent" else "invalid_parameter", "Campaign could not be sent")
-        campaign["status"] = "sent"
-        campaign["sentDate"] = _iso(self.now())
         self.deliveries[campaign["id"]] = self.deliveries.get(campaign["id"], 0) + 1
+        if self.send_lag is not None:
+            campaign["status"] = self.send_lag
+            campaign["_settling"] = True
+        else:
+            campaign["status"] = "sent"
+            campaign["sentDate"] = _iso(self.now())
         return Reply(204)
+
+    def settle(self) -> None:
+        """The asynchronous sends accepted so far are done: they read `sent`, with their sentDate."""
+        with self.lock:
+            for campaign in self.campaigns.values():
+                if campaign.pop("_settling", False):
+                    campaign["status"] = "sent"
+                    campaign["sentDate"] = _iso(self.now())
 
     def _status(self, match: re.Match[str], query: dict[str, str], body: Any) -> Reply:
         campaign = self._campaign_or_404(match)
@@ -462,6 +481,7 @@ class FakeBrevo(FakeServer):
             for campaign in self.campaigns.values():
                 if campaign["status"] == "queued":
                     campaign["status"] = "sent"
+                    campaign["sentDate"] = _iso(self.now())
                     self.deliveries[campaign["id"]] = self.deliveries.get(campaign["id"], 0) + 1
 
 
@@ -501,6 +521,11 @@ class FakeMailjet(FakeServer):
         self.tests_sent: list[tuple[int, list[str]]] = []
         self.next_id = 101
         self.next_campaign_id = 9001
+        # send is asynchronous: it answers "programmed", and the CampaignID and the final status
+        # come later (reference/mailjet.md, addendum). When set, an accepted send leaves the draft
+        # at this Status (0 or 1) until `settle()`; None: sent at once.
+        self.send_lag: int | None = None
+        self.settling: set[int] = set()
         self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
         self.route("GET", r"/sender", self._senders)
         self.route("GET", r"/contactslist/(\d+)", self._list)
@@ -509,12 +534,13 @@ class FakeMailjet(FakeServer):
         self.route("GET", r"/campaigndraft/(\d+)", self._get)
         self.route("PUT", r"/campaigndraft/(\d+)", self._update)
         self.route("GET", r"/campaigndraft/(\d+)/detailcontent", self._get_content)
+        # detailcontent and schedule take the methods of the SDKs' lists (reference/mailjet.md,
+        # addendum: mailjet-gem `campaigndraft_detailcontent.rb` GET/POST, `campaigndraft_schedule.rb`
+        # POST/DELETE/GET; the TypeScript types agree): a PUT on either answers 405 here.
         self.route("POST", r"/campaigndraft/(\d+)/detailcontent", self._post_content)
-        self.route("PUT", r"/campaigndraft/(\d+)/detailcontent", self._put_content)
         self.route("POST", r"/campaigndraft/(\d+)/test", self._test)
         self.route("POST", r"/campaigndraft/(\d+)/send", self._send)
         self.route("POST", r"/campaigndraft/(\d+)/schedule", self._schedule_post)
-        self.route("PUT", r"/campaigndraft/(\d+)/schedule", self._schedule_put)
         self.route("GET", r"/campaigndraft/(\d+)/schedule", self._schedule_get)
         self.route("DELETE", r"/campaigndraft/(\d+)/schedule", self._schedule_delete)
 
@@ -553,8 +579,24 @@ class FakeMailjet(FakeServer):
         return body
 
     def _senders(self, match: re.Match[str], query: dict[str, str], body: Any) -> Reply:
+        # Filters of reference/mailjet.md §8. A domain sender is `*@example.org` with IsDomainSender
+        # (addendum): the Email filter matches the address as written, so it does not return it.
         items = [s for s in self.senders if "Email" not in query or s["Email"].lower() == query["Email"].lower()]
+        if "IsDomainSender" in query:
+            wanted = query["IsDomainSender"].lower() in ("true", "1")
+            items = [s for s in items if bool(s.get("IsDomainSender")) == wanted]
         return Reply(200, self.envelope(items))
+
+    def domain_sender(self, domain: str = "example.org", *, status: str = "Active") -> None:
+        """Validate a whole domain instead of addresses: the only sender becomes `*@domain`."""
+        with self.lock:
+            self.senders = [{"ID": 21, "Email": f"*@{domain}", "Name": "", "Status": status, "EmailType": "bulk",
+                             "IsDefaultSender": False, "IsDomainSender": True}]
+
+    def _sender_allowed(self, address: str) -> bool:
+        address = address.lower()
+        domain = "*@" + address.rpartition("@")[2]
+        return any(s["Status"] == "Active" and s["Email"].lower() in (address, domain) for s in self.senders)
 
     def _list(self, match: re.Match[str], query: dict[str, str], body: Any) -> Reply:
         found = [lst for lst in self.lists if lst["ID"] == int(match.group(1))]
@@ -572,8 +614,7 @@ class FakeMailjet(FakeServer):
         return Reply(200, self.envelope(items[offset: offset + limit], total=len(items)))
 
     def _validate_draft(self, draft: dict[str, Any]) -> None:
-        sender = next((s for s in self.senders if s["Email"].lower() == str(draft.get("SenderEmail", "")).lower()), None)
-        if sender is None or sender["Status"] != "Active":
+        if not self._sender_allowed(str(draft.get("SenderEmail", ""))):
             raise self._fail(400, "Please specify a valid and active sender")
         if not any(lst["ID"] == draft.get("ContactsListID") for lst in self.lists):
             raise self._fail(400, "ContactsListID: object not found")
@@ -617,22 +658,20 @@ class FakeMailjet(FakeServer):
         draft = self._draft_or_404(match)
         return Reply(200, self.envelope([self.contents.get(draft["ID"], {"Html-part": "", "Text-part": ""})]))
 
-    def _write_content(self, match: re.Match[str], body: Any, *, merge: bool) -> dict[str, str]:
+    def _write_content(self, match: re.Match[str], body: Any) -> dict[str, str]:
+        """POST replaces: a part left out is emptied (reference/mailjet.md §4)."""
         draft = self._draft_or_404(match)
         props = self._check_props(body, MJ_CONTENT_FIELDS)
         if draft["Status"] not in (0, 1):
             raise self._fail(400, "Newsletter has to be in status draft or programmed")
-        old = self.contents.get(draft["ID"], {"Html-part": "", "Text-part": ""})
-        new = dict(old) if merge else {"Html-part": "", "Text-part": ""}
+        new = {"Html-part": "", "Text-part": ""}
         new.update({k: v for k, v in props.items() if k in ("Html-part", "Text-part")})
         self.contents[draft["ID"]] = new
         return new
 
     def _post_content(self, match: re.Match[str], query: dict[str, str], body: Any) -> Reply:
-        return Reply(201, self.envelope([self._write_content(match, body, merge=False)]))
+        return Reply(201, self.envelope([self._write_content(match, body)]))
 
-    def _put_content(self, match: re.Match[str], query: dict[str, str], body: Any) -> Reply:
-        return Reply(200, self.envelope([self._write_content(match, body, merge=True)]))
 
     def _test(self, match: re.Match[str], query: dict[str, str], body: Any) -> Reply:
         draft = self._draft_or_404(match)
@@ -661,16 +700,29 @@ class FakeMailjet(FakeServer):
         draft = self._draft_or_404(match)
         self._check_props(body if body is not None else {}, set())
         self._preconditions(draft, allow_programmed=True)
-        self._deliver(draft)
+        if self.send_lag is not None:
+            self.deliveries[draft["ID"]] = self.deliveries.get(draft["ID"], 0) + 1
+            draft["Status"] = self.send_lag
+            self.settling.add(draft["ID"])
+        else:
+            self._deliver(draft)
         return Reply(201, self.envelope([{"Status": "programmed"}]))
 
-    def _deliver(self, draft: dict[str, Any]) -> None:
+    def settle(self) -> None:
+        """The asynchronous sends accepted so far are done (Status 2, CampaignID and DeliveredAt set)."""
+        with self.lock:
+            for draft_id in sorted(self.settling):
+                self._deliver(self.drafts[draft_id], count=False)
+            self.settling.clear()
+
+    def _deliver(self, draft: dict[str, Any], *, count: bool = True) -> None:
         draft["Status"] = 2
         draft["CampaignID"] = self.next_campaign_id
         self.next_campaign_id += 1
         draft["DeliveredAt"] = _iso(self.now())
         self.schedules.pop(draft["ID"], None)
-        self.deliveries[draft["ID"]] = self.deliveries.get(draft["ID"], 0) + 1
+        if count:
+            self.deliveries[draft["ID"]] = self.deliveries.get(draft["ID"], 0) + 1
 
     def _schedule_date(self, body: Any) -> dt.datetime:
         props = self._check_props(body, {"Date", "date"})
@@ -688,14 +740,6 @@ class FakeMailjet(FakeServer):
         draft["Status"] = 1
         self.schedules[draft["ID"]] = when.isoformat()
         return Reply(201, self.envelope([{"Date": when.isoformat(), "Status": "programmed"}]))
-
-    def _schedule_put(self, match: re.Match[str], query: dict[str, str], body: Any) -> Reply:
-        draft = self._draft_or_404(match)
-        when = self._schedule_date(body)
-        if draft["Status"] != 1:
-            raise self._fail(400, "The campaign is not scheduled")
-        self.schedules[draft["ID"]] = when.isoformat()
-        return Reply(200, self.envelope([{"Date": when.isoformat(), "Status": "programmed"}]))
 
     def _schedule_get(self, match: re.Match[str], query: dict[str, str], body: Any) -> Reply:
         draft = self._draft_or_404(match)

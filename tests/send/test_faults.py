@@ -139,17 +139,6 @@ def test_send_now_slow_answer_after_sending(cli: CliFn, workspace: Workspace, ta
     assert target.deliveries() == 1 and target.fake.count("POST", SEND[target.name]) == 1
 
 
-def test_send_now_failing_before_sending(cli: CliFn, workspace: Workspace, target: Target) -> None:
-    target.fake.inject("POST", SEND[target.name], status=500)
-    result = _send(cli, workspace, target, "--now", "--yes")
-    assert result.exit_code == 1
-    assert "so it was not sent" in result.output and "is draft" in result.output
-    assert target.deliveries() == 0 and target.fake.count("POST", SEND[target.name]) == 1
-    retry = _send(cli, workspace, target, "--now", "--yes")
-    assert retry.exit_code == 0, retry.output
-    assert target.deliveries() == 1 and target.campaign_count() == 1
-
-
 def test_slow_read_is_retried(cli: CliFn, workspace: Workspace, target: Target) -> None:
     target.fake.inject("GET", r"/account" if target.name == "brevo" else r"/sender", delay=0.5, status=200, body={})
     result = _send(cli, workspace, target)

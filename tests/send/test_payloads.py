@@ -87,7 +87,7 @@ def test_brevo_statistics_tolerate_absent_null_and_both_link_shapes() -> None:
     stats = {"sent": 10, "delivered": "9", "uniqueViews": None, "uniqueClicks": -3, "hardBounces": "n/a"}
     provider = brevo({"GET /emailCampaigns/7": {"id": 7, "status": "sent", "statistics": {
         "globalStats": stats, "linksStats": {"https://a.example/": 4, "https://b.example/": {"nbClick": 2}, "https://c.example/": None}}}})
-    figures = provider.campaign_stats("7")
+    figures = provider.campaign_stats("7").figures
     assert (figures.sent, figures.delivered, figures.unique_opens, figures.unique_clicks, figures.hard_bounces) == (10, 9, 0, 0, 0)
     assert provider.link_stats("7") == {"https://a.example/": 4, "https://b.example/": 2, "https://c.example/": 0}
 
@@ -130,7 +130,7 @@ def test_mailjet_statistics_from_typed_rows() -> None:
                                                {"URL": "https://a.example/", "ClickedMessagesCount": 2}, {"URL": None, "ClickedMessagesCount": 9}),
     }
     provider = mailjet(routes)
-    figures = provider.campaign_stats("5")
+    figures = provider.campaign_stats("5").figures
     assert (figures.sent, figures.delivered, figures.unique_opens, figures.unique_clicks) == (100, 95, 0, 7)
     assert provider.link_stats("5") == {"https://a.example/": 5}
     with pytest.raises(StatsNotReadyError):

@@ -107,3 +107,31 @@ def test_a_key_from_a_newer_version_is_accepted_and_kept(tmp_path: Path) -> None
     entry = json.loads(state_path(tmp_path).read_text(encoding="utf-8"))["issues"]["2026-12"]["brevo"]
     assert entry["status"] == "sent"
     assert entry["archived_at"] == "2027-01-01T00:00:00+01:00" and entry["stats"]["by_country"] == {"FR": 3}
+
+
+@pytest.mark.parametrize(
+    ("before", "shown", "after"),
+    [
+        ("scheduled", "sent", "sent"),  # a schedule the provider delivered
+        ("draft", "scheduled", "scheduled"),
+        ("maybe-sent", "draft", "maybe-sent"),  # sending is asynchronous: a draft right after proves nothing
+        ("maybe-sent", "scheduled", "sending"),  # Mailjet's Status 1 after a send: "programmed"
+        ("maybe-sent", "sent", "sent"),
+        ("sent", "draft", "sent"),  # sent is never taken back
+        ("sent", "unknown", "sent"),
+        ("scheduled", "unknown", "unknown"),
+    ],
+)
+def test_the_state_follows_the_provider(tmp_path: Path, before: str, shown: str, after: str) -> None:
+    from newsletter.campaigns import Observation, follow_provider
+
+    record_campaign(tmp_path, issue="2026-12", provider="brevo", campaign_id="7", name="mobiscol-2026-12", status=before, now=NOW)
+    if before == "sent":
+        mark_status(tmp_path, issue="2026-12", provider="brevo", status="sent", now=NOW)
+    sent_at = dt.datetime(2026, 12, 8, 8, 30, tzinfo=dt.UTC)
+    changed = follow_provider(tmp_path, [Observation("2026-12", "brevo", shown, sent_at=sent_at)], now=NOW)
+    record = load_state(tmp_path).get("2026-12", "brevo")
+    assert record is not None and record.status == after
+    assert bool(changed) == (before != after)
+    if after == "sent" and before != "sent":
+        assert record.sent_at == "2026-12-08T09:30:00+01:00"

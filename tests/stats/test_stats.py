@@ -261,3 +261,33 @@ def test_sequential_and_parallel_give_the_same_report(ws: Workspace, brevo: Stat
     reports = [stats_json(collect_stats(settings, now=clock, policy=RetryPolicy(sleep=lambda s: None), concurrency=n)) for n in (1, 6)]
     assert reports[0] == reports[1]
     assert brevo.count("GET", r"/emailCampaigns/\d+") == 6
+
+
+def test_stats_records_a_schedule_the_provider_has_sent(ws: Workspace, cli: CliFn, brevo: StatsBrevo, mailjet: StatsMailjet) -> None:
+    """The state said scheduled; the provider has delivered it since: stats records sent, with the provider's time."""
+    brevo_id = brevo.add_sent_campaign("mobiscol-2026-12", stats=brevo_global())
+    brevo.campaigns[brevo_id]["sentDate"] = "2026-12-08T08:30:00.000Z"
+    mailjet_id = mailjet.add_sent_draft("mobiscol-2026-12", counters=None)  # sent, figures not counted yet
+    mailjet.drafts[mailjet_id]["DeliveredAt"] = "2026-12-08T08:30:05Z"
+    ws.record("brevo", brevo_id, status="scheduled")
+    ws.record("mailjet", mailjet_id, status="scheduled")
+    result = cli("stats", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    rows = {row["provider"]: row for row in json.loads(result.stdout)["issues"]}
+    assert rows["brevo"]["status"] == rows["mailjet"]["status"] == "sent"
+    stored = json.loads(ws.state.read_text(encoding="utf-8"))["issues"]["2026-12"]
+    assert (stored["brevo"]["status"], stored["brevo"]["sent_at"]) == ("sent", "2026-12-08T09:30:00+01:00")
+    assert (stored["mailjet"]["status"], stored["mailjet"]["sent_at"]) == ("sent", "2026-12-08T09:30:05+01:00")
+
+
+def test_brevo_campaign_older_than_six_months_says_its_figures_expired(ws: Workspace, cli: CliFn, brevo: StatsBrevo) -> None:
+    # Brevo keeps statistics for six months (reference/brevo.md, addendum): an old campaign reads 0.
+    campaign_id = brevo.add_sent_campaign("mobiscol-2026-12", stats=brevo_global(sent=0, delivered=0, opens=0, clicks=0, hard=0, soft=0, unsub=0, complaints=0))
+    brevo.campaigns[campaign_id]["sentDate"] = "2020-01-07T08:30:00.000Z"
+    ws.record("brevo", campaign_id)
+    result = cli("stats")
+    assert result.exit_code == 0, result.output
+    message = " ".join(result.output.split())
+    assert "brevo keeps statistics for 6 months only: campaign 1 was sent on 2020-01-07, so its figures now read 0" in message
+    assert "not sent yet" not in message and "try again later" not in message and "Traceback" not in message
