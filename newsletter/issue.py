@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,10 @@ from newsletter.config import SectionConfig
 from newsletter.errors import IssueError, UsageError
 
 FRONT_MATTER_FENCE = "---"
+# Front matter has no use for many YAML aliases (*name); a few nested ones expand exponentially
+# (a 600-byte "billion laughs" gave a 72 MB error message), so more than this is refused.
+MAX_ALIASES = 10
+QUOTE_MAX = 60  # characters of a bad value quoted in a message
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -135,6 +141,13 @@ def _fold(text: str) -> str:
 def read_issue_text(path: Path) -> str:
     """The file's text, or a UsageError/IssueError saying why it cannot be read."""
     try:
+        # stat before open: opening a FIFO blocks, and /dev/zero never ends.
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise UsageError(
+                f"{path} is not a regular file (a device, a pipe or a socket)",
+                hint="give the path of an issue's .md file, e.g. issues/2026-12.md",
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise UsageError(
@@ -173,6 +186,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str, i
             hint="add a line with only --- after the last front matter key",
         )
     try:
+        _refuse_many_aliases(block, path)
         data = yaml.load(block, Loader=_FrontMatterLoader) if block.strip() else {}  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         # The context mark is where the broken construct began, which is the line to fix.
@@ -186,6 +200,37 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str, i
     if not isinstance(data, dict):
         raise IssueError(f"{path}:2: the front matter must be 'key: value' lines", hint="for example: subject: \"…\"")
     return data, "".join(lines[index + 1 :]), index + 2
+
+
+def _refuse_many_aliases(block: str, path: Path) -> None:
+    """IssueError when the YAML uses more than MAX_ALIASES aliases, before anything is expanded.
+
+    The C loader composes aliases out of reach of a subclass, so its events are counted first
+    (only when the block has a '*' at all: a front matter is a few lines).
+    """
+    if "*" not in block:
+        return
+    aliases = 0
+    for event in yaml.parse(block, Loader=_BaseLoader):
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                line = event.start_mark.line + 2 if event.start_mark is not None else 2
+                raise IssueError(
+                    f"{path}:{line}: the front matter uses more than {MAX_ALIASES} YAML aliases (*name)",
+                    hint="write each value out in full: title, subject, preheader, date and number need no aliases",
+                )
+
+
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = QUOTE_MAX
+_SHORT_REPR.maxlevel = 3
+
+
+def _quoted(value: object) -> str:
+    """repr() of a bad value, cut to QUOTE_MAX characters so a message stays one readable line."""
+    shown = _SHORT_REPR.repr(value)  # bounded as it goes: a deep value is never printed whole
+    return shown if len(shown) <= QUOTE_MAX else shown[: QUOTE_MAX - 1] + "…"
 
 
 def _key_line(text: str, key: str) -> int | None:
@@ -215,11 +260,11 @@ def parse_front_matter(data: dict[str, object], path: Path, text: str = "") -> F
             elif key == "subject" and isinstance(value, str) and not value.strip():
                 problems.append(f"{where}: front matter key 'subject' is empty; write the email's subject line")
             elif key == "date":
-                problems.append(f"{where}: date = {value!r} is not a real date; write it as YYYY-MM-DD, e.g. 2026-12-08")
+                problems.append(f"{where}: date = {_quoted(value)} is not a real date; write it as YYYY-MM-DD, e.g. 2026-12-08")
             elif key in {"subject", "preheader", "title"}:
-                problems.append(f"{where}: front matter key '{key}' = {value!r} must be text; put it between double quotes")
+                problems.append(f"{where}: front matter key '{key}' = {_quoted(value)} must be text; put it between double quotes")
             else:
-                problems.append(f"{where}: front matter key '{key}' = {value!r}: {err['msg']}")
+                problems.append(f"{where}: front matter key '{key}' = {_quoted(value)}: {err['msg']}")
         raise IssueError(
             f"{path}: the front matter has {len(problems)} problem(s)",
             problems=problems,
