@@ -26,7 +26,7 @@ from newsletter import __version__
 from newsletter.campaigns import load_state
 from newsletter.choices import Provider
 from newsletter.config import Settings
-from newsletter.errors import IssueError
+from newsletter.errors import IssueError, UsageError
 from newsletter.french import french_date
 from newsletter.fsutil import write_atomic
 from newsletter.issue import Issue, parse_issue, read_issue_text
@@ -335,6 +335,8 @@ def build_archive(
                 continue
             try:
                 source = read_issue_text(path)
+            except UsageError as exc:  # a folder, a dead link, no permission: the other issues still build
+                result = _Built(key="", skipped=f"it cannot be read: {exc.message}")
             except IssueError as exc:
                 result = _Built(key="", skipped="it does not parse: " + (exc.problems[0] if exc.problems else exc.message))
             else:

@@ -313,7 +313,7 @@ def load_settings(
     env = os.environ if environ is None else environ
     path = find_config(config, env)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Windows Notepad starts UTF-8 files with a BOM
     except FileNotFoundError:
         raise ConfigError(
             f"no configuration file at {path}",

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from newsletter.errors import OutputError
+
+
+def _stat(function: Callable[[Path], os.stat_result], path: Path) -> os.stat_result | None:
+    try:
+        return function(path)
+    except OSError:  # missing, a loop of links, no permission: the write says what is wrong
+        return None
 
 
 def write_atomic(
@@ -17,12 +26,22 @@ def write_atomic(
 
     `durable=False` skips the fsync, for files that can be rebuilt (build outputs): a reader
     still never sees half a file, but a power cut may lose the latest version.
+    A symlink is written through (its target gets the new text, the link stays); an existing
+    file keeps its permissions.
     Raises OutputError (with what to do) when the folder cannot be created or written.
     """
     payload = data.encode(encoding) if isinstance(data, str) else data
+    target, info = path, _stat(os.lstat, path)
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        # The rename must replace the link's target, not the link (an issue kept in a synced folder).
+        target = Path(os.path.realpath(path))
+        info = _stat(os.stat, target)
+    mode = stat.S_IMODE(info.st_mode) if info is not None and stat.S_ISREG(info.st_mode) else None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"cannot write {path}: it is a folder", hint=f"move or rename the folder {path}, then run the command again")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise OutputError(
             f"cannot write {path}: {exc.strerror or exc}",
@@ -34,11 +53,13 @@ def write_atomic(
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        # Keep the permissions a plain open() would give (mkstemp makes 0600 files).
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, path)
+        if mode is None:
+            # A new file gets the permissions a plain open() would give (mkstemp makes 0600 files).
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from newsletter.config import SectionConfig
 
 FRONT_MATTER_FENCE = "---"
+# Front matter has no use for many YAML aliases (*name); a few nested ones expand exponentially
+# (a 600-byte "billion laughs" gave a 72 MB error message), so more than this is refused.
+MAX_ALIASES = 10
 
 @cache
 def _front_matter_loader() -> type:
@@ -69,10 +73,11 @@ def _simple_front_matter(block: str) -> dict[str, object] | None:
     return data
 
 
-def _load_yaml(block: str) -> object:
+def _load_yaml(block: str, path: Path) -> object:
     import yaml
 
     try:
+        _refuse_many_aliases(block, path)
         return yaml.load(block, Loader=_front_matter_loader())  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         # The context mark is where the broken construct began, which is the line to fix.
@@ -80,6 +85,28 @@ def _load_yaml(block: str) -> object:
         line = (mark.line + 2) if mark is not None else 2
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise _YamlProblem(line, str(problem)) from None
+
+
+def _refuse_many_aliases(block: str, path: Path) -> None:
+    """IssueError when the YAML uses more than MAX_ALIASES aliases, before anything is expanded.
+
+    The C loader composes aliases out of reach of a subclass, so its events are counted first
+    (only when the block has a '*' at all: a front matter is a few lines).
+    """
+    if "*" not in block:
+        return
+    import yaml
+
+    aliases = 0
+    for event in yaml.parse(block, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                line = event.start_mark.line + 2 if event.start_mark is not None else 2
+                raise IssueError(
+                    f"{path}:{line}: the front matter uses more than {MAX_ALIASES} YAML aliases (*name)",
+                    hint="write each value out in full: title, subject, preheader, date and number need no aliases",
+                )
 
 
 class _YamlProblem(Exception):
@@ -184,6 +211,13 @@ def _fold(text: str) -> str:
 def read_issue_text(path: Path) -> str:
     """The file's text, or a UsageError/IssueError saying why it cannot be read."""
     try:
+        # stat before open: opening a FIFO blocks, and /dev/zero never ends.
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise UsageError(
+                f"{path} is not a regular file (a device, a pipe or a socket)",
+                hint="give the path of an issue's .md file, e.g. issues/2026-12.md",
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise UsageError(
@@ -222,7 +256,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str, i
             hint="add a line with only --- after the last front matter key",
         )
     try:
-        data = (_simple_front_matter(block) or _load_yaml(block)) if block.strip() else {}
+        data = (_simple_front_matter(block) or _load_yaml(block, path)) if block.strip() else {}
     except _YamlProblem as exc:
         raise IssueError(
             f"{path}:{exc.line}: the front matter is not valid YAML ({exc.problem})",

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
+# DNS rebinding: a web page from evil.example whose name now resolves to 127.0.0.1 may read
+# this server unless requests that name another host are refused.
+ALLOWED_HOSTS = frozenset({HOST, "localhost"})
+MAX_NAME_BYTES = 1024
 POLL_SECONDS = 0.2
 PHONE_WIDTH, DESKTOP_WIDTH = 375, 700
 
@@ -112,11 +116,22 @@ class PreviewServer:
         return document.replace(base.rstrip("/") + "/images/", "/images/")
 
     def image_file(self, name: str) -> Path | None:
-        """A file of images/ by name, never outside it."""
-        candidate = (self.images_dir / unquote(name)).resolve()
-        if not candidate.is_file() or self.images_dir.resolve() not in candidate.parents:
-            return None
+        """A file of images/ by name, never outside it; ValueError for a name no file can have."""
+        decoded = unquote(name)
+        if "\0" in decoded or len(decoded.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
+            raise ValueError("not a file name")
+        try:
+            candidate = (self.images_dir / decoded).resolve()
+            if not candidate.is_file() or self.images_dir.resolve() not in candidate.parents:
+                return None
+        except OSError as exc:  # a name component longer than the file system allows
+            raise ValueError("not a file name") from exc
         return candidate
+
+    def host_allowed(self, host: str | None) -> bool:
+        """Whether a request's Host header names this server, not a site resolving to 127.0.0.1."""
+        name, _, port = (host or "").strip().lower().partition(":")
+        return name in ALLOWED_HOSTS and (not port or port.isdigit())
 
     @property
     def state(self) -> PreviewState:
@@ -140,6 +155,8 @@ class PreviewServer:
         """Render once, bind the port, and start the server and watcher threads."""
         try:
             self._httpd = ThreadingHTTPServer((HOST, self.port), _handler_for(self))
+        except OverflowError:
+            raise UsageError(f"--port {self.port} is not a port number", hint="choose a port from 1024 to 65535, or --port 0 for a free one") from None
         except OSError as exc:
             raise UsageError(
                 f"cannot open the preview on port {self.port}: {exc.strerror or exc}",
@@ -228,7 +245,11 @@ def _handler_for(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
         def _send_image(self, name: str) -> None:
-            found = server.image_file(name)
+            try:
+                found = server.image_file(name)
+            except ValueError:
+                self._send("bad request: not an image name", "text/plain", 400)
+                return
             if found is None:
                 self._send("not found", "text/plain", 404)
                 return
@@ -240,6 +261,9 @@ def _handler_for(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
         def do_GET(self) -> None:
+            if not server.host_allowed(self.headers.get("Host")):
+                self._send(f"this preview only answers at {server.url}", "text/plain", 403)
+                return
             state = server.state
             route = self.path.split("?", 1)[0]
             if route == "/":

@@ -373,6 +373,23 @@ def _expected(error: Mapping[str, Any]) -> str:
     return message
 
 
+QUOTE_MAX = 60  # characters of a bad value quoted in a message
+
+
+def quoted(value: object) -> str:
+    """repr() of a bad value, cut to QUOTE_MAX characters so a message stays one readable line.
+
+    reprlib bounds the work as it goes: a deep or huge value is never printed whole.
+    """
+    import reprlib
+
+    short = reprlib.Repr()
+    short.maxstring = short.maxother = QUOTE_MAX
+    short.maxlevel = 3
+    shown = short.repr(value)
+    return shown if len(shown) <= QUOTE_MAX else shown[: QUOTE_MAX - 1] + "…"
+
+
 def describe_error(error: Mapping[str, Any], *, name: Callable[[str], str] | None = None) -> str:
     """One validation error (ours or pydantic's) in words: the key, its value, what is expected.
 
@@ -384,13 +401,13 @@ def describe_error(error: Mapping[str, Any], *, name: Callable[[str], str] | Non
     kind = error.get("type")
     value = error.get("input")
     if kind == "extra_forbidden":
-        return f"{label}: unknown key (value {value!r}); remove it or check its spelling"
+        return f"{label}: unknown key (value {quoted(value)}); remove it or check its spelling"
     if kind in {"missing", "missing_argument"}:
         return f"{label} is missing; this key is required"
     message = _expected(error)
     if not location:
         return message
-    shown = "" if isinstance(value, Mapping) else f" = {value!r}"
+    shown = "" if isinstance(value, Mapping) else f" = {quoted(value)}"
     return f"{label}{shown}: {message}"
 
 

@@ -79,26 +79,30 @@ class AppContext:
         """Run core code; turn its errors into a message and an exit code (no traceback)."""
         from newsletter.errors import NewsletterError
 
+        # With --debug the traceback is printed here, through the Output that redacts the API keys,
+        # rather than re-raised for Python or typer to print as is.
         try:
             return action()
         except NewsletterError as exc:
             if self.output.debug:
-                raise
+                self.output.traceback(exc)
             self.output.error(exc.message, problems=exc.problems, hint=exc.hint)
             raise typer.Exit(int(exc.exit_code)) from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             if self.output.debug:
-                raise
+                self.output.traceback(exc)
             self.output.error("interrupted; files are written whole or not at all, so nothing was left half-written")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
             if self.output.debug:
-                raise
+                self.output.traceback(exc)
             self.output.error(
                 f"unexpected internal error ({type(exc).__name__})",
-                hint="run the same command again with --debug and send the output to the maintainers",
+                hint="send the output above to the maintainers"
+                if self.output.debug
+                else "run the same command again with --debug and send the output to the maintainers",
             )
             raise typer.Exit(int(ExitCode.FAILURE)) from None
 

@@ -175,6 +175,12 @@ class Output:
         for problem in problems:
             self.print_err(f"  - {self.redact(problem)}", markup=False)
 
+    def traceback(self, exc: BaseException) -> None:
+        """The traceback of `exc` (--debug), redacted like every other line: a provider may echo a key."""
+        import traceback
+
+        self.err.print(self.redact("".join(traceback.format_exception(exc))).rstrip("\n"), markup=False)
+
     def error(self, message: str, *, problems: Iterable[str] = (), hint: str | None = None) -> None:
         """An error on stderr, with one line per problem and a tip; never hidden."""
         self.print_err(f"[bold red]Error:[/bold red] {escape(self.redact(message))}")

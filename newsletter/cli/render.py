@@ -73,7 +73,7 @@ def preview(
     ctx: typer.Context,
     issue: IssueArg,
     provider: ProviderOpt = None,
-    port: Annotated[int, typer.Option("--port", help="Local port (0 picks a free one).")] = 8025,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Local port (0 picks a free one).")] = 8025,
     open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the preview in the browser.")] = True,
 ) -> None:
     """Serve a live preview: phone and desktop widths, text part and checks, re-rendered on save.

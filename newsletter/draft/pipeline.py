@@ -65,7 +65,7 @@ def parse_month(value: str | None, today: dt.date) -> str:
     if value is None:
         return f"{today.year:04d}-{today.month:02d}"
     match = MONTH_RE.match(value.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:  # 0000-01: no such date
         raise UsageError(f"--month {value!r} is not a month", hint="write it as YYYY-MM, e.g. --month 2026-12")
     return value.strip()
 
@@ -85,7 +85,14 @@ def find_previous_issue(settings: Settings, month: str, warnings: list[str]) -> 
         issue = load_issue(path, settings.file.sections)
         return PreviousIssue(path, issue.front.date, issue.front.number)
     except NewsletterError as exc:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as error:  # a folder, a broken link, no permission
+            warnings.append(
+                f"cannot read the previous issue {path.name} ({error.strerror or error}), so the window does not start at its date; "
+                f"move it out of {issues_dir.name}/ or fix it, or give --since"
+            )
+            return PreviousIssue(path, None, None)
         date_match = re.search(r"^date:\s*['\"]?(\d{4}-\d{2}-\d{2})", text, re.M)
         number_match = re.search(r"^number:\s*(\d+)", text, re.M)
         warnings.append(f"the previous issue {path.name} does not parse ({exc.message}); its date and number were read as plain text")
@@ -222,6 +229,11 @@ def draft_issue(
     window_start = dt.datetime.combine(since, dt.time(), tzinfo=tz)
     window_end = dt.datetime.combine(today, dt.time.max, tzinfo=tz)
     path = settings.issues_dir / f"{month_name}.md"
+    if (path.exists() or path.is_symlink()) and not path.is_file():
+        raise UsageError(
+            f"{path} is not a file (a folder, or a link to nothing readable): the draft of {month_name} goes there",
+            hint=f"move or rename {path}, then run draft again",
+        )
 
     collection = collect_sources(settings, now=fetched_at, transport=transport, cache_dir=cache_dir, on_progress=on_progress)
     warnings.extend(collection.warnings)
@@ -366,7 +378,12 @@ def _merge(settings: Settings, path: Path, context: dict[str, Any], result: Draf
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise IssueError(
+            f"cannot read {path} to merge new items into it: {exc.strerror or exc}",
+            hint=f"check that you may read and write {path} (its permissions, its owner), or move it away and run draft again",
+        ) from None
+    except UnicodeDecodeError as exc:
         raise IssueError(f"cannot read {path} to merge new items into it: {exc}", hint="save it as UTF-8, or use --force") from None
     present = {link_key(url) for url in URL_RE.findall(text)} | proposed
     fresh: list[dict[str, Any]] = []
@@ -382,7 +399,8 @@ def _merge(settings: Settings, path: Path, context: dict[str, Any], result: Draf
     headings = re.findall(r"^##\s+(.+?)\s*#*\s*$", text, re.M)
     already = bool(headings) and headings[-1].strip() == TRIAGE_TITLE
     block = render_draft(settings, context | {"append_only": True, "triage": fresh, "triage_heading": not already})
-    separator = b"" if raw.endswith(b"\n\n") else (b"\n" if raw.endswith(b"\n") else b"\n\n")
-    write_atomic(path, raw + separator + block.encode("utf-8"))
+    eol = b"\r\n" if b"\r\n" in raw else b"\n"  # keep the editor's line endings (Windows: CRLF)
+    separator = b"" if raw.endswith(eol * 2) else (eol if raw.endswith(eol) else eol * 2)
+    write_atomic(path, raw + separator + block.encode("utf-8").replace(b"\n", eol))
     result.action = "merged"
     result.added = len(fresh)

@@ -23,6 +23,11 @@ def require_key(secret: SecretStr | None, variable: str, *, provider: str) -> st
             hint=f"set {variable} in your shell (e.g. export {variable}=...), or use --provider outbox to write the campaign to files",
         )
     value = secret.get_secret_value()
+    if not value.isascii():  # an HTTP header cannot carry it: httpx raised UnicodeEncodeError
+        raise ConfigError(
+            f"the API key in {variable} contains a non-ASCII character (an accented letter, a curly quote, a dash): API keys are plain ASCII",
+            hint=f"copy the key again from {provider}'s API keys page and set {variable} again",
+        )
     if any(ch.isspace() for ch in value) or not value.isprintable():
         raise ConfigError(
             f"the API key in {variable} contains spaces, a line break or invisible characters",

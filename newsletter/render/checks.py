@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -207,7 +208,8 @@ def check_links(data: CheckInput, soup: Document) -> Iterator[Problem]:
 
 def check_leftovers(data: CheckInput) -> Iterator[Problem]:
     for part_name, part in (("HTML", data.html), ("text part", data.text)):
-        for match in re.finditer(r"\{\{[^{}]*\}\}|\{%|\{#|\[\[[A-Za-z_]+\]\]", part):
+        # [[NAME]] and Mailjet's template language: [[data:firstname:""]], [[var:city]].
+        for match in re.finditer(r"\{\{[^{}]*\}\}|\{%|\{#|\[\[[A-Za-z_]+(?::[^\[\]\n]*)?\]\]", part):
             token = match.group(0)
             if token in data.allowed_placeholders:
                 continue
@@ -265,6 +267,28 @@ def _unspaced_important(document: str) -> bool:
     return False
 
 
+# Line breaks in a header value can add headers ("Lettre\nBcc: …") at a provider that does not
+# check them; U+0085 and U+2028/9 are line breaks to some mail software too.
+_HEADER_BREAKS = frozenset("\n\r\x85\u2028\u2029")
+
+
+def _invisible(char: str) -> bool:
+    """A control character, a lone surrogate or a noncharacter (U+FFFE): never meant to be in text."""
+    code = ord(char)
+    return unicodedata.category(char) in {"Cc", "Cs"} or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
+def check_header_chars(data: CheckInput) -> Iterator[Problem]:
+    """Subject, preheader and title are one line of visible text: no line break, no control character."""
+    front = data.issue.front
+    for key, value in (("subject", front.subject), ("preheader", front.preheader), ("title", front.title)):
+        line = _front_line(data.source, key)
+        if any(char in _HEADER_BREAKS for char in value):
+            yield _error("header-chars", f"the {key} contains a line break; write it on one line (a line break in an email header can add headers such as Bcc)", line)
+        elif bad := next((char for char in value if _invisible(char)), None):
+            yield _error("header-chars", f"the {key} contains the invisible character U+{ord(bad):04X}; delete it (retype the {key} if you cannot see where it is)", line)
+
+
 def check_css_and_tags(data: CheckInput, soup: Document) -> Iterator[Problem]:
     if _unspaced_important(data.html):
         yield _error("important", "a CSS '!important' has no space before it; Orange webmail drops the whole rule. Write ' !important'")
@@ -303,6 +327,7 @@ def run_checks(data: CheckInput) -> list[Problem]:
         check_leftovers(data),
         check_unsubscribe(data),
         check_subject_preheader(data),
+        check_header_chars(data),
         check_css_and_tags(data, soup),
         check_typography(data),
     )

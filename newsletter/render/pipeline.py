@@ -7,6 +7,7 @@ from the HTML (reference/email.md §7).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -115,6 +116,16 @@ def compile_mjml(mjml: str, *, template: str = MJML_TEMPLATE) -> str:
         ) from None
 
 
+# Characters XML 1.0 forbids (a \v or \0 written as an escape in the front matter, U+FFFE): the
+# MJML parser stops at them with a message that blames the template. The checks report them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_chars_only(mjml: str) -> str:
+    """The MJML without the characters an XML parser refuses."""
+    return _NOT_XML.sub("", mjml)
+
+
 def inline_css(document: str, css: str) -> str:
     """Inline only the theme's own CSS; keep MJML's <style> blocks (media queries, dark mode)."""
     import css_inline
@@ -195,7 +206,7 @@ def render_issue(
     if extra_context:
         context.update(extra_context)
     mjml = render_template(env, MJML_TEMPLATE, context)
-    html = inline_css(compile_mjml(mjml), read_theme_file(env, INLINE_CSS))
+    html = inline_css(compile_mjml(xml_chars_only(mjml)), read_theme_file(env, INLINE_CSS))
     text = render_template(env, TEXT_TEMPLATE, context)
     params = utm_params(settings, issue)
     skip = frozenset(u for u in (settings.newsletter.unsubscribe_url, settings.newsletter.subscribe_url) if u)
