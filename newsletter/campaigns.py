@@ -33,12 +33,12 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from newsletter.errors import StateError
 from newsletter.fsutil import write_atomic
+from newsletter.validation import describe_error
 
 STATE_FILE = "campaigns.json"
 STATE_VERSION = 1
@@ -154,7 +154,7 @@ def load_state(state_dir: Path) -> CampaignState:
     except json.JSONDecodeError as exc:
         raise StateError(f"the state file {path} is corrupt (not JSON: {exc.msg}, line {exc.lineno})", hint=_REPAIR_HINT) from None
     except ValidationError as exc:
-        raise StateError(f"the state file {path} is corrupt ({_describe(exc.errors()[0])})", hint=_REPAIR_HINT) from None
+        raise StateError(f"the state file {path} is corrupt ({describe_error(exc.errors()[0])})", hint=_REPAIR_HINT) from None
     if parsed.version != STATE_VERSION:
         raise StateError(f"the state file {path} has version {parsed.version}; this newsletter understands version {STATE_VERSION}", hint=_REPAIR_HINT)
     entries: dict[str, dict[str, CampaignRecord]] = {}
@@ -167,17 +167,6 @@ def load_state(state_dir: Path) -> CampaignState:
                 )
             entries.setdefault(stem, {})[provider] = model
     return CampaignState(path=path, entries=entries)
-
-
-def _describe(error: Mapping[str, Any]) -> str:
-    """A validation error in words: which entry, which key, what is wrong with it."""
-    *entry, key = [str(part) for part in error["loc"]] or ["?"]
-    place = f"in {' / '.join(entry)}" if entry else "at the top"
-    if error["type"] in {"unexpected_keyword_argument", "extra_forbidden"}:
-        return f"{place}: unknown key '{key}'"
-    if error["type"] in {"missing", "missing_argument"}:
-        return f"{place}: the key '{key}' is missing"
-    return f"{place}: '{key}' = {error.get('input')!r} is not the expected kind of value"
 
 
 _REPAIR_HINT = (

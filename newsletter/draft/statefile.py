@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
+from newsletter import validation
+
 T = TypeVar("T")
 
 
@@ -25,16 +27,12 @@ class CorruptStateFile(Exception):
 
 
 def describe_error(error: Mapping[str, Any]) -> str:
-    """A validation error in words: which entry, which key, what is wrong with it."""
+    """A validation error in words (validation.describe_error), or why the bytes are not JSON."""
     if error["type"] == "json_invalid":
         return f"not JSON: {error.get('ctx', {}).get('error', error['msg'])}"
-    *entry, key = [str(part) for part in error["loc"]] or ["?"]
-    place = f"in {' / '.join(entry)}" if entry else "at the top"
-    if error["type"] == "missing":
-        return f"{place}: the key '{key}' is missing"
     if not error["loc"]:
         return "not an object of the expected form"
-    return f"{place}: '{key}' = {error.get('input')!r} is not the expected kind of value"
+    return validation.describe_error(error)
 
 
 def read_state_file(path: Path, adapter: TypeAdapter[T]) -> T | None:

@@ -226,8 +226,8 @@ def test_a_bom_before_the_json_is_accepted() -> None:
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        ('{"format": "other"}', "not an actor-map snapshot"),
-        ('{"format": "newsletter/actor-map-snapshot/1", "current": {"a": {"updated": "x"}}}', "in current / a: the key 'status' is missing"),
+        ('{"format": "other"}', "format = 'other': expected one of 'newsletter/actor-map-snapshot/1'"),
+        ('{"format": "newsletter/actor-map-snapshot/1", "current": {"a": {"updated": "x"}}}', "current.a.status is missing; this key is required"),
         ("[1, 2]", "not an object of the expected form"),
     ],
 )

@@ -27,8 +27,8 @@ def test_round_trip_and_extra_keys_ignored(tmp_path: Path) -> None:
     ("content", "reason"),
     [
         ("{not json", "not JSON: key must be a string at line 1 column 2"),
-        ('{"2026-12": {"updated_at": ""}}', "in 2026-12: the key 'proposed' is missing"),
-        ('{"2026-12": {"proposed": "https://ex.org"}}', "in 2026-12: 'proposed' = 'https://ex.org' is not the expected kind of value"),
+        ('{"2026-12": {"updated_at": ""}}', "2026-12.proposed is missing; this key is required"),
+        ('{"2026-12": {"proposed": "https://ex.org"}}', "2026-12.proposed = 'https://ex.org': expected a list"),
         ("[]", "not an object of the expected form"),
     ],
 )

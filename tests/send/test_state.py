@@ -73,10 +73,10 @@ def test_entry_filed_under_another_issue(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        ({"stats": {"figures": {"sent": "many"}}}, "in issues / 2026-12 / brevo / stats / figures: 'sent' = 'many' is not the expected kind of value"),
-        ({"stats": {"figures": {"sent": 3}}}, "in issues / 2026-12 / brevo / stats / figures: the key 'delivered' is missing"),
-        ({"name": None}, "in issues / 2026-12 / brevo: 'name' = None is not the expected kind of value"),
-        ({"id": ["x"]}, "'id' = ['x'] is not the expected kind of value"),
+        ({"stats": {"figures": {"sent": "many"}}}, "issues.2026-12.brevo.stats.figures.sent = 'many': expected a whole number"),
+        ({"stats": {"figures": {"sent": 3}}}, "issues.2026-12.brevo.stats.figures.delivered is missing; this key is required"),
+        ({"name": None}, "issues.2026-12.brevo.name = None: expected text"),
+        ({"id": ["x"]}, "issues.2026-12.brevo.id = ['x']: expected text"),
     ],
 )
 def test_corrupt_entry_is_described_in_words(tmp_path: Path, change: dict[str, object], words: str) -> None:
@@ -89,7 +89,7 @@ def test_corrupt_entry_is_described_in_words(tmp_path: Path, change: dict[str, o
     missing = dict(entry)
     del missing["name"]
     (tmp_path / "campaigns.json").write_text(json.dumps({"version": 1, "issues": {"2026-12": {"brevo": missing}}}), encoding="utf-8")
-    with pytest.raises(StateError, match="the key 'name' is missing"):
+    with pytest.raises(StateError, match=r"issues\.2026-12\.brevo\.name is missing; this key is required"):
         load_state(tmp_path)
 
 
