@@ -212,8 +212,11 @@ def print_archive_report(output: Output, report: ArchiveReport) -> None:
         output.note(f"Scheduled or being sent, not listed yet: {', '.join(confirmed_kept)}; a page already published for it is kept")
     if report.unpublished:
         output.note(f"Not published (not sent yet): {', '.join(report.unpublished)}; use --all to publish them too")
-    output.note(f"{len(report.entries)} issue page{'s' if len(report.entries) != 1 else ''} written in {report.out_dir}")
+    pages = len(report.entries)
+    unchanged = pages - len(report.rebuilt)
+    rebuilt = f" ({len(report.rebuilt)} rebuilt, {unchanged} unchanged)" if unchanged > 0 else ""
+    output.note(f"{pages} issue page{'s' if pages != 1 else ''} in {escape(str(report.out_dir))}{rebuilt}")
     if report.images:
-        output.note(f"{report.images} image{'s' if report.images != 1 else ''} from images/ published in {report.out_dir / 'images'}")
+        output.note(f"{report.images} image{'s' if report.images != 1 else ''} from images/ published in {escape(str(report.out_dir / 'images'))}")
     output.print_out(f"index: {report.index}", markup=False)
     output.print_out(f"feed:  {report.feed}", markup=False)

@@ -6,7 +6,6 @@ from the HTML (reference/email.md §7).
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -24,8 +23,6 @@ from newsletter.render.templates import read_theme_file, render_template, templa
 if TYPE_CHECKING:
     from newsletter.config import ActorMapSection, Settings
 
-
-logger = logging.getLogger(__name__)
 
 MJML_TEMPLATE = "newsletter.mjml.j2"
 TEXT_TEMPLATE = "newsletter.txt.j2"

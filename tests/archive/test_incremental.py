@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+
+from typer.testing import Result
 
 from newsletter.archive import ArchiveReport, build_archive
 from newsletter.config import load_settings
@@ -116,3 +119,12 @@ def test_an_issue_skipped_stays_skipped_until_it_changes(ws: Path) -> None:
     assert [p.name for p, _ in first.skipped] == ["2027-01.md"]
     again = build(ws)
     assert again.rebuilt == () and again.skipped == first.skipped
+
+
+def test_the_command_says_how_many_pages_were_rebuilt(ws: Path, cli: Callable[..., Result]) -> None:
+    first = cli("archive", "--all")
+    assert first.exit_code == 0, first.output
+    assert "2 issue pages in " in first.output and "unchanged" not in first.output
+    again = cli("archive", "--all")
+    assert again.exit_code == 0, again.output
+    assert "2 issue pages in " in again.output and "(0 rebuilt, 2 unchanged)" in again.output
