@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.send.conftest import make_workspace  # noqa: E402
-from tests.send.fakes import FakeBrevo, FakeMailjet  # noqa: E402
+from tests.support.providers import FakeBrevo, FakeMailjet  # noqa: E402
 from tests.test_lock import send_now_together  # noqa: E402
 
 

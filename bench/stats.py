@@ -26,8 +26,8 @@ from newsletter.campaigns import mark_status, record_campaign  # noqa: E402
 from newsletter.config import load_settings  # noqa: E402
 from newsletter.providers.retry import RetryPolicy  # noqa: E402
 from newsletter.stats import CONCURRENCY, collect_stats  # noqa: E402
-from tests.send.fakes import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC  # noqa: E402
 from tests.stats.fakes_stats import StatsBrevo, StatsMailjet, brevo_global, mailjet_counters  # noqa: E402
+from tests.support.providers import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC  # noqa: E402
 
 LATENCY = 0.3
 CAMPAIGNS = 12

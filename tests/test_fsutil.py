@@ -9,8 +9,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from newsletter.cli import app
-from tests.render.helpers import make_workspace
 from tests.support.asserts import assert_clean_failure
+from tests.support.workspace import make_workspace
 
 runner = CliRunner()
 

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from newsletter.cli import app
 from tests.conftest import ROOT
-from tests.render.helpers import BODY, make_workspace
 from tests.support.asserts import assert_clean_failure, snapshot_tree
+from tests.support.workspace import BODY, make_workspace
 
 runner = CliRunner()
 

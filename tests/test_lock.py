@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from newsletter.cli import app
 from tests.send.conftest import ENV_KEYS, make_workspace
-from tests.send.fakes import FakeBrevo, FakeMailjet
 from tests.support.asserts import assert_clean_failure
+from tests.support.providers import FakeBrevo, FakeMailjet
 
 HOLD = textwrap.dedent(
     """

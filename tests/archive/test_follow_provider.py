@@ -13,8 +13,8 @@ from typer.testing import CliRunner, Result
 
 from newsletter.campaigns import mark_status, record_campaign
 from newsletter.providers.retry import RetryPolicy
-from tests.send.fakes import BREVO_KEY
 from tests.stats.fakes_stats import StatsBrevo
+from tests.support.providers import BREVO_KEY
 
 from .conftest import NOW
 

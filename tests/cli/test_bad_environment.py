@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from newsletter.cli import app
-from tests.render.helpers import make_workspace
 from tests.send.conftest import make_workspace as make_send_workspace
 from tests.support.asserts import assert_clean_failure, snapshot_tree
+from tests.support.workspace import make_workspace
 
 runner = CliRunner()
 

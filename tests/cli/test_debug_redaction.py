@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.send.conftest import make_workspace
-from tests.send.fakes import BREVO_KEY, FakeBrevo
+from tests.support.providers import BREVO_KEY, FakeBrevo
 
 
 @pytest.fixture

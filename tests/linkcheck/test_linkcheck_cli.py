@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from newsletter import linkcheck
 from newsletter.cli import app
 from tests.linkcheck.conftest import LinkServer
-from tests.render.helpers import FRONT, make_workspace
 from tests.support.asserts import snapshot_tree
+from tests.support.workspace import FRONT, make_workspace
 
 runner = CliRunner()
 

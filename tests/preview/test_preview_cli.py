@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from newsletter.cli import app
 from newsletter.cli import render as cli_render
-from tests.render.helpers import make_workspace
+from tests.support.workspace import make_workspace
 
 runner = CliRunner()
 

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from newsletter.cli import app
 from newsletter.cli import render as cli_render
-from tests.render.helpers import make_workspace
 from tests.support.asserts import assert_clean_failure, snapshot_tree
+from tests.support.workspace import make_workspace
 
 runner = CliRunner()
 

@@ -13,7 +13,7 @@ from newsletter.config import load_settings
 from newsletter.errors import UsageError
 from newsletter.preview import PreviewServer
 from newsletter.workspace import default_theme_dir
-from tests.render.helpers import BODY, FRONT, make_workspace
+from tests.support.workspace import BODY, FRONT, make_workspace
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from newsletter.config import load_settings
 from newsletter.issue import parse_issue
 from newsletter.render.checks import CheckInput, Level, Problem, run_checks
 from newsletter.render.pipeline import ALLOWED_PLACEHOLDERS, render_issue_file
-from tests.render.helpers import BODY, FRONT, make_workspace
+from tests.support.workspace import BODY, FRONT, make_workspace
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import pytest
 from newsletter.config import load_settings
 from newsletter.render.pipeline import render_issue_file
 from tests.conftest import EXAMPLES, ROOT
-from tests.render.helpers import make_workspace
+from tests.support.workspace import make_workspace
 
 
 def mjml_cli() -> str | None:

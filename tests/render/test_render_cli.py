@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from newsletter.cli import app
 from tests.conftest import GOLDEN
-from tests.render.helpers import BODY, CONFIG, FRONT, make_workspace
 from tests.support.asserts import assert_clean_failure, snapshot_tree
+from tests.support.workspace import BODY, CONFIG, FRONT, make_workspace
 
 runner = CliRunner()
 

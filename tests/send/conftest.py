@@ -12,8 +12,7 @@ from typer.testing import CliRunner, Result
 
 from newsletter.providers.retry import RetryPolicy
 from tests.support.asserts import snapshot_tree
-
-from .fakes import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC, FakeBrevo, FakeMailjet
+from tests.support.providers import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC, FakeBrevo, FakeMailjet
 
 CONFIG = """
 [newsletter]

@@ -9,9 +9,9 @@ import traceback
 import pytest
 
 from newsletter.send import parse_schedule
+from tests.support.providers import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC, FakeBrevo, FakeMailjet
 
 from .conftest import CliFn, Target, Workspace
-from .fakes import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC, FakeBrevo, FakeMailjet
 
 PARIS = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC).astimezone(__import__("zoneinfo").ZoneInfo("Europe/Paris"))
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.providers import FakeBrevo, FakeMailjet
+
 from .conftest import CliFn, Target, Workspace
-from .fakes import FakeBrevo, FakeMailjet
 
 CREATE = {"brevo": r"/emailCampaigns", "mailjet": r"/campaigndraft"}
 SEND = {"brevo": r"/emailCampaigns/\d+/sendNow", "mailjet": r"/campaigndraft/\d+/send"}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from tests.support.providers import FakeBrevo, FakeMailjet
+
 from .conftest import CliFn, Workspace
-from .fakes import FakeBrevo, FakeMailjet
 
 FUTURE = "2099-12-08 09:30"
 LATER = "2099-12-09 10:15"

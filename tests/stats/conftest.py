@@ -12,7 +12,7 @@ from typer.testing import CliRunner, Result
 
 from newsletter.campaigns import mark_status, record_campaign
 from newsletter.providers.retry import RetryPolicy
-from tests.send.fakes import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC
+from tests.support.providers import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC
 
 from .fakes_stats import StatsBrevo, StatsMailjet
 

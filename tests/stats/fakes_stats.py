@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.send.fakes import FakeBrevo, FakeMailjet, Reply, _iso
+from tests.support.providers import FakeBrevo, FakeMailjet, Reply, _iso
 
 BREVO_STATISTICS = ("globalStats", "linksStats", "statsByDomain", "statsByDevice", "statsByBrowser")
 

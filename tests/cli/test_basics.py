@@ -14,7 +14,7 @@ from newsletter.choices import Provider
 from newsletter.cli import app
 from newsletter.config import load_settings
 from tests.conftest import ROOT
-from tests.render.helpers import make_workspace
+from tests.support.workspace import make_workspace
 
 runner = CliRunner()
 
