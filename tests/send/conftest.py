@@ -13,52 +13,7 @@ from typer.testing import CliRunner, Result
 from newsletter.providers.retry import RetryPolicy
 from tests.support.asserts import snapshot_tree
 from tests.support.providers import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC, FakeBrevo, FakeMailjet
-
-CONFIG = """
-[newsletter]
-name = "Mobiscol"
-title = "La lettre de Mobiscol"
-timezone = "Europe/Paris"
-provider = "{provider}"
-unsubscribe_url = "https://lettre.example.org/desinscription"
-organisation = "Vivacités Île-de-France"
-address = "Paris"
-
-[[sections]]
-id = "edito"
-title = "Édito"
-layout = "text"
-
-[[sections]]
-id = "veille"
-title = "Veille"
-layout = "list"
-
-[brevo]
-base_url = "{brevo_url}"
-list_ids = [2]
-sender_name = "Mobiscol"
-sender_email = "lettre@example.org"
-reply_to = "contact@example.org"
-test_emails = ["equipe@example.org"]
-timeout = 0.3
-
-[mailjet]
-base_url = "{mailjet_url}"
-contacts_list_id = 10
-sender_name = "Mobiscol"
-sender_email = "lettre@example.org"
-reply_to = "contact@example.org"
-test_emails = ["equipe@example.org"]
-timeout = 0.3
-
-[outbox]
-dir = "outbox"
-sender_name = "Mobiscol"
-sender_email = "lettre@example.org"
-reply_to = "contact@example.org"
-test_emails = ["equipe@example.org"]
-"""
+from tests.support.workspace import workspace_config
 
 ISSUE = """---
 title: "La lettre de Mobiscol — décembre 2026"
@@ -137,7 +92,8 @@ class Workspace:
 
 def make_workspace(root: Path, *, provider: str = "outbox", brevo_url: str = "http://127.0.0.1:9/v3", mailjet_url: str = "http://127.0.0.1:9/v3/REST") -> Workspace:
     root.mkdir(parents=True, exist_ok=True)
-    (root / "newsletter.toml").write_text(CONFIG.format(provider=provider, brevo_url=brevo_url, mailjet_url=mailjet_url), encoding="utf-8")
+    config = workspace_config(provider=provider, web_url=None, unsubscribe_url="https://lettre.example.org/desinscription", brevo_url=brevo_url, mailjet_url=mailjet_url, outbox=True)
+    (root / "newsletter.toml").write_text(config, encoding="utf-8")
     issue = root / "issues" / "2026-12.md"
     issue.parent.mkdir(exist_ok=True)
     issue.write_text(ISSUE.format(edito=EDITO), encoding="utf-8")

@@ -13,44 +13,9 @@ from typer.testing import CliRunner, Result
 from newsletter.campaigns import mark_status, record_campaign
 from newsletter.providers.retry import RetryPolicy
 from tests.support.providers import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC
+from tests.support.workspace import workspace_config
 
 from .fakes_stats import StatsBrevo, StatsMailjet
-
-CONFIG = """
-[newsletter]
-name = "Mobiscol"
-title = "La lettre de Mobiscol"
-timezone = "Europe/Paris"
-provider = "{provider}"
-web_url = "https://lettre.example.org/mobiscol/"
-subscribe_url = "https://lettre.example.org/mobiscol/inscription"
-unsubscribe_url = "https://lettre.example.org/desinscription"
-organisation = "Vivacités Île-de-France"
-
-[[sections]]
-id = "edito"
-title = "Édito"
-layout = "text"
-
-[[sections]]
-id = "veille"
-title = "Veille"
-layout = "list"
-
-[brevo]
-base_url = "{brevo_url}"
-list_ids = [2]
-sender_name = "Mobiscol"
-sender_email = "lettre@example.org"
-timeout = 0.5
-
-[mailjet]
-base_url = "{mailjet_url}"
-contacts_list_id = 10
-sender_name = "Mobiscol"
-sender_email = "lettre@example.org"
-timeout = 0.5
-"""
 
 ISSUE = """---
 title: "La lettre de Mobiscol — décembre 2026"
@@ -129,7 +94,11 @@ class Workspace:
 def ws(tmp_path: Path, brevo: StatsBrevo, mailjet: StatsMailjet) -> Workspace:
     root = tmp_path / "ws"
     (root / "issues").mkdir(parents=True)
-    (root / "newsletter.toml").write_text(CONFIG.format(provider="brevo", brevo_url=brevo.url, mailjet_url=mailjet.url), encoding="utf-8")
+    config = workspace_config(
+        provider="brevo", subscribe_url="https://lettre.example.org/mobiscol/inscription", unsubscribe_url="https://lettre.example.org/desinscription",
+        brevo_url=brevo.url, mailjet_url=mailjet.url, timeout=0.5,
+    )
+    (root / "newsletter.toml").write_text(config, encoding="utf-8")
     (root / "issues" / "2026-12.md").write_text(ISSUE, encoding="utf-8")
     return Workspace(root)
 

@@ -1,18 +1,10 @@
-"""Small builders for render tests: a minimal workspace and an issue text."""
+"""The workspace builders of the tests: one newsletter.toml, a minimal workspace and an issue text."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-CONFIG = '''[newsletter]
-name = "Mobiscol"
-title = "La lettre de Mobiscol"
-provider = "brevo"
-web_url = "https://lettre.example.org/mobiscol/"
-unsubscribe_url = "https://lettre.example.org/mobiscol/desinscription"
-organisation = "Vivacités Île-de-France"
-address = "Paris"
-
+SECTIONS = """
 [[sections]]
 id = "edito"
 title = "Édito"
@@ -22,7 +14,46 @@ layout = "text"
 id = "veille"
 title = "Veille"
 layout = "list"
-'''
+"""
+
+
+def workspace_config(
+    *,
+    provider: str = "brevo",
+    web_url: str | None = "https://lettre.example.org/mobiscol/",
+    unsubscribe_url: str = "https://lettre.example.org/mobiscol/desinscription",
+    subscribe_url: str | None = None,
+    brevo_url: str | None = None,
+    mailjet_url: str | None = None,
+    timeout: float = 0.3,
+    outbox: bool = False,
+) -> str:
+    """The one newsletter.toml of the tests: the newsletter, two sections, and the provider
+    sections asked for (the fake servers' URLs), each area choosing only what differs."""
+    lines = [
+        "[newsletter]",
+        'name = "Mobiscol"',
+        'title = "La lettre de Mobiscol"',
+        'timezone = "Europe/Paris"',
+        f'provider = "{provider}"',
+        *([f'web_url = "{web_url}"'] if web_url else []),
+        *([f'subscribe_url = "{subscribe_url}"'] if subscribe_url else []),
+        f'unsubscribe_url = "{unsubscribe_url}"',
+        'organisation = "Vivacités Île-de-France"',
+        'address = "Paris"',
+        SECTIONS,
+    ]
+    sender = 'sender_name = "Mobiscol"\nsender_email = "lettre@example.org"\nreply_to = "contact@example.org"\ntest_emails = ["equipe@example.org"]'
+    if brevo_url is not None:
+        lines.append(f'[brevo]\nbase_url = "{brevo_url}"\nlist_ids = [2]\n{sender}\ntimeout = {timeout}\n')
+    if mailjet_url is not None:
+        lines.append(f'[mailjet]\nbase_url = "{mailjet_url}"\ncontacts_list_id = 10\n{sender}\ntimeout = {timeout}\n')
+    if outbox:
+        lines.append(f'[outbox]\ndir = "outbox"\n{sender}\n')
+    return "\n".join(lines)
+
+
+CONFIG = workspace_config()
 
 FRONT = '''---
 title: "La lettre de Mobiscol — décembre 2026"
