@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from newsletter.campaigns import (
     SEND_STATUSES,
@@ -28,17 +26,16 @@ from newsletter.campaigns import (
     record_campaign,
     record_test,
 )
-from newsletter.choices import Provider
-from newsletter.config import BrevoSection, MailjetSection, OutboxSection, Settings
+from newsletter.config import Settings
 from newsletter.errors import (
     CampaignRefusedError,
-    IssueError,
     NewsletterError,
     ProviderError,
     SendCancelledError,
     StateError,
     UsageError,
 )
+from newsletter.message import build_message, check_addresses, parse_schedule, sender_of
 from newsletter.providers.base import (
     Campaign,
     CampaignProvider,
@@ -52,8 +49,6 @@ from newsletter.providers.base import (
 
 logger = logging.getLogger(__name__)
 
-EMAIL_RE = re.compile(r"^[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[A-Za-z]{2,}$")
-SCHEDULE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 CREATE_ATTEMPTS = 2  # a second create only after a lookup by name found nothing
 #: Sending is asynchronous on Brevo (sendNow: 204 "has been scheduled") and Mailjet (send:
 #: "programmed"): for a while after a send request the campaign may still read as a draft. Only a
@@ -101,90 +96,6 @@ class SendReport:
     dry_run: bool
     actions: list[str] = field(default_factory=list)  # what was done (or would be done)
     warnings: list[str] = field(default_factory=list)
-
-
-def campaign_name(settings: Settings, stem: str) -> str:
-    """The campaign's name on every provider, e.g. 'mobiscol-2026-12'."""
-    return f"{settings.newsletter.name.lower().replace(' ', '-')}-{stem}"
-
-
-def parse_schedule(text: str, *, tz: ZoneInfo, now: dt.datetime) -> dt.datetime:
-    """A local time such as '2026-12-08 09:30' in the workspace's time zone, with its offset.
-
-    Refuses a time that cannot be read, that is in the past, or that does not exist locally
-    (the hour skipped when clocks go forward).
-    """
-    naive = None
-    for fmt in SCHEDULE_FORMATS:
-        try:
-            naive = dt.datetime.strptime(text.strip(), fmt)
-            break
-        except ValueError:
-            continue
-    if naive is None:
-        raise UsageError(f"--schedule {text!r} is not a date and time I can read", hint='write it as "YYYY-MM-DD HH:MM", e.g. --schedule "2026-12-08 09:30"')
-    local = naive.replace(tzinfo=tz)
-    if local.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        raise UsageError(
-            f"--schedule {text!r} does not exist in {tz.key}: the clocks skip that hour (daylight saving time)",
-            hint="choose a time outside the skipped hour, e.g. one hour later",
-        )
-    if local <= now:
-        raise UsageError(
-            f"--schedule {text!r} ({local.isoformat(timespec='minutes')}) is in the past",
-            hint=f"choose a time after {now.astimezone(tz).strftime('%Y-%m-%d %H:%M')}",
-        )
-    return local
-
-
-def check_addresses(addresses: Sequence[str]) -> list[str]:
-    """The test addresses, stripped; UsageError names the first malformed one."""
-    cleaned = [a.strip() for a in addresses if a.strip()]
-    for address in cleaned:
-        if not EMAIL_RE.match(address):
-            raise UsageError(f"{address!r} is not an email address", hint="write test addresses as name@example.org, one per --to")
-    return cleaned
-
-
-def _sender(settings: Settings) -> tuple[str, str, str, list[str]]:
-    section: BrevoSection | MailjetSection | OutboxSection = settings.file.outbox
-    if settings.provider is Provider.brevo:
-        section = settings.file.brevo
-    elif settings.provider is Provider.mailjet:
-        section = settings.file.mailjet
-    name = section.sender_name or settings.newsletter.name
-    if not section.sender_email:
-        raise UsageError(
-            f"no sender address for {settings.provider.value}: [{settings.provider.value}] sender_email is empty in newsletter.toml",
-            hint="set sender_email to the verified address the newsletter is sent from",
-        )
-    return name, section.sender_email, section.reply_to, list(section.test_emails)
-
-
-def build_message(settings: Settings, issue_path: Path) -> Message:
-    """Render the issue for the provider; IssueError when a check is at error level."""
-    from newsletter.render.pipeline import render_issue_file
-
-    result = render_issue_file(settings, issue_path, provider=settings.provider)
-    if result.has_errors:
-        raise IssueError(
-            f"{issue_path} has {len(result.errors)} error(s); nothing was sent",
-            problems=[f"line {p.line}: {p.message}" if p.line else p.message for p in result.errors],
-            hint=f"fix them (see `newsletter check {issue_path}`), then send again",
-        )
-    sender_name, sender_email, reply_to, _ = _sender(settings)
-    stem = result.issue.stem
-    return Message(
-        issue=stem,
-        name=campaign_name(settings, stem),
-        subject=result.issue.front.subject,
-        preheader=result.issue.front.preheader,
-        html=result.html,
-        text=result.text,
-        sender_name=sender_name,
-        sender_email=sender_email,
-        reply_to=reply_to,
-    )
 
 
 @dataclass
@@ -364,7 +275,7 @@ def send_issue(
         raise UsageError("--schedule needs a date and time", hint='e.g. --schedule "2026-12-08 09:30"')
     test_addresses: list[str] = []
     if action is Action.test:
-        test_addresses = check_addresses(test_to) or check_addresses(_sender(settings)[3])
+        test_addresses = check_addresses(test_to) or check_addresses(sender_of(settings)[3])
         if not test_addresses:
             raise UsageError(
                 "no address to send the test to",

@@ -8,7 +8,7 @@ import traceback
 
 import pytest
 
-from newsletter.send import parse_schedule
+from newsletter.message import parse_schedule
 from tests.support.providers import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC, FakeBrevo, FakeMailjet
 
 from .conftest import CliFn, Target, Workspace

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from newsletter.errors import IssueError
-from newsletter.issue import (
+from newsletter.frontmatter import (
     _front_matter_loader,
     _simple_front_matter,
     parse_front_matter,
