@@ -142,14 +142,19 @@ def item_context(candidate: Candidate, *, locale: str) -> dict[str, Any]:
         meta = f"{candidate.source} · {_format_day(candidate.date.date(), locale)}"
     else:
         meta = f"{candidate.source} · date inconnue"
+    image, note = candidate.image, ""
+    if image is not None and not image.startswith("https://"):
+        # `check` refuses an image that is not https:// (mail clients block it): never write one.
+        image, note = None, f"Image de la source non reprise (adresse non sécurisée, refusée par check) : {image}"
     return {
         "title": md_text(candidate.title),
         "url": md_url(candidate.url),
-        "image": md_url(candidate.image) if candidate.image else None,
+        "image": md_url(image) if image else None,
         "alt": md_text(candidate.image_alt),
         "meta": md_text(meta),
         "summary": md_text(candidate.summary),
         "kind": candidate.kind,
+        "note": note,
     }
 
 
@@ -187,6 +192,7 @@ class DraftResult:
     since: dt.date
     reports: list[SourceReport]
     added: int = 0
+    images_left_out: int = 0  # items written without their source's http:// image
     backup: Path | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -275,6 +281,12 @@ def draft_issue(
             result.action = "created"
         write_atomic(path, render_draft(settings, context))
         result.added = sum(len(section["items"]) for section in context["sections"])
+        result.images_left_out = sum(1 for section in context["sections"] for item in section["items"] if item["note"])
+    if result.images_left_out:
+        warnings.append(
+            f"{result.images_left_out} image(s) left out: their address is not https://, which check refuses; "
+            "a note under each item in the draft gives the address"
+        )
     candidate_urls = [item["url"] for section in context["sections"] for item in section["items"]]
     if extend_month(memory, month_name, candidate_urls, now=fetched_at, fresh=fresh_start):
         save_draft_memory(memory_path, memory)
@@ -404,3 +416,4 @@ def _merge(settings: Settings, path: Path, context: dict[str, Any], result: Draf
     write_atomic(path, raw + separator + block.encode("utf-8").replace(b"\n", eol))
     result.action = "merged"
     result.added = len(fresh)
+    result.images_left_out = sum(1 for item in fresh if item["note"])
