@@ -273,9 +273,7 @@ def draft_issue(
         _merge(settings, path, context, result, proposed=month_record.keys() if month_record else set())
     else:
         if path.exists():
-            stamp = fetched_at.strftime("%Y%m%d-%H%M%S")
-            result.backup = path.with_name(f"{path.name}.bak-{stamp}")
-            write_atomic(result.backup, path.read_bytes())
+            result.backup = _backup(path, fetched_at)
             result.action = "replaced"
         else:
             result.action = "created"
@@ -295,6 +293,22 @@ def draft_issue(
 
         save_snapshot(snapshot_path, month=month_name, baseline=baseline, current=selection.current)
     return result
+
+
+def _backup(path: Path, moment: dt.datetime) -> Path:
+    """Copy `path` to a new `<name>.bak-YYYYmmdd-HHMMSS[-N]` next to it; never overwrites a file."""
+    data = path.read_bytes()
+    stem = f"{path.name}.bak-{moment.strftime('%Y%m%d-%H%M%S')}"
+    for attempt in range(1, 1000):
+        backup = path.with_name(stem if attempt == 1 else f"{stem}-{attempt}")
+        try:
+            # O_EXCL: two forced drafts in the same second get two backups, never one over the other.
+            with backup.open("xb") as handle:
+                handle.write(data)
+        except FileExistsError:
+            continue
+        return backup
+    raise IssueError(f"cannot find a free backup name next to {path}", hint=f"delete old {path.name}.bak-* files, then run draft --force again")
 
 
 def _draft_context(
