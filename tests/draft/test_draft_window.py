@@ -102,3 +102,21 @@ def test_an_unsent_accidental_draft_is_not_the_previous_issue(server: FeedServer
         assert f"/carte/map/{actor})" in text
     snapshot = json.loads((tmp_path / "state" / "actor-map.json").read_text(encoding="utf-8"))
     assert snapshot["month"] == "2026-12" and snapshot["baseline"] is None
+
+
+def test_first_run_of_the_map_puts_an_old_actor_changed_in_the_window_with_the_updated_ones(server: FeedServer, tmp_path: Path) -> None:
+    from .server import asset
+
+    serve_realistic(server)
+    elements = json.loads(asset("map-elements.json"))
+    old = next(e for e in elements["data"] if e["id"] == "2Kq")
+    elements["data"].append(old | {"id": "2Kz", "name": "Pédibus historique", "createdAt": "2023-02-01T10:00:00+01:00", "updatedAt": "2026-11-21T10:00:00+01:00"})
+    server.add("/carte/api/elements.json", Route(json.dumps(elements).encode("utf-8"), content_type="application/json"))
+    config = write_workspace(tmp_path, server.url)
+    (tmp_path / "issues" / "2026-11.md").write_text(PREVIOUS_ISSUE, encoding="utf-8")
+    code, output = run(config, "draft", "--month", "2026-12", "--today", "2026-12-01")
+    assert code == 0, output
+    text = (tmp_path / "issues" / "2026-12.md").read_text(encoding="utf-8")
+    new, _, updated = text.partition("## Fiches mises à jour sur la carte")
+    assert "/carte/map/2Kq)" in new  # submitted on 28 October, validated in the window: new
+    assert "/carte/map/2Kz)" not in new and "/carte/map/2Kz)" in updated
