@@ -7,8 +7,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from collections.abc import Callable, Mapping
+from urllib.parse import parse_qsl, quote, unquote_plus, urlencode, urljoin, urlsplit, urlunsplit
 
 TRACKING_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|igshid|mc_.*|_hsenc|_hsmi|mkt_tok|xtor)$", re.I)
 
@@ -35,9 +35,43 @@ def canonical_url(url: str, base: str = "") -> str | None:
         return None
     if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
         host = f"{host}:{port}"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)])
+    query = _without_params(parts.query, TRACKING_PARAMS.match)
     path = parts.path or "/"
     return urlunsplit((parts.scheme.lower(), host, path, query, ""))
+
+
+def _param_name(piece: str) -> str:
+    return unquote_plus(piece.split("=", 1)[0])
+
+
+def _without_params(query: str, drop: Callable[[str], object]) -> str:
+    """`query` as written, less the parameters whose (decoded) name `drop` accepts.
+
+    The query string is edited, never rebuilt: parse_qsl + urlencode turned SPIP's
+    `spip.php?article412` into `spip.php?article412=`, a page the site does not serve.
+    """
+    if not query:
+        return query
+    pieces = query.split("&")
+    kept = [piece for piece in pieces if not (piece and drop(_param_name(piece)))]
+    if len(kept) == len(pieces):
+        return query
+    return "&".join(piece for piece in kept if piece)
+
+
+def _query_key(query: str) -> str:
+    """The query in one spelling: each name and value decoded and re-encoded, `name=` read as `name`.
+
+    Drafts written before the query was kept as written hold `?article412=`, `a%2Fb` for `a/b`,
+    `+` for a space: their links must still match the ones written now.
+    """
+    pieces = []
+    for piece in query.split("&"):
+        if not piece:
+            continue
+        name, _, value = piece.partition("=")
+        pieces.append(quote(unquote_plus(name), safe="") + ("=" + quote(unquote_plus(value), safe="") if value else ""))
+    return "&".join(pieces)
 
 
 GOGOCARTO_FICHE = re.compile(r"#/fiche/[^/]*/([^/?#]+)/?$")
@@ -55,6 +89,9 @@ def url_key(url: str) -> str:
         url = url[: url.index("#")].rsplit("/", 1)[0] + f"/map/{fiche.group(1)}"
     fragment = url.split("#", 1)[1] if "#" in url else ""
     canon = canonical_url(url) or url
+    if "?" in canon:
+        head, _, query = canon.partition("?")
+        canon = head + ("?" + _query_key(query) if query else "")
     # The path's trailing slash goes even before a query: /a/?id=1 and /a?id=1 are one page.
     canon = re.sub(r"/+(?=\?)", "", canon, count=1)
     if fragment.startswith(("/", "!")):
@@ -79,5 +116,5 @@ def add_utm(url: str, params: Mapping[str, str]) -> str:
 def strip_utm(url: str) -> str:
     """The URL without utm_* parameters (to match a tagged link back to its item)."""
     parts = urlsplit(url)
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith("utm_")]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), parts.fragment))
+    query = _without_params(parts.query, lambda name: name.startswith("utm_"))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))

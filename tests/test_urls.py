@@ -59,3 +59,38 @@ def test_add_utm_never_overwrites_and_leaves_other_links_alone() -> None:
 def test_strip_utm_takes_off_only_the_utm_parameters() -> None:
     tagged = add_utm("https://example.org/p?id=3#haut", {"utm_source": "lettre", "utm_campaign": "2026-12"})
     assert strip_utm(tagged) == "https://example.org/p?id=3#haut"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("https://ecomobilite.example.org/spip.php?article412", "https://ecomobilite.example.org/spip.php?article412"),
+        ("https://ecomobilite.example.org/spip.php?article415&lang=fr", "https://ecomobilite.example.org/spip.php?article415&lang=fr"),
+        ("https://ecomobilite.example.org/spip.php?article415&utm_source=rss&lang=fr", "https://ecomobilite.example.org/spip.php?article415&lang=fr"),
+        ("https://ex.org/p?q=a/b+c&x=%7E&fbclid=1", "https://ex.org/p?q=a/b+c&x=%7E"),
+        ("https://ex.org/p?utm_source=a&utm_medium=b", "https://ex.org/p"),
+        ("https://ex.org/p?a=1;b=2", "https://ex.org/p?a=1;b=2"),
+    ],
+)
+def test_canonical_url_keeps_the_query_as_the_source_wrote_it(raw: str, expected: str) -> None:
+    assert canonical_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # what drafts and issues written before held (parse_qsl + urlencode), and what is written now
+        ("https://ecomobilite.example.org/spip.php?article412=", "https://ecomobilite.example.org/spip.php?article412"),
+        ("https://ecomobilite.example.org/spip.php?article415=&lang=fr", "https://ecomobilite.example.org/spip.php?article415&lang=fr"),
+        ("https://ex.org/p?q=a%2Fb+c", "https://ex.org/p?q=a/b%20c"),
+    ],
+)
+def test_url_key_matches_links_written_in_the_old_canonical_form(old: str, new: str) -> None:
+    assert url_key(old) == url_key(new)
+    assert url_key(old) == url_key(new + "&utm_source=lettre&utm_campaign=2026-12")  # a clicked, tagged link
+
+
+def test_strip_utm_keeps_the_rest_of_the_query_as_written() -> None:
+    tagged = add_utm("https://ecomobilite.example.org/spip.php?article412", {"utm_source": "lettre"})
+    assert tagged == "https://ecomobilite.example.org/spip.php?article412&utm_source=lettre"
+    assert strip_utm(tagged) == "https://ecomobilite.example.org/spip.php?article412"

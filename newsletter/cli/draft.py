@@ -17,7 +17,7 @@ def draft(
     month: Annotated[str | None, typer.Option("--month", help="The issue's month, YYYY-MM (default: the current month).")] = None,
     since: Annotated[
         dt.datetime | None,
-        typer.Option("--since", formats=["%Y-%m-%d"], help="Window start, YYYY-MM-DD (default: the previous issue's date)."),
+        typer.Option("--since", formats=["%Y-%m-%d"], help="Window start, YYYY-MM-DD (default: when the previous sent issue's draft fetched its sources)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Write a fresh file even if the month's draft exists (a backup is kept next to it).")] = False,
     today_opt: Annotated[dt.datetime | None, typer.Option("--today", formats=["%Y-%m-%d"], hidden=True, help="Pin today's date (tests, demos).")] = None,

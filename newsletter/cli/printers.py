@@ -101,6 +101,10 @@ def print_draft_report(output: Output, result: DraftResult) -> None:
         output.warn(warning)
     if result.action == "not written":
         return
+    if result.window_start is not None:
+        start = result.window_start
+        when = start.strftime("%Y-%m-%d") if start.time() == dt.time() else start.strftime("%Y-%m-%d %H:%M")
+        output.note(f"Window from {when}: {result.window_origin}")
     messages = {
         "created": f"Draft written with {result.added} item(s), window from {result.since}",
         "merged": f"{result.added} new item(s) appended under \"À trier\"; the rest of the file is unchanged",

@@ -21,6 +21,7 @@ from newsletter.sources.normalise import html_to_text, shorten
 from newsletter.urls import canonical_url
 
 DESCRIPTION_LENGTH = 220
+VALIDATION_DELAY = dt.timedelta(days=90)  # first run: a submission older than this, validated in the window, is not new
 
 
 def departement(postal_code: str) -> str:
@@ -100,11 +101,14 @@ def select_actors(
             continue
         if baseline is None:
             # First run: created in the window, or validated in it (validation moves updatedAt;
-            # statuses 1 and 2 say the last change was a validation).
-            is_new = in_window(actor.created) or (actor.status in (1, 2) and in_window(actor.updated))
+            # statuses 1 and 2 say the last change was a validation) after a recent submission.
+            # One created long ago and changed in the window is an update, not a new actor.
+            validated_in_window = actor.status in (1, 2) and in_window(actor.updated)
+            recent = actor.created is None or actor.created >= since - VALIDATION_DELAY
+            is_new = in_window(actor.created) or (validated_in_window and recent)
             if conf.kind == "geojson" and actor.updated is None:
                 is_new = False
-            is_updated = False
+            is_updated = not is_new and validated_in_window
         else:
             is_new = before is None or not before.validated
             is_updated = (

@@ -22,21 +22,25 @@ from newsletter.config import Settings
 from newsletter.draft.actors import ActorSelection, select_actors
 from newsletter.draft.memory import (
     DRAFT_MEMORY_NAME,
+    deleted_keys,
     extend_month,
     load_draft_memory,
+    record_fetch,
     save_draft_memory,
 )
 from newsletter.draft.selection import (
     URL_RE,
     drop_published,
+    issue_links,
     link_key,
-    published_urls,
     select_feed_items,
 )
-from newsletter.errors import IssueError, NewsletterError, TemplateError, UsageError
+from newsletter.draft.window import PreviousIssue, draft_window
+from newsletter.errors import IssueError, TemplateError, UsageError
 from newsletter.french import french_date, french_spacing
 from newsletter.fsutil import write_atomic
 from newsletter.sources import Candidate, SourceReport
+from newsletter.sources.actormap import MAP_NAME
 from newsletter.sources.collect import collect_sources
 
 logger = logging.getLogger(__name__)
@@ -45,19 +49,10 @@ PLACEHOLDER = "À COMPLÉTER"
 UPDATED_NOTE = "Acteurs déjà présents dont la fiche a changé : gardez ceux qui méritent une ligne."
 TRIAGE_TITLE = "À trier"
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-ISSUE_NAME_RE = re.compile(r"^\d{4}-\d{2}$")
-DEFAULT_WINDOW_DAYS = 31
 
 
 
 # --- the issue's skeleton -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PreviousIssue:
-    path: Path
-    date: dt.date | None
-    number: int | None
 
 
 def parse_month(value: str | None, today: dt.date) -> str:
@@ -68,39 +63,6 @@ def parse_month(value: str | None, today: dt.date) -> str:
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:  # 0000-01: no such date
         raise UsageError(f"--month {value!r} is not a month", hint="write it as YYYY-MM, e.g. --month 2026-12")
     return value.strip()
-
-
-def find_previous_issue(settings: Settings, month: str, warnings: list[str]) -> PreviousIssue | None:
-    """The latest issue file named YYYY-MM.md before `month`, with its date and number."""
-    issues_dir = settings.issues_dir
-    if not issues_dir.is_dir():
-        return None
-    earlier = sorted(p for p in issues_dir.glob("*.md") if ISSUE_NAME_RE.match(p.stem) and p.stem < month)
-    if not earlier:
-        return None
-    path = earlier[-1]
-    from newsletter.issue import load_issue
-
-    try:
-        issue = load_issue(path, settings.file.sections)
-        return PreviousIssue(path, issue.front.date, issue.front.number)
-    except NewsletterError as exc:
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError as error:  # a folder, a broken link, no permission
-            warnings.append(
-                f"cannot read the previous issue {path.name} ({error.strerror or error}), so the window does not start at its date; "
-                f"move it out of {issues_dir.name}/ or fix it, or give --since"
-            )
-            return PreviousIssue(path, None, None)
-        date_match = re.search(r"^date:\s*['\"]?(\d{4}-\d{2}-\d{2})", text, re.M)
-        number_match = re.search(r"^number:\s*(\d+)", text, re.M)
-        warnings.append(f"the previous issue {path.name} does not parse ({exc.message}); its date and number were read as plain text")
-        try:
-            date = dt.date.fromisoformat(date_match.group(1)) if date_match else None
-        except ValueError:  # 2026-11-31: no window start from it; the caller falls back
-            date = None
-        return PreviousIssue(path, date, int(number_match.group(1)) if number_match else None)
 
 
 def md_text(text: str) -> str:
@@ -142,14 +104,19 @@ def item_context(candidate: Candidate, *, locale: str) -> dict[str, Any]:
         meta = f"{candidate.source} · {_format_day(candidate.date.date(), locale)}"
     else:
         meta = f"{candidate.source} · date inconnue"
+    image, note = candidate.image, ""
+    if image is not None and not image.startswith("https://"):
+        # `check` refuses an image that is not https:// (mail clients block it): never write one.
+        image, note = None, f"Image de la source non reprise (adresse non sécurisée, refusée par check) : {image}"
     return {
         "title": md_text(candidate.title),
         "url": md_url(candidate.url),
-        "image": md_url(candidate.image) if candidate.image else None,
+        "image": md_url(image) if image else None,
         "alt": md_text(candidate.image_alt),
         "meta": md_text(meta),
         "summary": md_text(candidate.summary),
         "kind": candidate.kind,
+        "note": note,
     }
 
 
@@ -186,7 +153,10 @@ class DraftResult:
     month: str
     since: dt.date
     reports: list[SourceReport]
+    window_start: dt.datetime | None = None
+    window_origin: str = ""  # where the window starts from, in words
     added: int = 0
+    images_left_out: int = 0  # items written without their source's http:// image
     backup: Path | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -220,13 +190,16 @@ def draft_issue(
     tz = settings.tz
     month_name = parse_month(month, today)
     warnings: list[str] = []
-    previous = find_previous_issue(settings, month_name, warnings)
-    if since is None:
-        since = previous.date if previous and previous.date else today - dt.timedelta(days=DEFAULT_WINDOW_DAYS)
+    memory_path = settings.state_dir / DRAFT_MEMORY_NAME
+    memory = load_draft_memory(memory_path, warnings)
+    source_names = [feed.name for feed in settings.file.feeds] + ([MAP_NAME] if settings.file.actor_map is not None else [])
+    window = draft_window(settings, month_name, today=today, since=since, memory=memory, sources=source_names, warnings=warnings)
+    previous = window.previous
+    window_start = window.start
+    since = window_start.date()
     if since > today:
         raise UsageError(f"the window starts on {since}, after today ({today})", hint="give --since a date in the past")
     fetched_at = now or dt.datetime.combine(today, dt.time(12, 0), tzinfo=tz)
-    window_start = dt.datetime.combine(since, dt.time(), tzinfo=tz)
     window_end = dt.datetime.combine(today, dt.time.max, tzinfo=tz)
     path = settings.issues_dir / f"{month_name}.md"
     if (path.exists() or path.is_symlink()) and not path.is_file():
@@ -237,7 +210,11 @@ def draft_issue(
 
     collection = collect_sources(settings, now=fetched_at, transport=transport, cache_dir=cache_dir, on_progress=on_progress)
     warnings.extend(collection.warnings)
-    published = published_urls(settings.issues_dir, except_stem=month_name)
+    links = issue_links(settings.issues_dir)
+    skip = {month_name, *window.unsent}
+    published: set[str] = set().union(*(keys for stem, keys in links.items() if stem not in skip))
+    # What the editor deleted from another month's draft never comes back (this month: `_merge`).
+    deleted = deleted_keys(memory, links, skip=skip)
     seen: set[str] = set()
     selection: ActorSelection | None = None
     snapshot_path = settings.state_dir / "actor-map.json"
@@ -247,42 +224,67 @@ def draft_issue(
         from newsletter.draft.snapshot import baseline_for, load_snapshot
 
         snapshot = load_snapshot(snapshot_path, collection.map.report.warnings)
-        baseline = baseline_for(snapshot, month_name)
+        baseline = baseline_for(snapshot, month_name, unsent=window.unsent)
         selection = select_actors(
             collection.map.data, conf, collection.map.report, baseline=baseline, since=window_start, until=window_end, tz=tz
         )
-        selection.new = drop_published(selection.new, published, seen, collection.map.report)
+        selection.new = drop_published(selection.new, published, seen, collection.map.report, deleted=deleted)
         selection.updated = drop_published(selection.updated, published, seen, collection.map.report)
-    items = select_feed_items(collection.feeds, settings, since=window_start, until=window_end, published=published, seen_urls=seen)
+    items = select_feed_items(
+        collection.feeds, settings, since=window.since, until=window_end, published=published, seen_urls=seen, deleted=deleted
+    )
 
-    result = DraftResult(path=path, action="not written", month=month_name, since=since, reports=collection.reports, warnings=warnings)
+    result = DraftResult(
+        path=path, action="not written", month=month_name, since=since, reports=collection.reports, warnings=warnings,
+        window_start=window_start, window_origin=window.origin,
+    )
     if result.all_failed:
         return result
     context = _draft_context(settings, month_name, today, since, previous, items, selection)
-    memory_path = settings.state_dir / DRAFT_MEMORY_NAME
-    memory = load_draft_memory(memory_path, warnings)
     fresh_start = force or not path.exists()
     if not fresh_start:
         month_record = memory.get(month_name)
         _merge(settings, path, context, result, proposed=month_record.keys() if month_record else set())
     else:
         if path.exists():
-            stamp = fetched_at.strftime("%Y%m%d-%H%M%S")
-            result.backup = path.with_name(f"{path.name}.bak-{stamp}")
-            write_atomic(result.backup, path.read_bytes())
+            result.backup = _backup(path, fetched_at)
             result.action = "replaced"
         else:
             result.action = "created"
         write_atomic(path, render_draft(settings, context))
         result.added = sum(len(section["items"]) for section in context["sections"])
+        result.images_left_out = sum(1 for section in context["sections"] for item in section["items"] if item["note"])
+    if result.images_left_out:
+        warnings.append(
+            f"{result.images_left_out} image(s) left out: their address is not https://, which check refuses; "
+            "a note under each item in the draft gives the address"
+        )
     candidate_urls = [item["url"] for section in context["sections"] for item in section["items"]]
-    if extend_month(memory, month_name, candidate_urls, now=fetched_at, fresh=fresh_start):
-        save_draft_memory(memory_path, memory)
+    extend_month(memory, month_name, candidate_urls, now=fetched_at, fresh=fresh_start)
+    fetched = [report.name for report in collection.reports if not report.failed]
+    record_fetch(memory, month_name, fetched_at=fetched_at, window_start=window_start, sources=fetched)
+    save_draft_memory(memory_path, memory)
     if selection is not None:
         from newsletter.draft.snapshot import save_snapshot
 
         save_snapshot(snapshot_path, month=month_name, baseline=baseline, current=selection.current)
     return result
+
+
+def _backup(path: Path, moment: dt.datetime) -> Path:
+    """Copy `path` to a new `<name>.bak-YYYYmmdd-HHMMSS[-N]` next to it; never overwrites a file."""
+    data = path.read_bytes()
+    stem = f"{path.name}.bak-{moment.strftime('%Y%m%d-%H%M%S')}"
+    for attempt in range(1, 1000):
+        backup = path.with_name(stem if attempt == 1 else f"{stem}-{attempt}")
+        try:
+            # O_EXCL: two forced drafts in the same second get two backups, never one over the other.
+            with backup.open("xb") as handle:
+                handle.write(data)
+        except FileExistsError:
+            continue
+        return backup
+    raise IssueError(f"cannot find a free backup name next to {path}", hint=f"delete old {path.name}.bak-* files, then run draft --force again")
 
 
 def _draft_context(
@@ -404,3 +406,4 @@ def _merge(settings: Settings, path: Path, context: dict[str, Any], result: Draf
     write_atomic(path, raw + separator + block.encode("utf-8").replace(b"\n", eol))
     result.action = "merged"
     result.added = len(fresh)
+    result.images_left_out = sum(1 for item in fresh if item["note"])

@@ -8,7 +8,7 @@ import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,33 +66,32 @@ def title_key(title: str) -> str:
     return re.sub(r"[^\w]+", " ", fold(title)).strip()
 
 
-def published_urls(issues_dir: Path, *, except_stem: str) -> set[str]:
-    """The URL keys of every link in the other issue files (curation with memory)."""
-    keys: set[str] = set()
+def issue_links(issues_dir: Path) -> dict[str, set[str]]:
+    """The URL keys of the links of every issue file, by file stem."""
+    links: dict[str, set[str]] = {}
     if not issues_dir.is_dir():
-        return keys
+        return links
     for path in sorted(issues_dir.glob("*.md")):
-        if path.stem == except_stem:
-            continue
         try:
             text = path.read_text(encoding="utf-8-sig", errors="replace")
         except OSError as exc:
             logger.warning("cannot read %s to know what was published: %s", path, exc)
             continue
-        keys.update(link_key(url) for url in URL_RE.findall(text))
-    return keys
+        links[path.stem] = {link_key(url) for url in URL_RE.findall(text)}
+    return links
 
 
 def select_feed_items(
     outcomes: list[FeedOutcome],
     settings: Settings,
     *,
-    since: dt.datetime,
+    since: dt.datetime | Callable[[str], dt.datetime],
     until: dt.datetime,
     published: set[str],
     seen_urls: set[str],
+    deleted: Collection[str] = (),
 ) -> list[Candidate]:
-    """Window, filters, memory and duplicates; counts every drop on the source's report."""
+    """Window (one start, or one per source name), filters, memory and duplicates; counts every drop on the source's report."""
     kept: list[Candidate] = []
     seen_titles: set[str] = set()
     feeds = {feed.name: feed for feed in settings.file.feeds}
@@ -106,16 +105,19 @@ def select_feed_items(
         section_filter = Filter.of(section.keywords, section.exclude) if section else Filter(None, None)
         if outcome.unusable:
             report.dropped[Drop.unusable] += outcome.unusable
+        start = since(report.name) if callable(since) else since
         for candidate in outcome.candidates:
             text = f"{candidate.title} {candidate.summary}"
             key = link_key(candidate.url)
             tkey = title_key(candidate.title)
-            if candidate.date_known and candidate.date is not None and not (since <= candidate.date <= until):
+            if candidate.date_known and candidate.date is not None and not (start <= candidate.date <= until):
                 reason: Drop | None = Drop.outside_window
             elif not feed_filter.accepts(text) or not section_filter.accepts(text):
                 reason = Drop.filtered
             elif key in published:
                 reason = Drop.published
+            elif key in deleted:
+                reason = Drop.deleted
             elif key in seen_urls or (tkey and tkey in seen_titles):
                 reason = Drop.duplicate
             else:
@@ -130,12 +132,15 @@ def select_feed_items(
     return kept
 
 
-def drop_published(candidates: list[Candidate], published: set[str], seen: set[str], report: SourceReport) -> list[Candidate]:
+def drop_published(
+    candidates: list[Candidate], published: set[str], seen: set[str], report: SourceReport, *, deleted: Collection[str] = ()
+) -> list[Candidate]:
+    """The candidates whose link is neither published nor in `deleted` (counted on `report`)."""
     kept = []
     for candidate in candidates:
         key = link_key(candidate.url)
-        if key in published:
-            report.dropped[Drop.published] += 1
+        if key in published or key in deleted:
+            report.dropped[Drop.published if key in published else Drop.deleted] += 1
             report.kept -= 1
         else:
             seen.add(key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -61,11 +62,16 @@ def load_snapshot(path: Path, warnings: list[str]) -> Snapshot | None:
         return None
 
 
-def baseline_for(snapshot: Snapshot | None, month: str) -> Elements | None:
-    """The elements to compare against when drafting `month` (None: first run)."""
+def baseline_for(snapshot: Snapshot | None, month: str, *, unsent: Collection[str] = ()) -> Elements | None:
+    """The elements to compare against when drafting `month` (None: first run).
+
+    A snapshot left by the draft of a month in `unsent` (a draft never sent, newer than the
+    previous issue) announced its new actors to nobody: compare against what that draft
+    compared against, so they are still new.
+    """
     if snapshot is None:
         return None
-    return snapshot.baseline if snapshot.month == month else snapshot.current
+    return snapshot.baseline if snapshot.month == month or snapshot.month in unsent else snapshot.current
 
 
 def save_snapshot(path: Path, *, month: str, baseline: Elements | None, current: Elements) -> None:

@@ -18,6 +18,7 @@ class Drop(StrEnum):
 
     outside_window = "outside the window"
     published = "already published"
+    deleted = "deleted from an earlier draft"
     duplicate = "duplicate"
     filtered = "filtered out"
     unusable = "no usable link or title"

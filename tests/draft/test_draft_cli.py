@@ -263,3 +263,23 @@ def test_previous_issue_with_an_impossible_date_does_not_stop_the_draft(workspac
     assert "2026-11.md does not parse" in output and "Traceback" not in output
     assert (workspace.parent / "issues" / "2026-12.md").exists()
     assert previous.read_bytes() == before
+
+
+def test_two_forced_drafts_in_the_same_second_keep_both_backups(workspace: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from newsletter.draft.pipeline import draft_issue
+
+    settings = load_settings(workspace, environ={})
+    now = dt.datetime(2026, 12, 1, 9, 30, 5, tzinfo=settings.tz)
+    path = workspace.parent / "issues" / "2026-12.md"
+    assert draft_issue(settings, today=now.date(), month="2026-12", now=now, cache_dir=tmp_path / "c").action == "created"
+    texts = []
+    for version in ("first", "second"):
+        path.write_text(path.read_text(encoding="utf-8") + f"\nNotes {version}.\n", encoding="utf-8")
+        texts.append(path.read_text(encoding="utf-8"))
+        again = draft_issue(settings, today=now.date(), month="2026-12", force=True, now=now, cache_dir=tmp_path / "c")
+        assert again.action == "replaced" and again.backup is not None
+    backups = sorted(path.parent.glob("2026-12.md.bak-*"))
+    assert [b.name for b in backups] == ["2026-12.md.bak-20261201-093005", "2026-12.md.bak-20261201-093005-2"]
+    assert [b.read_text(encoding="utf-8") for b in backups] == texts

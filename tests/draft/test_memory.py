@@ -43,3 +43,30 @@ def test_corrupt_file_gives_a_warning_in_words(tmp_path: Path, content: str, rea
 def test_absent_file_is_empty(tmp_path: Path) -> None:
     warnings: list[str] = []
     assert load_draft_memory(tmp_path / "drafts.json", warnings) == {} and warnings == []
+
+
+def test_window_after_a_draft_starts_at_each_sources_fetch(tmp_path: Path) -> None:
+    from newsletter.draft.memory import record_fetch, window_after
+
+    memory: dict[str, MonthMemory] = {}
+    started = dt.datetime(2026, 11, 10, tzinfo=dt.UTC)
+    first = dt.datetime(2026, 11, 20, 8, tzinfo=dt.UTC)
+    record_fetch(memory, "2026-12", fetched_at=first, window_start=started, sources=["A", "B"])
+    record_fetch(memory, "2026-12", fetched_at=NOW, window_start=started, sources=["A"])  # B failed on 1 December
+    save_draft_memory(tmp_path / "drafts.json", memory)
+    memory = load_draft_memory(tmp_path / "drafts.json", [])
+    window = window_after(memory, "2026-12", not_after=None)
+    assert window is not None
+    assert window.since("A") == NOW and window.since("B") == first and window.since("C") == started  # C: a feed added since
+    assert window.start(["A", "B"]) == first
+    capped = window_after(memory, "2026-12", not_after=dt.datetime(2026, 11, 25, tzinfo=dt.UTC))
+    assert capped is not None and capped.since("A") == dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
+
+
+def test_window_after_an_old_memory_uses_its_updated_at(tmp_path: Path) -> None:
+    from newsletter.draft.memory import window_after
+
+    path = tmp_path / "drafts.json"
+    path.write_text('{"2026-12": {"proposed": [], "updated_at": "2026-11-25T14:02:00+01:00"}}', encoding="utf-8")
+    window = window_after(load_draft_memory(path, []), "2026-12", not_after=None)
+    assert window is not None and window.since("A").isoformat() == "2026-11-25T14:02:00+01:00"
