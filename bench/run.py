@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["render.py", "draft.py"]
+ORDER = ["render.py", "draft.py", "actormap.py", "stats.py", "archive.py", "race.py"]
 
 
 def main() -> None:
