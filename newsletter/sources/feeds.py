@@ -23,6 +23,7 @@ from newsletter.sources.feedparse import looks_like_html, parse_feed_bytes
 from newsletter.sources.fetch import (
     Fetched,
     FetchOptions,
+    describe_unexpected,
     fetch_url,
     read_local,
     resolve_feed_location,
@@ -89,7 +90,8 @@ async def _discover(client: httpx.AsyncClient, page: Fetched | None, url: str, o
 
 
 async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: FetchOptions) -> FeedOutcome:
-    """Fetch, auto-discover when needed, parse and normalise one feed. Never raises SourceError."""
+    """Fetch, auto-discover when needed, parse and normalise one feed. Never raises: any failure,
+    even one no reader expected, becomes this feed's failure with a plain reason."""
     report = SourceReport(name=feed.name, kind="feed", url=feed.url)
     outcome = FeedOutcome(report)
     try:
@@ -117,6 +119,13 @@ async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: Fetch
                 raise SourceError(f"the discovered feed {discovered} is not readable ({parsed.bozo})")
     except SourceError as exc:
         report.fail(exc.message, unreachable=exc.unreachable)
+        return outcome
+    except Exception as exc:
+        logger.debug("feed %s failed unexpectedly", feed.url, exc_info=True)
+        report.fail(describe_unexpected(exc))
+        if options.cache is not None:
+            # The cached answer may be what breaks the reader: the next fetch is a full one.
+            options.cache.drop(feed.url)
         return outcome
     if report.status is FetchStatus.ok:
         if fetched.from_cache:

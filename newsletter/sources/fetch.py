@@ -53,6 +53,34 @@ def describe_http_error(exc: Exception, url: str, timeout: float) -> str:
     return f"network error ({text or type(exc).__name__})"
 
 
+def describe_unexpected(exc: BaseException) -> str:
+    """A plain-words reason for a failure no reader expected (a source crafted to break parsers,
+    a bug): it fails that one source, never the whole draft."""
+    if isinstance(exc, RecursionError):
+        return "its content is nested too deeply to be read"
+    if isinstance(exc, OverflowError):
+        return "it holds a number too large to be read"
+    if isinstance(exc, MemoryError):
+        return "it is too large to be read in memory"
+    text = str(exc)
+    shown = f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+    return f"it could not be read ({shown})"
+
+
+async def read_capped(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:
+    """The body of a streamed response, at most `max_bytes` of it (decoded, so a small gzip that
+    expands to gigabytes stops there too); True when there was more."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        if size + len(chunk) > max_bytes:
+            chunks.append(chunk[: max_bytes - size])
+            return b"".join(chunks), True
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks), False
+
+
 def _http_status_reason(response: httpx.Response) -> str:
     code = response.status_code
     if code == 403 and ("cloudflare" in response.headers.get("server", "").lower() or "cf-ray" in response.headers):
@@ -101,17 +129,7 @@ async def fetch_url(
                 return Fetched(cached.body, final, cached.content_type, from_cache=True, permanent_redirect=permanent)
             if response.status_code >= 400:
                 raise SourceError(_http_status_reason(response))
-            chunks: list[bytes] = []
-            size = 0
-            truncated = False
-            async for chunk in response.aiter_bytes():
-                if size + len(chunk) > max_bytes:
-                    chunks.append(chunk[: max_bytes - size])
-                    truncated = True
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-            body = b"".join(chunks)
+            body, truncated = await read_capped(response, max_bytes)
             content_type = response.headers.get("content-type", "")
             if cache is not None and not truncated and response.status_code == 200:
                 validators = (response.headers.get("etag"), response.headers.get("last-modified"))
