@@ -97,7 +97,8 @@ async def _collect(
     fetch = settings.file.fetch
     feeds = enabled_feeds(settings)
     workers = parse_workers(len(feeds), enabled=parse_in_processes)
-    # Started first, on a thread: the pool's start-up overlaps the network wait.
+    # Started at the first parse, on a thread: its start-up overlaps the rest of the network wait,
+    # and a run answered by 304s (parses reused from the cache) never starts it.
     parse_pool = ParsePool(workers) if workers else None
     cache = HttpCache(cache_dir or default_cache_dir())
     options = FetchOptions(

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from newsletter.errors import SourceError
-from newsletter.sources.cache import CachedResponse, HttpCache
+from newsletter.sources.cache import CachedResponse, HttpCache, body_digest
 from newsletter.sources.parsepool import ParsePool
 
 RESOLVE_ERRORS = ("name or service not known", "nodename nor servname", "temporary failure in name resolution", "getaddrinfo failed", "no address associated")
@@ -30,6 +30,7 @@ class Fetched:
     from_cache: bool = False
     truncated: bool = False
     permanent_redirect: bool = False
+    digest: str = ""  # SHA-256 of `body` when the cache computed it (hex); "" otherwise
 
 
 def network_error(exc: Exception, url: str, timeout: float) -> SourceError:
@@ -126,15 +127,18 @@ async def fetch_url(
             permanent = any(r.status_code in (301, 308) for r in response.history)
             final = str(response.url)
             if response.status_code == 304 and cached:
-                return Fetched(cached.body, final, cached.content_type, from_cache=True, permanent_redirect=permanent)
+                return Fetched(cached.body, final, cached.content_type, from_cache=True, permanent_redirect=permanent, digest=cached.digest)
             if response.status_code >= 400:
                 raise SourceError(_http_status_reason(response))
             body, truncated = await read_capped(response, max_bytes)
             content_type = response.headers.get("content-type", "")
+            digest = ""
             if cache is not None and not truncated and response.status_code == 200:
                 validators = (response.headers.get("etag"), response.headers.get("last-modified"))
-                cache.store(url, CachedResponse(*validators, body, content_type))
-            return Fetched(body, final, content_type, truncated=truncated, permanent_redirect=permanent)
+                if any(validators):
+                    digest = body_digest(body)
+                    cache.store(url, CachedResponse(*validators, body, content_type, digest))
+            return Fetched(body, final, content_type, truncated=truncated, permanent_redirect=permanent, digest=digest)
     except httpx.HTTPError as exc:
         raise network_error(exc, url, timeout) from exc
 
