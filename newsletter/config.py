@@ -101,6 +101,8 @@ class ActorMapSection(Schema):
     include_updated: bool = False
     exclude_external: bool = False
     description_field: str = "description"
+    # Its own cap, above [fetch] max_bytes: a map of 50,000 elements is about 56 MB of JSON.
+    max_bytes: int = field(default=100_000_000, metadata=rule(ge=10_000))
     # Public address of the map for the links in the email, when `url` is a local copy or differs.
     site_url: str | None = field(default=None, metadata=_URL)
     licence_url: str = field(default="https://opendatacommons.org/licenses/odbl/summary/", metadata=_URL)

@@ -83,7 +83,7 @@ def print_draft_table(output: Output, reports: list[SourceReport]) -> None:
         table.add_column(column, justify="right" if column in {"found", "kept"} else "left", overflow="fold")
     for report in reports:
         if report.failed:
-            table.add_row(report.name, f"[red]failed[/red]: {report.error}", "—", "—", "—")
+            table.add_row(report.name, f"[red]failed[/red]: {escape(report.error or '')}", "—", "—", "—")
             continue
         dropped = ", ".join(f"{count} {reason}" for reason, count in sorted(report.dropped.items())) or "—"
         status = str(report.status) + (f" → {report.final_url}" if report.final_url else "")
@@ -124,7 +124,7 @@ def print_check_table(output: Output, reports: list[SourceReport]) -> None:
         table.add_column(column, overflow="fold", justify="right" if column == "items" else "left")
     for report in reports:
         if report.failed:
-            status = f"failed: {report.error}"
+            status = f"failed: {escape(report.error or '')}"
         elif report.final_url:
             status = f"{report.status}: {report.final_url}"
         else:

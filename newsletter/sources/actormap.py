@@ -21,7 +21,13 @@ from pydantic import JsonValue, TypeAdapter, ValidationError
 from newsletter.config import ActorMapSection
 from newsletter.errors import SourceError
 from newsletter.sources import SourceReport
-from newsletter.sources.fetch import FetchOptions, network_error, resolve_feed_location
+from newsletter.sources.fetch import (
+    FetchOptions,
+    describe_unexpected,
+    network_error,
+    read_capped,
+    resolve_feed_location,
+)
 from newsletter.sources.mapmodels import (
     FEATURE_COLLECTION,
     TAXONOMY,
@@ -36,6 +42,8 @@ from newsletter.sources.normalise import html_to_text
 logger = logging.getLogger(__name__)
 
 MAP_NAME = "Carte des acteurs"
+UNREADABLE_JSON = ("recursion limit exceeded", "number out of range")
+ERROR_BODY_BYTES = 10_000  # of an error page: enough for its message
 TOKEN_MARKERS = ("You need to provide a token", "The token you provided")
 BOM = b"\xef\xbb\xbf"
 
@@ -153,8 +161,13 @@ def validate_json(adapter: TypeAdapter[T], body: bytes, what: str) -> T:
     try:
         return adapter.validate_json(body.removeprefix(BOM))
     except ValidationError as exc:
-        if not any(error["type"] == "json_invalid" for error in exc.errors()):
+        invalid = [error for error in exc.errors() if error["type"] == "json_invalid"]
+        if not invalid:
             raise
+        reason = str((invalid[0].get("ctx") or {}).get("error", ""))
+        if reason.startswith(UNREADABLE_JSON):
+            # JSON, but beyond what any reader accepts (200,000 levels deep, a 5,000-digit number).
+            raise SourceError(f"{what} is JSON that cannot be read ({reason})") from None
     stripped = body.decode("utf-8", errors="replace").lstrip("\ufeff").strip()
     if stripped.startswith(TOKEN_MARKERS):
         raise SourceError(
@@ -257,28 +270,43 @@ def parse_geojson(body: bytes, conf: ActorMapSection) -> MapData:
     return data
 
 
-async def _get_bytes(client: httpx.AsyncClient, url: str, options: FetchOptions, what: str) -> bytes:
+async def _get_bytes(client: httpx.AsyncClient, url: str, options: FetchOptions, what: str, *, max_bytes: int) -> bytes:
+    """The whole document, streamed and refused past `max_bytes` (decoded bytes: a small gzip
+    that expands to a gigabyte stops there)."""
+    # The report keeps only the message, so the fix is in it.
+    too_large = SourceError(f"{what} is larger than max_bytes ({max_bytes:,} bytes); if the map really is that large, raise [actor_map] max_bytes")
     _, local = resolve_feed_location(url, options.root)
     if local is not None:
         try:
-            return local.read_bytes()[: options.max_bytes]
+            with local.open("rb") as handle:
+                body = handle.read(max_bytes + 1)
         except OSError as exc:
             raise SourceError(f"cannot read {local}: {exc.strerror or exc}") from None
+        if len(body) > max_bytes:
+            raise too_large
+        return body
     try:
-        response = await client.get(url)
+        async with client.stream("GET", url) as response:
+            if response.status_code >= 400:
+                head, _ = await read_capped(response, ERROR_BODY_BYTES)
+                raise SourceError(f"{what} answered HTTP {response.status_code}{_error_detail(head, response.status_code)}")
+            body, truncated = await read_capped(response, max_bytes)
     except httpx.HTTPError as exc:
         raise network_error(exc, url, options.timeout) from exc
-    body = response.content[: options.max_bytes]
-    if response.status_code >= 400:
-        detail = ""
-        try:
-            payload = json.loads(body)
-            if isinstance(payload, dict) and payload.get("error"):
-                detail = f": {payload['error']}"
-        except ValueError:
-            detail = f" (not a GoGoCarto API? {body[:200].decode('utf-8', 'replace')!r})" if response.status_code == 404 else ""
-        raise SourceError(f"{what} answered HTTP {response.status_code}{detail}")
+    if truncated:
+        raise too_large
     return body
+
+
+def _error_detail(head: bytes, status: int) -> str:
+    """What an error page says: GoGoCarto's {"error": ...}, or the start of a 404 page."""
+    try:
+        payload = json.loads(head)
+    except (ValueError, RecursionError):
+        return f" (not a GoGoCarto API? {head[:200].decode('utf-8', 'replace')!r})" if status == 404 else ""
+    if isinstance(payload, dict) and payload.get("error"):
+        return f": {str(payload['error'])[:200]}"
+    return ""
 
 
 def _join(base: str, path: str) -> str:
@@ -302,16 +330,19 @@ async def _read_gogocarto(client: httpx.AsyncClient, conf: ActorMapSection, opti
 
     async def taxonomy() -> list[TaxonomyCategory] | None:
         try:
-            body = await _get_bytes(client, _join(conf.url, "api/taxonomy.json"), options, "the map's taxonomy")
+            body = await _get_bytes(client, _join(conf.url, "api/taxonomy.json"), options, "the map's taxonomy", max_bytes=conf.max_bytes)
             return parse_taxonomy(body)
         except SourceError as exc:
             report.warnings.append(f"taxonomy unavailable ({exc.message}); category names come from the elements")
+            return None
+        except Exception as exc:  # never left unretrieved in its task, whatever it is
+            report.warnings.append(f"taxonomy unavailable ({describe_unexpected(exc)}); category names come from the elements")
             return None
 
     # Both documents at once: the element list is the long wait, the taxonomy rides along.
     taxonomy_task = asyncio.create_task(taxonomy())
     try:
-        elements = await _get_bytes(client, elements_url, options, "the map's element list")
+        elements = await _get_bytes(client, elements_url, options, "the map's element list", max_bytes=conf.max_bytes)
         labels = await taxonomy_task
     finally:
         taxonomy_task.cancel()
@@ -323,12 +354,13 @@ async def _read_gogocarto(client: httpx.AsyncClient, conf: ActorMapSection, opti
 
 
 async def fetch_actor_map(client: httpx.AsyncClient, conf: ActorMapSection, options: FetchOptions) -> MapOutcome:
-    """Read the map (elements, and taxonomy for GoGoCarto, both at once). Never raises SourceError."""
+    """Read the map (elements, and taxonomy for GoGoCarto, both at once). Never raises: any
+    failure, even one no reader expected, becomes the map's failure with a plain reason."""
     report = SourceReport(name=MAP_NAME, kind="map", url=conf.url)
     outcome = MapOutcome(report)
     try:
         if conf.kind == "geojson":
-            body = await _get_bytes(client, conf.url, options, "the GeoJSON map")
+            body = await _get_bytes(client, conf.url, options, "the GeoJSON map", max_bytes=conf.max_bytes)
             outcome.data = await asyncio.to_thread(parse_geojson, body, conf)
         else:
             outcome.data = await _read_gogocarto(client, conf, options, report)
@@ -338,6 +370,10 @@ async def fetch_actor_map(client: httpx.AsyncClient, conf: ActorMapSection, opti
         report.last_item = max(dates) if dates else None
     except SourceError as exc:
         report.fail(exc.message, unreachable=exc.unreachable)
+        outcome.data = None
+    except Exception as exc:
+        logger.debug("the actor map failed unexpectedly", exc_info=True)
+        report.fail(describe_unexpected(exc))
         outcome.data = None
     return outcome
 

@@ -26,6 +26,34 @@ class CachedResponse:
     last_modified: str | None
     body: bytes
     content_type: str
+    digest: str = ""  # SHA-256 of `body` (hex), computed once: the checksum and the parse key's input
+
+
+def body_digest(body: bytes) -> str:
+    """The SHA-256 of a body, hex: computed once per body (cache checksum, parse key)."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def _header_value(value: object) -> bool:
+    """None, or text that httpx can send as a header (printable ASCII)."""
+    return value is None or (isinstance(value, str) and value.isascii() and value.isprintable())
+
+
+def _well_typed(c: Candidate) -> bool:
+    """The fields a cached entry gives back have the types the draft expects (exact types: this
+    runs on every cached entry, 30,000 on a large draft)."""
+    return (
+        type(c.section) is str and type(c.title) is str and type(c.url) is str and type(c.source) is str
+        and type(c.summary) is str and type(c.image_alt) is str and type(c.meta) is str and type(c.kind) is str
+        and type(c.date_known) is bool
+        and (c.image is None or type(c.image) is str)
+        and (c.date is None or c.date.tzinfo is not None)
+    )
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text[:120]}" if text else type(exc).__name__
 
 
 class HttpCache:
@@ -49,7 +77,9 @@ class HttpCache:
         def work() -> None:
             try:
                 for path, data in files:
-                    write_atomic(path, data() if callable(data) else data)
+                    # Not durable (no fsync): a cache entry lost in a crash is only a full fetch
+                    # next time, and a torn one fails its checksum and is deleted.
+                    write_atomic(path, data() if callable(data) else data, durable=False)
             except Exception as exc:  # a cache that cannot be written is not worth failing a draft
                 logger.warning("cannot write the HTTP cache in %s: %s", self.directory, exc)
 
@@ -66,7 +96,14 @@ class HttpCache:
         key = hashlib.sha256(url.encode()).hexdigest()[:32]
         return self.directory / f"{key}.json", self.directory / f"{key}.body"
 
+    def drop(self, url: str) -> None:
+        """Forget `url`'s entry: its next fetch is a full one."""
+        for path in self._paths(url):
+            path.unlink(missing_ok=True)
+
     def load(self, url: str) -> CachedResponse | None:
+        """The cached answer for `url`, or None. An entry that fails to load, whatever the reason
+        (bad JSON, JSON nested too deep, a validator that is no valid header), is deleted."""
         meta_path, body_path = self._paths(url)
         if not meta_path.exists():
             return None
@@ -74,18 +111,22 @@ class HttpCache:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             if not isinstance(meta, dict) or meta.get("url") != url:
                 raise ValueError("not a cache entry for this URL")
+            etag, last_modified, content_type = (meta.get(k) for k in ("etag", "last_modified", "content_type"))
+            if not all(_header_value(v) for v in (etag, last_modified, content_type)):
+                raise ValueError("a validator is not a valid header value")
             body = body_path.read_bytes()
-            if hashlib.sha256(body).hexdigest() != meta.get("sha256"):
+            digest = body_digest(body)
+            if digest != meta.get("sha256"):
                 raise ValueError("body does not match its checksum")
-            return CachedResponse(meta.get("etag"), meta.get("last_modified"), body, str(meta.get("content_type", "")))
-        except (OSError, ValueError, UnicodeDecodeError) as exc:
-            self.warnings.append(f"cache entry for {url} was corrupt ({exc}); it is rebuilt")
-            for path in (meta_path, body_path):
-                path.unlink(missing_ok=True)
+            return CachedResponse(etag, last_modified, body, content_type or "", digest)
+        # Anything: a cache entry must never stop a draft (RecursionError, OverflowError are no ValueError).
+        except Exception as exc:
+            self.warnings.append(f"cache entry for {url} was corrupt ({_short(exc)}); it is rebuilt")
+            self.drop(url)
             return None
 
     def load_parsed(self, key: str, fetched_at: dt.datetime) -> ParsedFeed | None:
-        """The entries normalised from the same bytes last time, or None."""
+        """The entries normalised from the same bytes last time, or None (a bad entry is deleted)."""
         path = self.directory / f"{key[:32]}.parsed.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -93,12 +134,15 @@ class HttpCache:
             for raw in data["candidates"]:
                 known = bool(raw["date_known"])
                 date = dt.datetime.fromisoformat(raw["date"]) if known and raw["date"] else fetched_at
-                candidates.append(Candidate(**{**raw, "date": date}))
-            return ParsedFeed(candidates=candidates, unusable=int(data["unusable"]), warnings=list(data["warnings"]), entries=int(data["entries"]))
+                candidate = Candidate(**{**raw, "date": date})
+                if not _well_typed(candidate):
+                    raise ValueError("an entry has a field of the wrong type")
+                candidates.append(candidate)
+            return ParsedFeed(candidates=candidates, unusable=int(data["unusable"]), warnings=[str(w) for w in data["warnings"]], entries=int(data["entries"]))
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            self.warnings.append(f"cache entry {path.name} was corrupt ({exc}); the feed is parsed again")
+        except Exception as exc:  # as in load(): whatever the reason, the feed is parsed again
+            self.warnings.append(f"cache entry {path.name} was corrupt ({_short(exc)}); the feed is parsed again")
             path.unlink(missing_ok=True)
             return None
 
@@ -120,7 +164,7 @@ class HttpCache:
             "etag": response.etag,
             "last_modified": response.last_modified,
             "content_type": response.content_type,
-            "sha256": hashlib.sha256(response.body).hexdigest(),
+            "sha256": response.digest or body_digest(response.body),
         }
         # The body first, in the same job: a meta file never points at a body not yet written.
         self._write_many([(body_path, response.body), (meta_path, json.dumps(meta, indent=1))])

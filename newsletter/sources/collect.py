@@ -16,7 +16,7 @@ from newsletter.sources import SourceReport
 from newsletter.sources.actormap import MapOutcome, fetch_actor_map
 from newsletter.sources.cache import HttpCache
 from newsletter.sources.feeds import FeedOutcome, fetch_feed
-from newsletter.sources.fetch import FetchOptions
+from newsletter.sources.fetch import FetchOptions, describe_unexpected
 from newsletter.sources.parsepool import ParsePool, parse_workers
 
 logger = logging.getLogger(__name__)
@@ -97,7 +97,8 @@ async def _collect(
     fetch = settings.file.fetch
     feeds = enabled_feeds(settings)
     workers = parse_workers(len(feeds), enabled=parse_in_processes)
-    # Started first, on a thread: the pool's start-up overlaps the network wait.
+    # Started at the first parse, on a thread: its start-up overlaps the rest of the network wait,
+    # and a run answered by 304s (parses reused from the cache) never starts it.
     parse_pool = ParsePool(workers) if workers else None
     cache = HttpCache(cache_dir or default_cache_dir())
     options = FetchOptions(
@@ -129,19 +130,22 @@ async def _collect(
     finally:
         if parse_pool is not None:
             parse_pool.shutdown()
+    late = f"not finished within the overall deadline of {fetch.deadline:g} s"
     for index, feed in enumerate(feeds):
         outcome = results.get(str(index))
-        if outcome is None:
-            outcome = FeedOutcome(SourceReport(name=feed.name, kind="feed", url=feed.url))
-            outcome.report.fail(f"not finished within the overall deadline of {fetch.deadline:g} s")
+        if not isinstance(outcome, FeedOutcome):
+            failed = FeedOutcome(SourceReport(name=feed.name, kind="feed", url=feed.url))
+            failed.report.fail(describe_unexpected(outcome) if isinstance(outcome, Exception) else late)
+            outcome = failed
         collection.feeds.append(outcome)
     if conf is not None:
         map_outcome = results.get(MAP_JOB)
-        if map_outcome is None:
+        if not isinstance(map_outcome, MapOutcome):
             from newsletter.sources.actormap import MAP_NAME
 
-            map_outcome = MapOutcome(SourceReport(name=MAP_NAME, kind="map", url=conf.url))
-            map_outcome.report.fail(f"not finished within the overall deadline of {fetch.deadline:g} s")
+            failed_map = MapOutcome(SourceReport(name=MAP_NAME, kind="map", url=conf.url))
+            failed_map.report.fail(describe_unexpected(map_outcome) if isinstance(map_outcome, Exception) else late)
+            map_outcome = failed_map
         collection.map = map_outcome
     cache.flush()
     collection.warnings.extend(cache.warnings)
@@ -164,7 +168,8 @@ async def gather_bounded(
 
     With `groups` ({name: group}, e.g. the host) and `per_group`, at most `per_group` jobs of one
     group run at once; a job waits for its group's slot before it takes a global one.
-    Returns {name: result}; names that missed the deadline are absent.
+    Returns {name: result}, where a job that raised has its exception as its result; names that
+    missed the deadline are absent.
     """
     semaphore = asyncio.Semaphore(concurrency)
     group_slots: dict[str, asyncio.Semaphore] = {}
@@ -172,12 +177,18 @@ async def gather_bounded(
 
     async def run(name: str, factory: Callable[[], Any]) -> None:
         group = (groups or {}).get(name)
-        if group and per_group > 0:
-            async with group_slots.setdefault(group, asyncio.Semaphore(per_group)), semaphore:
-                results[name] = await factory()
-        else:
-            async with semaphore:
-                results[name] = await factory()
+        try:
+            if group and per_group > 0:
+                async with group_slots.setdefault(group, asyncio.Semaphore(per_group)), semaphore:
+                    results[name] = await factory()
+            else:
+                async with semaphore:
+                    results[name] = await factory()
+        except Exception as exc:
+            # The job's own failure, kept as its result: never "Task exception was never
+            # retrieved", never mistaken for a job that missed the deadline.
+            logger.debug("source job %s failed", name, exc_info=True)
+            results[name] = exc
         if on_done is not None:
             on_done(name)
 

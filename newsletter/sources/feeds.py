@@ -23,6 +23,7 @@ from newsletter.sources.feedparse import looks_like_html, parse_feed_bytes
 from newsletter.sources.fetch import (
     Fetched,
     FetchOptions,
+    describe_unexpected,
     fetch_url,
     read_local,
     resolve_feed_location,
@@ -32,7 +33,7 @@ from newsletter.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
-PARSED_FORMAT = "parsed/1"  # bump when normalisation changes, so cached parses are redone
+PARSED_FORMAT = "parsed/2"  # bump when normalisation changes, so cached parses are redone
 FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}
 
 
@@ -89,7 +90,8 @@ async def _discover(client: httpx.AsyncClient, page: Fetched | None, url: str, o
 
 
 async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: FetchOptions) -> FeedOutcome:
-    """Fetch, auto-discover when needed, parse and normalise one feed. Never raises SourceError."""
+    """Fetch, auto-discover when needed, parse and normalise one feed. Never raises: any failure,
+    even one no reader expected, becomes this feed's failure with a plain reason."""
     report = SourceReport(name=feed.name, kind="feed", url=feed.url)
     outcome = FeedOutcome(report)
     try:
@@ -118,6 +120,13 @@ async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: Fetch
     except SourceError as exc:
         report.fail(exc.message, unreachable=exc.unreachable)
         return outcome
+    except Exception as exc:
+        logger.debug("feed %s failed unexpectedly", feed.url, exc_info=True)
+        report.fail(describe_unexpected(exc))
+        if options.cache is not None:
+            # The cached answer may be what breaks the reader: the next fetch is a full one.
+            options.cache.drop(feed.url)
+        return outcome
     if report.status is FetchStatus.ok:
         if fetched.from_cache:
             report.status = FetchStatus.cached
@@ -138,13 +147,16 @@ async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: Fetch
 async def _parse(fetched: Fetched, feed: FeedConfig, options: FetchOptions) -> ParsedFeed:
     """Parse the bytes (on the worker processes when there is a pool); on a 304 answer, reuse
     the entries normalised last time (no re-parse)."""
-    key = hashlib.sha256(
-        "\x00".join([PARSED_FORMAT, fetched.url, feed.name, feed.section, str(options.tz)]).encode() + fetched.body
-    ).hexdigest()
-    if fetched.from_cache and options.cache is not None:
-        reused = options.cache.load_parsed(key, options.fetched_at)
-        if reused is not None:
-            return reused
+    # Keyed on the body's digest, which the cache computed once already (its checksum): the body
+    # is hashed once per fetch, not twice. No digest: the answer is not cached (no validators,
+    # truncated, a local file), so no later 304 can reuse a parse either.
+    key = ""
+    if fetched.digest and options.cache is not None:
+        key = hashlib.sha256("\x00".join([PARSED_FORMAT, fetched.url, feed.name, feed.section, str(options.tz), fetched.digest]).encode()).hexdigest()
+        if fetched.from_cache:
+            reused = options.cache.load_parsed(key, options.fetched_at)
+            if reused is not None:
+                return reused
     call = functools.partial(
         parse_feed_bytes,
         fetched.body,
@@ -156,6 +168,6 @@ async def _parse(fetched: Fetched, feed: FeedConfig, options: FetchOptions) -> P
         fetched_at=options.fetched_at,
     )
     parsed = await options.parse_pool.run(call) if options.parse_pool is not None else call()
-    if options.cache is not None and not fetched.truncated and fetched.url.startswith("http"):
+    if key and options.cache is not None:
         options.cache.store_parsed(key, parsed)
     return parsed

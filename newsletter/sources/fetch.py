@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from newsletter.errors import SourceError
-from newsletter.sources.cache import CachedResponse, HttpCache
+from newsletter.sources.cache import CachedResponse, HttpCache, body_digest
 from newsletter.sources.parsepool import ParsePool
 
 RESOLVE_ERRORS = ("name or service not known", "nodename nor servname", "temporary failure in name resolution", "getaddrinfo failed", "no address associated")
@@ -30,6 +30,7 @@ class Fetched:
     from_cache: bool = False
     truncated: bool = False
     permanent_redirect: bool = False
+    digest: str = ""  # SHA-256 of `body` when the cache computed it (hex); "" otherwise
 
 
 def network_error(exc: Exception, url: str, timeout: float) -> SourceError:
@@ -51,6 +52,34 @@ def describe_http_error(exc: Exception, url: str, timeout: float) -> str:
             return f"the host name {host} does not resolve (check the URL's spelling)"
         return f"cannot connect ({text or type(exc).__name__})"
     return f"network error ({text or type(exc).__name__})"
+
+
+def describe_unexpected(exc: BaseException) -> str:
+    """A plain-words reason for a failure no reader expected (a source crafted to break parsers,
+    a bug): it fails that one source, never the whole draft."""
+    if isinstance(exc, RecursionError):
+        return "its content is nested too deeply to be read"
+    if isinstance(exc, OverflowError):
+        return "it holds a number too large to be read"
+    if isinstance(exc, MemoryError):
+        return "it is too large to be read in memory"
+    text = str(exc)
+    shown = f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+    return f"it could not be read ({shown})"
+
+
+async def read_capped(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:
+    """The body of a streamed response, at most `max_bytes` of it (decoded, so a small gzip that
+    expands to gigabytes stops there too); True when there was more."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        if size + len(chunk) > max_bytes:
+            chunks.append(chunk[: max_bytes - size])
+            return b"".join(chunks), True
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks), False
 
 
 def _http_status_reason(response: httpx.Response) -> str:
@@ -98,25 +127,18 @@ async def fetch_url(
             permanent = any(r.status_code in (301, 308) for r in response.history)
             final = str(response.url)
             if response.status_code == 304 and cached:
-                return Fetched(cached.body, final, cached.content_type, from_cache=True, permanent_redirect=permanent)
+                return Fetched(cached.body, final, cached.content_type, from_cache=True, permanent_redirect=permanent, digest=cached.digest)
             if response.status_code >= 400:
                 raise SourceError(_http_status_reason(response))
-            chunks: list[bytes] = []
-            size = 0
-            truncated = False
-            async for chunk in response.aiter_bytes():
-                if size + len(chunk) > max_bytes:
-                    chunks.append(chunk[: max_bytes - size])
-                    truncated = True
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-            body = b"".join(chunks)
+            body, truncated = await read_capped(response, max_bytes)
             content_type = response.headers.get("content-type", "")
+            digest = ""
             if cache is not None and not truncated and response.status_code == 200:
                 validators = (response.headers.get("etag"), response.headers.get("last-modified"))
-                cache.store(url, CachedResponse(*validators, body, content_type))
-            return Fetched(body, final, content_type, truncated=truncated, permanent_redirect=permanent)
+                if any(validators):
+                    digest = body_digest(body)
+                    cache.store(url, CachedResponse(*validators, body, content_type, digest))
+            return Fetched(body, final, content_type, truncated=truncated, permanent_redirect=permanent, digest=digest)
     except httpx.HTTPError as exc:
         raise network_error(exc, url, timeout) from exc
 

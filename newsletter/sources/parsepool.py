@@ -7,7 +7,8 @@ off with hundreds of feeds (bench/draft.py). With that many and more than one co
 worker processes. The pool is started on a thread at the beginning of the fetch, so that its
 start-up (a forkserver that imports feedparser once) overlaps the network wait; a parse that
 comes before it is ready waits for it, and a pool that cannot start or breaks falls back to
-parsing inline.
+parsing inline. The pool starts at the first parse, not before: a draft answered by 304s
+(every parse reused from the cache) never starts it.
 """
 
 from __future__ import annotations
@@ -49,15 +50,19 @@ def parse_workers(feeds: int, *, enabled: bool | None = None) -> int:
 
 
 class ParsePool:
-    """A process pool started on a background thread; `run(call)` awaits `call()` on it."""
+    """A process pool started on a background thread at the first `run(call)`, which awaits `call()` on it."""
 
     def __init__(self, workers: int) -> None:
         self._workers = workers
         self._pool: ProcessPoolExecutor | None = None
         self._method = ""
         self._started = threading.Event()
-        self._thread = threading.Thread(target=self._start, name="parse-pool-start", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None
+
+    def _ensure_started(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._start, name="parse-pool-start", daemon=True)
+            self._thread.start()
 
     def _start(self) -> None:
         try:
@@ -80,6 +85,7 @@ class ParsePool:
 
     async def run(self, call: Callable[[], T]) -> T:
         """`call()` (picklable: a module-level function and its arguments) on a worker process."""
+        self._ensure_started()
         if not self._started.is_set():
             await asyncio.to_thread(self._started.wait)
         if self._pool is None:
@@ -95,6 +101,8 @@ class ParsePool:
 
     def shutdown(self) -> None:
         """Stop the workers (parses not started yet are cancelled)."""
+        if self._thread is None:
+            return
         self._thread.join()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from newsletter.config import load_settings
+from newsletter.sources import FetchStatus
 from newsletter.sources.collect import collect_sources
 from newsletter.sources.parsepool import ParsePool, parse_workers
 
-from .server import ASSETS
+from .server import ASSETS, FeedServer, Route, write_workspace
 
 FEED_FILES = ["reseau-wordpress.xml", "observatoire.atom", "ecomobilite-spip.xml", "territoires-cyclables-media.xml"]
 
@@ -84,3 +85,25 @@ def test_no_worker_nor_forkserver_is_left_running(tmp_path: Path) -> None:
     collection = collect_sources(settings, now=dt.datetime(2026, 12, 1, 12, tzinfo=settings.tz), cache_dir=tmp_path / "c", parse_in_processes=True)
     assert sum(len(outcome.candidates) for outcome in collection.feeds) > 20
     assert _children() - before == set()
+
+
+def test_a_run_answered_by_304s_never_starts_the_pool(server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[int] = []
+    original = ParsePool._start
+
+    def start(self: ParsePool) -> None:
+        started.append(1)
+        original(self)
+
+    monkeypatch.setattr(ParsePool, "_start", start)
+    for index, name in enumerate(FEED_FILES):
+        server.add(f"/f{index}.xml", Route((ASSETS / name).read_bytes(), etag=f'"v{index}"'))
+    feeds = [(f"Feed {index}", f"/f{index}.xml", "veille") for index in range(len(FEED_FILES))]
+    settings = load_settings(write_workspace(tmp_path, server.url, feeds=feeds, actor_map=False), environ={})
+    now = dt.datetime(2026, 12, 1, 12, tzinfo=settings.tz)
+    cold = collect_sources(settings, now=now, cache_dir=tmp_path / "c", parse_in_processes=True)
+    assert started == [1]  # the cold run parsed, so it started the pool
+    again = collect_sources(settings, now=now, cache_dir=tmp_path / "c", parse_in_processes=True)
+    assert started == [1]  # every answer was a 304 with its parse cached: no pool
+    assert all(outcome.report.status is FetchStatus.cached for outcome in again.feeds)
+    assert [o.candidates for o in again.feeds] == [o.candidates for o in cold.feeds]
