@@ -1,4 +1,4 @@
-"""Fixtures of the draft tests: the local feed and actor-map server."""
+"""Fixtures of the draft tests: the local feed and actor-map server (as for tests/sources)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from .server import FeedServer
+from tests.support.feeds import FeedServer
 
 
 @pytest.fixture
 def server() -> Iterator[FeedServer]:
     with FeedServer() as srv:
         yield srv
-
-

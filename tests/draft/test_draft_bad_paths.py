@@ -12,8 +12,14 @@ from typer.testing import CliRunner
 
 from newsletter.cli import app
 from tests.support.asserts import assert_clean_failure, snapshot_tree
-
-from .server import PREVIOUS_ISSUE, FeedServer, Route, asset, serve_realistic, write_workspace
+from tests.support.feeds import (
+    PREVIOUS_ISSUE,
+    FeedServer,
+    Route,
+    asset,
+    serve_realistic,
+    write_workspace,
+)
 
 DRAFT = ["draft", "--month", "2026-12", "--today", "2026-12-01"]
 

@@ -12,8 +12,14 @@ from newsletter.cli import app
 from newsletter.config import load_settings
 from newsletter.issue import load_issue
 from newsletter.render import pipeline as render
-
-from .server import PREVIOUS_ISSUE, FeedServer, Route, asset, serve_realistic, write_workspace
+from tests.support.feeds import (
+    PREVIOUS_ISSUE,
+    FeedServer,
+    Route,
+    asset,
+    serve_realistic,
+    write_workspace,
+)
 
 DRAFT = ["draft", "--month", "2026-12", "--today", "2026-12-01"]
 

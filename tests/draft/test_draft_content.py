@@ -11,9 +11,8 @@ from newsletter.cli import app
 from newsletter.config import load_settings
 from newsletter.issue import load_issue
 from newsletter.render import pipeline as render
-
-from .feedbuilder import Item, rss
-from .server import PREVIOUS_ISSUE, FeedServer, Route, write_workspace
+from tests.support.feedbuilder import Item, rss
+from tests.support.feeds import PREVIOUS_ISSUE, FeedServer, Route, write_workspace
 
 DRAFT = ["draft", "--month", "2026-12", "--today", "2026-12-01"]
 SITE = "https://ecomobilite.example.org"

@@ -13,9 +13,8 @@ from typer.testing import CliRunner
 
 from newsletter.campaigns import mark_status, record_campaign
 from newsletter.cli import app
-
-from .feedbuilder import Item, rss
-from .server import PREVIOUS_ISSUE, FeedServer, Route, serve_realistic, write_workspace
+from tests.support.feedbuilder import Item, rss
+from tests.support.feeds import PREVIOUS_ISSUE, FeedServer, Route, serve_realistic, write_workspace
 
 TZ = ZoneInfo("Europe/Paris")
 SITE = "https://veille.example.org"
@@ -105,7 +104,7 @@ def test_an_unsent_accidental_draft_is_not_the_previous_issue(server: FeedServer
 
 
 def test_first_run_of_the_map_puts_an_old_actor_changed_in_the_window_with_the_updated_ones(server: FeedServer, tmp_path: Path) -> None:
-    from .server import asset
+    from tests.support.feeds import asset
 
     serve_realistic(server)
     elements = json.loads(asset("map-elements.json"))

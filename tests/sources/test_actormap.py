@@ -20,8 +20,7 @@ from newsletter.http import build_async_client
 from newsletter.sources import SourceReport
 from newsletter.sources.actormap import MapOutcome, fetch_actor_map, parse_gogocarto, parse_taxonomy
 from newsletter.sources.fetch import FetchOptions
-
-from .server import FeedServer, Route, asset
+from tests.support.feeds import FeedServer, Route, asset
 
 TZ = ZoneInfo("Europe/Paris")
 SINCE = dt.datetime(2026, 11, 10, tzinfo=TZ)

@@ -12,8 +12,7 @@ from newsletter.sources import feedparse
 from newsletter.sources.feedparse import parse_feed_bytes
 from newsletter.sources.normalise import ParsedFeed
 from newsletter.sources.rss2 import read_rss2
-
-from .server import ASSETS
+from tests.support.feeds import ASSETS
 
 TZ = ZoneInfo("Europe/Paris")
 NOW = dt.datetime(2026, 12, 1, 12, tzinfo=TZ)

@@ -13,8 +13,7 @@ from newsletter.config import load_settings
 from newsletter.sources import FetchStatus
 from newsletter.sources.collect import collect_sources
 from newsletter.sources.parsepool import ParsePool, parse_workers
-
-from .server import ASSETS, FeedServer, Route, write_workspace
+from tests.support.feeds import ASSETS, FeedServer, Route, write_workspace
 
 FEED_FILES = ["reseau-wordpress.xml", "observatoire.atom", "ecomobilite-spip.xml", "territoires-cyclables-media.xml"]
 

@@ -16,8 +16,7 @@ from newsletter.sources import FetchStatus
 from newsletter.sources.cache import HttpCache
 from newsletter.sources.feeds import FeedOutcome, fetch_feed
 from newsletter.sources.fetch import FetchOptions
-
-from .server import FeedServer, Route, asset
+from tests.support.feeds import FeedServer, Route, asset
 
 TZ = ZoneInfo("Europe/Paris")
 NOW = dt.datetime(2026, 12, 1, 12, tzinfo=TZ)

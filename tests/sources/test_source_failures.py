@@ -11,8 +11,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from newsletter.cli import app
-
-from .server import PREVIOUS_ISSUE, FeedServer, Route, serve_realistic, write_workspace
+from tests.support.feeds import PREVIOUS_ISSUE, FeedServer, Route, serve_realistic, write_workspace
 
 DRAFT = ["draft", "--month", "2026-12", "--today", "2026-12-01"]
 DEEP = b"[" * 200_000 + b"]" * 200_000

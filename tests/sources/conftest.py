@@ -1,0 +1,17 @@
+"""Fixtures of the sources tests: the local feed and actor-map server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.feeds import FeedServer
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as srv:
+        yield srv
+
+
