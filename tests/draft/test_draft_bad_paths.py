@@ -13,23 +13,12 @@ from typer.testing import CliRunner
 from newsletter.cli import app
 from tests.support.asserts import assert_clean_failure, snapshot_tree
 from tests.support.feeds import (
-    PREVIOUS_ISSUE,
     FeedServer,
     Route,
     asset,
-    serve_realistic,
-    write_workspace,
 )
 
 DRAFT = ["draft", "--month", "2026-12", "--today", "2026-12-01"]
-
-
-@pytest.fixture
-def workspace(server: FeedServer, tmp_path: Path) -> Path:
-    serve_realistic(server)
-    config = write_workspace(tmp_path, server.url)
-    (tmp_path / "issues" / "2026-11.md").write_text(PREVIOUS_ISSUE, encoding="utf-8")
-    return config
 
 
 def run(config: Path, *args: str) -> tuple[int, str]:

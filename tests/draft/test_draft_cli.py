@@ -24,14 +24,6 @@ from tests.support.feeds import (
 DRAFT = ["draft", "--month", "2026-12", "--today", "2026-12-01"]
 
 
-@pytest.fixture
-def workspace(server: FeedServer, tmp_path: Path) -> Path:
-    serve_realistic(server)
-    config = write_workspace(tmp_path, server.url)
-    (tmp_path / "issues" / "2026-11.md").write_text(PREVIOUS_ISSUE, encoding="utf-8")
-    return config
-
-
 def run(config: Path, *args: str) -> object:
     return CliRunner().invoke(app, ["--config", str(config), *args], env={"COLUMNS": "250"})
 

@@ -11,32 +11,13 @@ from newsletter import linkcheck
 from newsletter.cli import app
 from tests.linkcheck.conftest import LinkServer
 from tests.support.asserts import snapshot_tree
-from tests.support.workspace import FRONT, make_workspace
+from tests.support.workspace import FRONT, make_workspace, workspace_config
 
 runner = CliRunner()
 
 
 def config_for(server: LinkServer) -> str:
-    return f'''[newsletter]
-name = "Mobiscol"
-title = "La lettre de Mobiscol"
-provider = "brevo"
-web_url = "{server.url('/archive/')}"
-website_url = "{server.url('/site')}"
-unsubscribe_url = "{server.url('/desinscription')}"
-organisation = "Vivacités Île-de-France"
-address = "Paris"
-
-[[sections]]
-id = "edito"
-title = "Édito"
-layout = "text"
-
-[[sections]]
-id = "veille"
-title = "Veille"
-layout = "list"
-'''
+    return workspace_config(web_url=server.url("/archive/"), website_url=server.url("/site"), unsubscribe_url=server.url("/desinscription"))
 
 
 def line_of(text: str, fragment: str) -> int:
