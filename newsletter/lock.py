@@ -8,6 +8,7 @@ process ends, even after a kill -9: there is never a stale lock to delete by han
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -61,4 +62,7 @@ def workspace_lock(state_dir: Path, *, command: str, now: dt.datetime, wait: flo
         write_atomic(state_dir / HOLDER_NAME, json.dumps(holder) + "\n", durable=False)
         yield
     finally:
+        # Gone before the lock is: a command that waits never names a holder that has ended.
+        with contextlib.suppress(OSError):
+            (state_dir / HOLDER_NAME).unlink()
         lock.release()

@@ -199,6 +199,22 @@ def _refuse_if_maybe_sent(run: _Run, campaign: Campaign, record: CampaignRecord 
     )
 
 
+def _refuse_if_sent_but_gone(run: _Run, record: CampaignRecord | None) -> None:
+    """The state says the list was (or may have been) mailed, yet the provider has no such
+    campaign any more (deleted in its interface, a listing that lags): creating a new one
+    could mail the list a second time, so nothing is done until a person has looked."""
+    if record is None or record.status not in SEND_STATUSES:
+        return
+    asked = f" (asked at {record.send_requested_at})" if record.send_requested_at else ""
+    raise CampaignRefusedError(
+        f"the state says campaign {record.id} of issue {run.message.issue} was {record.status}{asked}, but "
+        f"{run.provider.name} no longer has it (by id or by name '{run.message.name}'); nothing was created or sent, "
+        "so the list is not mailed twice",
+        hint=f"look in {run.provider.name}'s interface whether the issue went out; to send it anyway, delete the entry of "
+        f"issue {run.message.issue} in state/campaigns.json, then run the command again",
+    )
+
+
 def _refuse_if_untouchable(campaign: Campaign, action: Action, provider: str) -> None:
     if campaign.status in (Status.sent, Status.sending):
         raise CampaignRefusedError(
@@ -289,6 +305,8 @@ def send_issue(
     try:
         campaign = _find(run)
         run.campaign = campaign
+        if campaign is None:
+            _refuse_if_sent_but_gone(run, load_state(settings.state_dir).get(message.issue, provider.name))
         if campaign is not None:
             _refuse_if_untouchable(campaign, action, provider.name)
             not_sent = _refuse_if_maybe_sent(run, campaign, load_state(settings.state_dir).get(message.issue, provider.name))

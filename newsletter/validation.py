@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import math
 import re
 import types
 import typing
@@ -305,12 +306,16 @@ def _is_instance(hint: Any, value: Any) -> bool:
 def _meets(constraints: dict[str, Any], value: Any, loc: ErrorLocation, errors: list[ErrorDetails]) -> bool:
     expected = constraints["expected"]
     pattern = constraints["pattern"]
-    if pattern is not None and not pattern.search(value):
+    # `$` also matches before a final line break, which a pattern's author never means.
+    if pattern is not None and (not pattern.search(value) or value.endswith("\n")):
         _error(errors, loc, "string_pattern_mismatch", f"expected {expected or 'text matching ' + pattern.pattern}", value, pattern=pattern.pattern)
         return False
     min_length = constraints["min_length"]
     if min_length is not None and len(value) < min_length:
         _error(errors, loc, "string_too_short", f"expected {expected or f'at least {min_length} character(s)'}", value, min_length=min_length)
+        return False
+    if isinstance(value, float) and not math.isfinite(value):  # TOML has inf and nan
+        _error(errors, loc, "finite_number", "expected a finite number", value)
         return False
     for bound, kind, words in (("gt", "greater_than", "greater than"), ("ge", "greater_than_equal", "at least"), ("le", "less_than_equal", "at most")):
         limit = constraints[bound]
@@ -378,6 +383,7 @@ def _expected(error: Mapping[str, Any]) -> str:
 
 
 QUOTE_MAX = 60  # characters of a bad value quoted in a message
+_SECRET_NAME = re.compile(r"key|secret|token|passw|apikey", re.IGNORECASE)
 
 
 def quoted(value: object) -> str:
@@ -405,6 +411,12 @@ def describe_error(error: Mapping[str, Any], *, name: Callable[[str], str] | Non
     kind = error.get("type")
     value = error.get("input")
     if kind == "extra_forbidden":
+        if _SECRET_NAME.search(location.rsplit(".", 1)[-1]):
+            # Its value is probably a real key: never repeat it on a terminal or in a CI log.
+            return (
+                f"{label}: unknown key; API keys are read only from the environment "
+                "(BREVO_API_KEY, MJ_APIKEY_PUBLIC, MJ_APIKEY_PRIVATE), never from a file: delete this line"
+            )
         return f"{label}: unknown key (value {quoted(value)}); remove it or check its spelling"
     if kind in {"missing", "missing_argument"}:
         return f"{label} is missing; this key is required"

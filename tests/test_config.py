@@ -93,3 +93,27 @@ def test_the_translator_reads_pydantic_errors_in_the_same_words() -> None:
         "name = 3: expected text",
         "other: unknown key (value 'x'); remove it or check its spelling",
     ]
+
+
+@pytest.mark.parametrize("line", ['[brevo]\napi_key = "xkeysib-0123456789abcdef-SECRET"', 'brevo_api_key = "xkeysib-0123456789abcdef-SECRET"'])
+def test_an_api_key_written_in_the_file_is_refused_without_repeating_it(line: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(f'[newsletter]\nname = "N"\ntitle = "T"\n{line}\n', source="newsletter.toml")
+    text = "\n".join(caught.value.problems)
+    assert "SECRET" not in text and "xkeysib" not in text
+    assert "API keys are read only from the environment" in text and "delete this line" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[fetch]\ntimeout = inf", "fetch.timeout = inf: expected a finite number"),
+        ('[newsletter]\nweb_url = "https://lettre.example.org/\\n"', "newsletter.web_url"),
+    ],
+)
+def test_values_that_only_look_right_are_refused(text: str, expected: str) -> None:
+    base = '[newsletter]\nname = "N"\ntitle = "T"\n'
+    source = base + text if not text.startswith("[newsletter]") else base + text.split("\n", 1)[1]
+    with pytest.raises(ConfigError) as caught:
+        parse_config(source, source="newsletter.toml")
+    assert any(expected in problem for problem in caught.value.problems), caught.value.problems

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from newsletter.cli.app import app, app_context
-from newsletter.cli.output import Output, escape
+from newsletter.cli.output import Output
 
 
 @app.command()
@@ -52,38 +52,39 @@ def run_demo(directory: Path | None, *, output: Output) -> Path:
     from newsletter.workspace import copy_example
 
     workspace = copy_example(directory)
-    output.note(f"Example workspace copied to {escape(str(workspace))}")
+    output.note(f"Example workspace copied to {workspace}")
     settings = load_settings(workspace / "newsletter.toml", environ={})
 
-    output.note("\n[bold]1/4 Draft[/bold]: issues/2026-12.md from the example's offline feeds and actor map")
+    output.note("\n[bold]1/4 Draft[/bold]: issues/2026-12.md from the example's offline feeds and actor map", markup=True)
     print_draft_report(output, draft_issue(settings, today=DEMO_TODAY, month="2026-12"))
 
     finished = settings.issues_dir / "2026-11.md"
     output.note(
         "\n[bold]2/4 Render[/bold]: the finished November issue, issues/2026-11.md "
-        "(the December draft still has its À COMPLÉTER lines to fill in, so it is not rendered here)"
+        "(the December draft still has its À COMPLÉTER lines to fill in, so it is not rendered here)",
+        markup=True,
     )
     result = render_to_files(settings, finished)
     print_render_report(output, result)
 
-    output.note("\n[bold]3/4 Send[/bold] to the outbox (files only: nothing leaves this computer)")
+    output.note("\n[bold]3/4 Send[/bold] to the outbox (files only: nothing leaves this computer)", markup=True)
     outbox = settings.model_copy(update={"provider": Provider.outbox})
     pinned = dt.datetime(*DEMO_SEND_TIME, tzinfo=settings.tz)
     provider = build_provider(outbox, now=lambda: pinned)
     report = send_issue(outbox, provider, finished, action=Action.push, confirm=lambda _: True, now=lambda: pinned)
     print_send_report(output, report, outbox_dir=outbox.path(outbox.file.outbox.dir))
 
-    output.note("\n[bold]4/4 Archive[/bold]: the web version of every finished issue, an index and an Atom feed")
+    output.note("\n[bold]4/4 Archive[/bold]: the web version of every finished issue, an index and an Atom feed", markup=True)
     print_archive_report(output, build_archive(settings, out_dir=None, include_all=True, now=dt.datetime.now(settings.tz)))
 
-    output.note(f"\nDone. Everything is in {escape(str(workspace))}")
+    output.note(f"\nDone. Everything is in {workspace}")
     output.note(
         "Look at:\n"
-        f"  the email         {escape(str(result.html_path))}  (open it in a browser)\n"
-        f"  its text part     {escape(str(result.text_path))}\n"
-        f"  the campaign      {escape(str(workspace / 'outbox' / '2026-11' / 'message.eml'))}\n"
-        f"  the web archive   {escape(str(workspace / 'site' / 'index.html'))}\n"
-        f"  the new draft     {escape(str(workspace / 'issues' / '2026-12.md'))}\n"
+        f"  the email         {result.html_path}  (open it in a browser)\n"
+        f"  its text part     {result.text_path}\n"
+        f"  the campaign      {workspace / 'outbox' / '2026-11' / 'message.eml'}\n"
+        f"  the web archive   {workspace / 'site' / 'index.html'}\n"
+        f"  the new draft     {workspace / 'issues' / '2026-12.md'}\n"
         "Then try, in that folder:\n"
         "  newsletter preview issues/2026-12.md    (fill in the draft and watch it render)\n"
         "  newsletter check issues/2026-12.md"

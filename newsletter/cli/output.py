@@ -137,19 +137,27 @@ class Output:
 
     def print_err(self, message: str, *, markup: bool = True, style: str | None = None) -> None:
         """One line on stderr: `message` in rich markup (or plain text with markup=False)."""
-        self._print("err", message if markup else escape(message), style)
+        if markup or style:
+            self._print("err", message if markup else escape(message), style)
+        else:
+            self._print("err", "", None, plain=message)
 
     def print_out(self, message: str, *, markup: bool = True) -> None:
         """One line on stdout (data): `message` in rich markup, or plain text with markup=False."""
-        self._print("out", message if markup else escape(message), None)
+        self._print("out", message, None) if markup else self._print("out", "", None, plain=message)
 
-    def _print(self, name: str, markup: str, style: str | None) -> None:
+    def _print(self, name: str, markup: str, style: str | None, *, plain: str = "") -> None:
+        """`markup` (rich markup, e.g. a coloured label), then `plain` text printed as it is.
+
+        Plain text never goes through markup: no tag can eat a [bracket] of a subject or a
+        path, and a trailing backslash (a Windows folder) is printed once.
+        """
         stream = sys.stderr if name == "err" else sys.stdout
-        line = render_line(markup, colour=_colour_terminal(stream), style=style)
+        line = render_line(markup, colour=_colour_terminal(stream), style=style) if markup else ""
         if line is None:  # a style we do not know: let rich print it
-            self._console(name).print(markup, style=style)
+            self._console(name).print(markup + escape(plain), style=style)
             return
-        stream.write(line + "\n")
+        stream.write(line + plain.translate(_CONTROL) + "\n")
         stream.flush()
 
     def redact(self, text: str) -> str:
@@ -159,19 +167,19 @@ class Output:
                 text = text.replace(secret, REDACTED)
         return text
 
-    def note(self, message: str) -> None:
-        """A progress or info line on stderr (hidden by -q)."""
+    def note(self, message: str, *, markup: bool = False) -> None:
+        """A progress or info line on stderr (hidden by -q); plain text unless markup=True."""
         if not self.quiet:
-            self.print_err(self.redact(message))
+            self.print_err(self.redact(message), markup=markup)
 
     def detail(self, message: str) -> None:
-        """A line shown with -v only."""
+        """A plain-text line shown with -v only."""
         if self.verbose and not self.quiet:
-            self.print_err(self.redact(message))
+            self.print_err(self.redact(message), markup=False)
 
     def warn(self, message: str, *, problems: Iterable[str] = ()) -> None:
         """A warning on stderr; the message is plain text (brackets such as [[UNSUB_LINK_FR]] kept)."""
-        self.print_err(f"[yellow]Warning:[/yellow] {escape(self.redact(message))}")
+        self._print("err", "[yellow]Warning:[/yellow] ", None, plain=self.redact(message))
         for problem in problems:
             self.print_err(f"  - {self.redact(problem)}", markup=False)
 
@@ -183,11 +191,11 @@ class Output:
 
     def error(self, message: str, *, problems: Iterable[str] = (), hint: str | None = None) -> None:
         """An error on stderr, with one line per problem and a tip; never hidden."""
-        self.print_err(f"[bold red]Error:[/bold red] {escape(self.redact(message))}")
+        self._print("err", "[bold red]Error:[/bold red] ", None, plain=self.redact(message))
         for problem in problems:
             self.print_err(f"  - {self.redact(problem)}", markup=False)
         if hint:
-            self.print_err(f"[cyan]Tip:[/cyan] {escape(self.redact(hint))}")
+            self._print("err", "[cyan]Tip:[/cyan] ", None, plain=self.redact(hint))
 
 
 class OutputHandler(logging.Handler):

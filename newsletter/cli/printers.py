@@ -28,7 +28,8 @@ def print_render_report(output: Output, result: RenderResult) -> None:
     percent = 100 * stats.html_bytes / GMAIL_CLIP_BYTES
     colour = "green" if percent < 75 else "yellow" if percent < 100 else "red"
     output.note(
-        f"[bold]{escape(str(result.issue.path))}[/bold] ({result.provider.value}): "
+        markup=True,
+        message=f"[bold]{escape(str(result.issue.path))}[/bold] ({result.provider.value}): "
         f"[{colour}]{stats.html_bytes / 1024:.1f} KB[/{colour}] of Gmail's 102 KB ({percent:.0f} %), "
         f"{stats.sections} sections, {stats.items} items, {stats.links} links, {stats.images} images"
     )
@@ -42,10 +43,10 @@ def print_render_report(output: Output, result: RenderResult) -> None:
     if errors or warnings:
         output.print_err(f"  {errors} error(s), {warnings} warning(s)")
     else:
-        output.note("  [green]all checks passed[/green]")
+        output.note("  [green]all checks passed[/green]", markup=True)
     for written in (result.html_path, result.text_path, result.mjml_path):
         if written is not None:
-            output.note(f"  wrote {escape(str(written))}")
+            output.note(f"  wrote {written}")
     if errors:
         output.print_err("  [red]Fix the errors above before sending.[/red]")
 
@@ -77,17 +78,18 @@ def _date(value: dt.datetime | None) -> str:
 def print_draft_table(output: Output, reports: list[SourceReport]) -> None:
     """Per source: status, found, kept, dropped with reasons; failures with their reason."""
     from rich.table import Table
+    from rich.text import Text  # cells of user text: never read as markup
 
     table = Table(title="Sources", title_justify="left")
     for column in ("source", "status", "found", "kept", "dropped"):
         table.add_column(column, justify="right" if column in {"found", "kept"} else "left", overflow="fold")
     for report in reports:
         if report.failed:
-            table.add_row(report.name, f"[red]failed[/red]: {escape(report.error or '')}", "—", "—", "—")
+            table.add_row(Text(report.name), f"[red]failed[/red]: {escape(report.error or '')}", "—", "—", "—")
             continue
         dropped = ", ".join(f"{count} {reason}" for reason, count in sorted(report.dropped.items())) or "—"
         status = str(report.status) + (f" → {report.final_url}" if report.final_url else "")
-        table.add_row(report.name, status, str(report.found), str(report.kept), dropped)
+        table.add_row(Text(report.name), Text(status), str(report.found), str(report.kept), Text(dropped))
     output.err.print(table)
     for report in reports:
         for warning in report.warnings:
@@ -118,18 +120,19 @@ def print_draft_report(output: Output, result: DraftResult) -> None:
 def print_check_table(output: Output, reports: list[SourceReport]) -> None:
     """The `sources check` table, on stdout."""
     from rich.table import Table
+    from rich.text import Text  # cells of user text: never read as markup
 
     table = Table(title="Sources", title_justify="left")
     for column in ("source", "url", "status", "last item", "items"):
         table.add_column(column, overflow="fold", justify="right" if column == "items" else "left")
     for report in reports:
         if report.failed:
-            status = f"failed: {escape(report.error or '')}"
+            status = f"failed: {report.error or ''}"
         elif report.final_url:
             status = f"{report.status}: {report.final_url}"
         else:
             status = str(report.status)
-        table.add_row(report.name, report.url, status, _date(report.last_item), "—" if report.failed else str(report.found))
+        table.add_row(Text(report.name), Text(report.url), Text(status), _date(report.last_item), "—" if report.failed else str(report.found))
     output.out.print(table)
     for report in reports:
         for warning in report.warnings:
@@ -170,6 +173,7 @@ def print_stats_table(output: Output, report: StatsReport) -> None:
     """The figures as a table on stdout (rates on delivered messages), then the links of one issue."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text  # cells of user text: never read as markup
 
     from newsletter.stats import percent
 
@@ -184,20 +188,20 @@ def print_stats_table(output: Output, report: StatsReport) -> None:
             percent(row.click_rate), str(f.hard_bounces), str(f.soft_bounces), str(f.unsubscriptions), str(f.complaints),
         ]
         read_at = (row.read_at[:16].replace("T", " ") if row.read_at else "—") + (" (cached)" if row.source == "cached" else "")
-        table.add_row(row.issue, row.provider, *counts, read_at)
+        table.add_row(Text(row.issue), row.provider, *counts, read_at)
     # A report is read whole: never squeeze it below 160 columns (a pipe or a file has no width).
     console = Console(file=output.out.file, width=max(output.out.width, 160), highlight=False, no_color=output.out.no_color)
     console.print(table)
     for row in report.rows:
         if row.links is None:
             continue
-        links = Table(title=f"Clicks per link — {row.issue} on {row.provider}", title_justify="left")
+        links = Table(title=f"Clicks per link — {escape(row.issue)} on {row.provider}", title_justify="left")
         links.add_column("Clicks", justify="right")
         links.add_column("Item")
         links.add_column("Section")
         links.add_column("URL", overflow="fold")
         for link in row.links:
-            links.add_row(str(link.clicks), link.item or "(not an item of the issue)", link.section or "", link.url)
+            links.add_row(str(link.clicks), Text(link.item or "(not an item of the issue)"), Text(link.section or ""), Text(link.url))
         if not row.links:
             links.add_row("0", "(no click yet)", "", "")
         console.print(links)
@@ -219,8 +223,8 @@ def print_archive_report(output: Output, report: ArchiveReport) -> None:
     pages = len(report.entries)
     unchanged = pages - len(report.rebuilt)
     rebuilt = f" ({len(report.rebuilt)} rebuilt, {unchanged} unchanged)" if unchanged > 0 else ""
-    output.note(f"{pages} issue page{'s' if pages != 1 else ''} in {escape(str(report.out_dir))}{rebuilt}")
+    output.note(f"{pages} issue page{'s' if pages != 1 else ''} in {report.out_dir}{rebuilt}")
     if report.images:
-        output.note(f"{report.images} image{'s' if report.images != 1 else ''} from images/ published in {escape(str(report.out_dir / 'images'))}")
+        output.note(f"{report.images} image{'s' if report.images != 1 else ''} from images/ published in {report.out_dir / 'images'}")
     output.print_out(f"index: {report.index}", markup=False)
     output.print_out(f"feed:  {report.feed}", markup=False)

@@ -106,14 +106,14 @@ def serve_preview(app_ctx: AppContext, settings: Settings, issue_path: Path, *, 
             output.warn(f"render failed: {state.error}", problems=state.details)
         elif state.result is not None and state.version > 1:
             output.note(
-                f"re-rendered {escape(issue_path.name)} at {state.rendered_at}: "
+                f"re-rendered {issue_path.name} at {state.rendered_at}: "
                 f"{len(state.result.errors)} error(s), {len(state.result.warnings)} warning(s)"
             )
 
     server = PreviewServer(settings, issue_path, port=port, on_render=report)
     server.start()
     try:
-        output.note(f"Preview of {escape(str(issue_path))} at [bold]{server.url}[/bold] (re-rendered on every save; Ctrl-C to stop)")
+        output.note(f"Preview of {escape(str(issue_path))} at [bold]{server.url}[/bold] (re-rendered on every save; Ctrl-C to stop)", markup=True)
         if open_browser:
             import webbrowser
 

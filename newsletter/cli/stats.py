@@ -36,7 +36,9 @@ def stats(
     from newsletter.stats import collect_stats, stats_csv, stats_json
 
     clock = lambda: dt.datetime.now(settings.tz)  # noqa: E731
-    report = app_ctx.guard(lambda: collect_stats(settings, issue_paths=issues or (), cached=cached, now=clock, policy=app_ctx.retry_policy()))
+    # The figures and the statuses read are written into state/campaigns.json: one command at a time.
+    with app_ctx.workspace_lock(settings, "stats"):
+        report = app_ctx.guard(lambda: collect_stats(settings, issue_paths=issues or (), cached=cached, now=clock, policy=app_ctx.retry_policy()))
     output = app_ctx.output
     for row in report.rows:
         if row.note:

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from newsletter.cli.app import app, app_context
-from newsletter.cli.output import escape
 
 
 @app.command()
@@ -25,5 +24,5 @@ def init(
 
     created = app_ctx.guard(lambda: init_workspace(directory))
     for path in created:
-        app_ctx.output.note(f"created {escape(str(path))}")
-    app_ctx.output.note(f"Next: edit {escape(str(directory / 'newsletter.toml'))}, then run `newsletter draft` in {escape(str(directory))}.")
+        app_ctx.output.note(f"created {path}")
+    app_ctx.output.note(f"Next: edit {directory / 'newsletter.toml'}, then run `newsletter draft` in {directory}.")

@@ -47,3 +47,19 @@ def test_messages_go_to_stderr_and_data_to_stdout(capsys: pytest.CaptureFixture[
     captured = capsys.readouterr()
     assert captured.err == "Warning: key *** [[UNSUB_LINK_FR]]\n"
     assert captured.out == "[b] data\n"
+
+
+def test_user_text_is_printed_as_written(capsys: pytest.CaptureFixture[str]) -> None:
+    # A subject with brackets, a Windows folder ending in a backslash, a stray closing tag:
+    # what the person wrote reaches the terminal unchanged (it is what she is asked to confirm).
+    output = Output()
+    output.note("  subject:     [vélo] La lettre de décembre [/b]")
+    output.error("cannot write C:\\Users\\me\\lettre\\", problems=["folder D:\\lettres\\"], hint="check C:\\tmp\\")
+    output.warn("C:\\stats\\[archive]\\")
+    assert capsys.readouterr().err.splitlines() == [
+        "  subject:     [vélo] La lettre de décembre [/b]",
+        "Error: cannot write C:\\Users\\me\\lettre\\",
+        "  - folder D:\\lettres\\",
+        "Tip: check C:\\tmp\\",
+        "Warning: C:\\stats\\[archive]\\",
+    ]

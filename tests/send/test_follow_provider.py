@@ -145,3 +145,17 @@ def test_provider_refusing_the_send_clears_the_request(cli: CliFn, workspace: Wo
     fake_brevo.credits = True
     assert cli("send", str(workspace.issue), "--provider", "brevo", "--now", "--yes").exit_code == 0
     assert sum(fake_brevo.deliveries.values()) == 1
+
+
+def test_a_sent_campaign_gone_from_the_provider_is_never_sent_again(cli: CliFn, workspace: Workspace, target: Target) -> None:
+    # Deleted in the provider's interface after the send: a new campaign would mail the list twice.
+    assert cli("send", str(workspace.issue), "--provider", target.name, "--now", "--yes").exit_code == 0
+    campaigns = target.fake.campaigns if target.name == "brevo" else target.fake.drafts  # type: ignore[attr-defined]
+    campaigns.clear()
+    before = workspace.snapshot()
+    result = cli("send", str(workspace.issue), "--provider", target.name, "--now", "--yes")
+    assert result.exit_code == 1, result.output
+    assert "no longer has it" in result.output and "nothing was created or sent" in result.output
+    assert "delete the entry of issue 2026-12" in result.output and "Traceback" not in result.output
+    assert campaigns == {} and sum(target.fake.deliveries.values()) == 1
+    assert workspace.snapshot() == before
