@@ -12,6 +12,7 @@ from typer.testing import CliRunner, Result
 
 from newsletter.campaigns import mark_status, record_campaign
 from newsletter.providers.retry import RetryPolicy
+from tests.support.asserts import snapshot_tree
 from tests.support.providers import BREVO_KEY, MJ_PRIVATE, MJ_PUBLIC
 from tests.support.workspace import workspace_config
 
@@ -87,7 +88,7 @@ class Workspace:
             mark_status(self.state_dir, issue=stem, provider=provider, status=status, now=NOW)
 
     def snapshot(self) -> dict[str, bytes]:
-        return {str(p.relative_to(self.root)): p.read_bytes() for p in sorted(self.root.rglob("*")) if p.is_file()}
+        return snapshot_tree(self.root)
 
 
 @pytest.fixture
