@@ -18,6 +18,8 @@ NNBSP = "\u202f"  # narrow no-break space, before ; ! ?
 _URL = r"(?:https?|ftp|mailto|file):\S+|www\.\S+"
 _EMAIL = r"[\w.+-]+@[\w-]+\.[\w.-]+"
 _UNTOUCHED = re.compile(rf"^ {{0,3}}\[[^\]]+\]:|\]\([^)]*\)|<(?:{_URL})>|`[^`]*`|{_URL}|(?P<email>{_EMAIL})", re.I | re.M)
+# Cheap test for "_UNTOUCHED cannot match": none of the characters or words any of its branches needs.
+_MAY_BE_UNTOUCHED = re.compile(r"[@`\[\]<]|(?:https?|ftp|mailto|file):|www\.", re.I)
 # What may follow a mark for it to be punctuation: a space, the end, another mark, a closing sign.
 _AFTER = r"(?=[\s;:!?.,)\]»\"'’…]|$)"
 # What a mark may be glued to: a word, a closing sign, a quote.
@@ -40,6 +42,8 @@ _RULES = (
     _Rule(re.compile(r"(«)(?!\u00a0)[ \t\u202f]*"), r"\1" + NBSP, NBSP, "after"),
     _Rule(re.compile(r"(?<!\u00a0)[ \t\u202f]*(»)"), NBSP + r"\1", NBSP, "before"),
 )
+# The mark(s) each rule needs in the text to change anything.
+_RULE_MARKS = (";!?", ";!?", ":", ":", "«", "»")
 # A word character put in front of the text after an e-mail address, so that a mark glued to
 # the address ("contact@ex.org!") is seen as glued to a word; it is taken off again.
 _GLUE = "x"
@@ -61,6 +65,9 @@ class TypographyFault(NamedTuple):
 
 def _segments(text: str) -> list[tuple[int, str, bool]]:
     """(start, text, follows an e-mail address) for each stretch outside _UNTOUCHED."""
+    if not _MAY_BE_UNTOUCHED.search(text):
+        # Most titles and summaries: _UNTOUCHED's e-mail branch costs a scan of each word.
+        return [(0, text, False)]
     out: list[tuple[int, str, bool]] = []
     position = 0
     after_email = False
@@ -74,8 +81,9 @@ def _segments(text: str) -> list[tuple[int, str, bool]]:
 
 def _fix(segment: str, after_email: bool) -> str:
     glued = _GLUE + segment if after_email else segment
-    for rule in _RULES:
-        glued = rule.pattern.sub(rule.replacement, glued)
+    for rule, marks in zip(_RULES, _RULE_MARKS, strict=True):
+        if any(mark in glued for mark in marks):  # a rule whose mark is absent changes nothing
+            glued = rule.pattern.sub(rule.replacement, glued)
     return glued[len(_GLUE) :] if after_email else glued
 
 

@@ -50,6 +50,9 @@ class Candidate:
     image_alt: str = ""
     meta: str = ""  # a ready meta line (actors); feeds get "Source · date" from draft.py
     kind: str = "feed"  # feed | actor | actor-updated
+    # `url_key(url)`, computed where the entry is parsed (on the parse workers, kept in the parsed
+    # cache) so the draft does not recompute 30k keys; "" when unknown. Not part of equality.
+    key: str = field(default="", compare=False, repr=False)
 
 
 @dataclass

@@ -45,6 +45,7 @@ def _well_typed(c: Candidate) -> bool:
     return (
         type(c.section) is str and type(c.title) is str and type(c.url) is str and type(c.source) is str
         and type(c.summary) is str and type(c.image_alt) is str and type(c.meta) is str and type(c.kind) is str
+        and type(c.key) is str
         and type(c.date_known) is bool
         and (c.image is None or type(c.image) is str)
         and (c.date is None or c.date.tzinfo is not None)

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from newsletter.sources import Candidate
-from newsletter.urls import canonical_url
+from newsletter.urls import canonical_url, url_key
 
 SUMMARY_LENGTH = 300
 PIXEL_HINTS = re.compile(r"(pixel|tracking|beacon|/b\.gif|feedburner\.com/~r|/~ff/|stats\.wordpress\.com|/open\.gif|1x1)", re.I)
@@ -226,6 +226,7 @@ def normalise_entry(
         date_known=date is not None,
         image=image[0] if image else None,
         image_alt=(image[1] or title) if image else "",
+        key=url_key(url),
     )
 
 

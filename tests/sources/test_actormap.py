@@ -50,6 +50,15 @@ def test_sample_parses_with_taxonomy_labels() -> None:
     assert data.total == 4  # statuses 1, 3, 4, 7
 
 
+def test_map_data_repr_stays_short_whatever_the_number_of_actors() -> None:
+    # anyio formats the repr of a finished task, whose result holds the whole map, on each cancelled
+    # connection attempt: it must not list 50k actors.
+    data = parse_gogocarto(asset("gogocarto-elements.json"), parse_taxonomy(asset("gogocarto-taxonomy.json")), description_field="description")
+    data.actors *= 10_000
+    text = repr(MapOutcome(SourceReport(name="carte", kind="map", url="https://carte.example.org"), data))
+    assert f"<{len(data.actors)} actors>" in text and len(text) < 1000
+
+
 def test_first_run_takes_created_or_validated_in_window() -> None:
     data = parse_gogocarto(asset("map-elements.json"), parse_taxonomy(asset("gogocarto-taxonomy.json")), description_field="description")
     report = SourceReport("map", "map", "x")

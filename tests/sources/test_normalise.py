@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -112,3 +114,25 @@ def test_latin1_bytes_declared_utf8_do_not_crash() -> None:
     body = '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title><item><title>Écoles</title><link>https://ex.org/a</link></item></channel></rss>'.encode("latin-1")
     parsed = _parse(body)
     assert len(parsed.candidates) == 1  # type: ignore[attr-defined]
+
+
+def test_parsed_entries_carry_their_url_key_through_the_parsed_cache(tmp_path: Path) -> None:
+    from newsletter.sources.cache import HttpCache
+
+    body = (
+        b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>S</title><link>https://www.ex.org/</link>'
+        b"<item><title>A</title><link>https://www.ex.org/a/?utm_source=rss&amp;id=1</link></item>"
+        b"<item><title>B</title><link>/annuaire#/fiche/velo/42/</link></item></channel></rss>"
+    )
+    fetched_at = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)
+    parsed = parse_feed_bytes(body, url="https://www.ex.org/feed", source="S", section="veille", tz=ZoneInfo("Europe/Paris"), fetched_at=fetched_at)
+    assert [c.key for c in parsed.candidates] == [url_key(c.url) for c in parsed.candidates] == ["ex.org/a?id=1", "ex.org/annuaire"]
+    cache = HttpCache(tmp_path)
+    cache.store_parsed("k" * 64, parsed)
+    cache.flush()
+    reused = cache.load_parsed("k" * 64, fetched_at)
+    assert reused is not None
+    assert [c.key for c in reused.candidates] == [c.key for c in parsed.candidates]
+    assert reused.candidates == parsed.candidates
+    # The key is derived data: two candidates differing only by it are the same candidate.
+    assert replace(parsed.candidates[0], key="") == parsed.candidates[0]
