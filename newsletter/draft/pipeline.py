@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from newsletter.config import Settings
 from newsletter.draft.actors import ActorSelection, select_actors
@@ -39,6 +38,7 @@ from newsletter.draft.window import PreviousIssue, draft_window
 from newsletter.errors import IssueError, TemplateError, UsageError
 from newsletter.french import french_date, french_spacing
 from newsletter.fsutil import write_atomic
+from newsletter.mdtext import french_md, md_text, md_url
 from newsletter.sources import Candidate, SourceReport
 from newsletter.sources.actormap import MAP_NAME
 from newsletter.sources.collect import collect_sources
@@ -65,24 +65,6 @@ def parse_month(value: str | None, today: dt.date) -> str:
     return value.strip()
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
-_MD_BLOCK_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(\s)")
-
-
-def md_text(text: str) -> str:
-    """Plain text made inert in Markdown (no emphasis, link, heading, list or HTML)."""
-    # Each step only when it has something to do: a draft escapes four texts of 30k items.
-    escaped = _MD_SPECIAL.sub(r"\\\1", text) if _MD_SPECIAL.search(text) else text
-    if "![" in escaped:
-        escaped = escaped.replace("![", "!\\[")
-    return _MD_BLOCK_START.sub(r"\1\\\2\3", escaped) if _MD_BLOCK_START.match(escaped) else escaped
-
-
-def md_url(url: str) -> str:
-    """A URL safe inside (…) of a Markdown link."""
-    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
-
-
 def md_comment(text: str) -> str:
     """An invisible Markdown line (a link reference definition): a note to the editor, in French."""
     return '[//]: # "' + french_spacing(text).replace('"', "'").replace("\n", " ") + '"'
@@ -96,24 +78,28 @@ def _format_day(day: dt.date, locale: str) -> str:
 
 def item_context(candidate: Candidate, *, locale: str) -> dict[str, Any]:
     """What draft.md.j2 needs for one item, already escaped for Markdown (and French spacing)."""
-    title, summary, meta, alt = candidate.title, candidate.summary, candidate.meta, candidate.image_alt
-    if locale.startswith("fr"):
-        title, summary, meta, alt = french_spacing(title), french_spacing(summary), french_spacing(meta), french_spacing(alt)
+    french = locale.startswith("fr")
+    meta = french_spacing(candidate.meta) if french else candidate.meta
     if not meta and candidate.date is not None and candidate.date_known:
         meta = f"{candidate.source} · {_format_day(candidate.date.date(), locale)}"
     elif not meta:
         meta = f"{candidate.source} · date inconnue"
+    if french:
+        # Prepared on the parse workers while other feeds were fetched (`Candidate.drafted`).
+        title, summary, alt = candidate.drafted or (french_md(candidate.title), french_md(candidate.summary), french_md(candidate.image_alt))
+    else:
+        title, summary, alt = md_text(candidate.title), md_text(candidate.summary), md_text(candidate.image_alt)
     image, note = candidate.image, ""
     if image is not None and not image.startswith("https://"):
         # `check` refuses an image that is not https:// (mail clients block it): never write one.
         image, note = None, f"Image de la source non reprise (adresse non sécurisée, refusée par check) : {image}"
     return {
-        "title": md_text(title),
+        "title": title,
         "url": md_url(candidate.url),
         "image": md_url(image) if image else None,
-        "alt": md_text(alt),
+        "alt": alt,
         "meta": md_text(meta),
-        "summary": md_text(summary),
+        "summary": summary,
         "kind": candidate.kind,
         "note": note,
     }

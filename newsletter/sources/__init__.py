@@ -53,6 +53,9 @@ class Candidate:
     # `url_key(url)`, computed where the entry is parsed (on the parse workers, kept in the parsed
     # cache) so the draft does not recompute 30k keys; "" when unknown. Not part of equality.
     key: str = field(default="", compare=False, repr=False)
+    # Title, summary and alt text as a French draft writes them (French spacing, inert Markdown),
+    # prepared where the entry is parsed, for the same reason; () when not prepared.
+    drafted: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass

@@ -46,6 +46,7 @@ def _well_typed(c: Candidate) -> bool:
         type(c.section) is str and type(c.title) is str and type(c.url) is str and type(c.source) is str
         and type(c.summary) is str and type(c.image_alt) is str and type(c.meta) is str and type(c.kind) is str
         and type(c.key) is str
+        and all(type(text) is str for text in c.drafted)
         and type(c.date_known) is bool
         and (c.image is None or type(c.image) is str)
         and (c.date is None or c.date.tzinfo is not None)
@@ -135,7 +136,7 @@ class HttpCache:
             for raw in data["candidates"]:
                 known = bool(raw["date_known"])
                 date = dt.datetime.fromisoformat(raw["date"]) if known and raw["date"] else fetched_at
-                candidate = Candidate(**{**raw, "date": date})
+                candidate = Candidate(**{**raw, "date": date, "drafted": tuple(raw.get("drafted", ()))})
                 if not _well_typed(candidate):
                     raise ValueError("an entry has a field of the wrong type")
                 candidates.append(candidate)

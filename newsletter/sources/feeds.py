@@ -33,7 +33,7 @@ from newsletter.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
-PARSED_FORMAT = "parsed/3"  # bump when normalisation changes, so cached parses are redone
+PARSED_FORMAT = "parsed/4"  # bump when normalisation changes, so cached parses are redone
 FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newsletter.mdtext import french_md
 from newsletter.sources import Candidate
 from newsletter.urls import canonical_url, url_key
 
@@ -225,8 +226,9 @@ def normalise_entry(
         date=date or fetched_at,
         date_known=date is not None,
         image=image[0] if image else None,
-        image_alt=(image[1] or title) if image else "",
+        image_alt=(alt := (image[1] or title) if image else ""),
         key=url_key(url),
+        drafted=(french_md(title), french_md(summary), french_md(alt)),
     )
 
 

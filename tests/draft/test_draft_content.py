@@ -107,3 +107,26 @@ def test_html_heavy_entries_keep_their_boundaries(server: FeedServer, tmp_path: 
     text = (tmp_path / "issues" / "2026-12.md").read_text(encoding="utf-8")
     # French spacing puts a narrow no-break space before each ";"
     assert "Au programme. Atelier réparation\u202f; Balade à vélo\u202f; Goûter. Inscription gratuite. Lundi\u202f; 9 h" in text
+
+
+def test_text_prepared_on_the_parse_workers_is_what_the_draft_would_write() -> None:
+    # Candidate.drafted is computed where the feed is parsed; the draft must read the same text
+    # whether it takes it from there or computes it itself.
+    import dataclasses
+    import datetime as dt
+
+    from newsletter.draft.pipeline import item_context
+    from newsletter.sources.normalise import normalise_entry
+
+    entry = {
+        "title": "Rue scolaire : *bilan* [2026]!",
+        "link": "https://www.example.org/actus/rue-scolaire?id=3",
+        "summary": "<p>Des « parents » ravis ; des enfants à pied !</p><ul><li>pédibus</li><li>vélobus</li></ul>",
+        "published": "2026-11-20T08:00:00+01:00",
+    }
+    tz = dt.timezone(dt.timedelta(hours=1))
+    candidate = normalise_entry(entry, base="https://www.example.org/", feed_base="https://www.example.org/feed/", source="Réseau", section="veille", tz=tz, fetched_at=dt.datetime(2026, 12, 1, tzinfo=tz))
+    assert candidate is not None and candidate.drafted
+    prepared = item_context(candidate, locale="fr")
+    assert prepared == item_context(dataclasses.replace(candidate, drafted=()), locale="fr")
+    assert prepared["title"] == "Rue scolaire\u00a0: \\*bilan\\* \\[2026\\]\u202f!"

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from newsletter.draft.actors import departement
-from newsletter.draft.pipeline import md_text
 from newsletter.draft.selection import Filter
+from newsletter.mdtext import md_text
 from newsletter.sources.feedparse import parse_feed_bytes
 from newsletter.sources.normalise import clean_summary, html_to_text, shorten
 from newsletter.urls import canonical_url, url_key
