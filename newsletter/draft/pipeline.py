@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,8 +41,6 @@ from newsletter.mdtext import french_md, md_text, md_url
 from newsletter.sources import Candidate, SourceReport
 from newsletter.sources.actormap import MAP_NAME
 from newsletter.sources.collect import collect_sources
-
-logger = logging.getLogger(__name__)
 
 PLACEHOLDER = "À COMPLÉTER"
 UPDATED_NOTE = "Acteurs déjà présents dont la fiche a changé : gardez ceux qui méritent une ligne."

@@ -8,7 +8,6 @@ the *baseline* a month was drafted against, so drafting the same month again (a 
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +17,6 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from newsletter.draft.statefile import CorruptStateFile, read_state_file
 from newsletter.fsutil import write_atomic
-
-logger = logging.getLogger(__name__)
 
 SNAPSHOT_NAME = "actor-map.json"
 FORMAT = "newsletter/actor-map-snapshot/1"

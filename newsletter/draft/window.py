@@ -14,7 +14,6 @@ after the issue's date, so what was published between the draft and the send is 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +21,6 @@ from pathlib import Path
 from newsletter.config import Settings
 from newsletter.draft.memory import DraftMemory, Window, window_after
 from newsletter.errors import NewsletterError
-
-logger = logging.getLogger(__name__)
 
 ISSUE_NAME_RE = re.compile(r"^\d{4}-\d{2}$")
 DEFAULT_WINDOW_DAYS = 31

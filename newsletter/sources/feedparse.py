@@ -48,8 +48,13 @@ def parse_feed_bytes(
     section: str,
     tz: ZoneInfo,
     fetched_at: dt.datetime,
+    prepare: bool = False,
 ) -> ParsedFeed:
-    """Parse feed bytes (rss2.py's fast reader, else feedparser) and normalise every entry into a Candidate."""
+    """Parse feed bytes (rss2.py's fast reader, else feedparser) and normalise every entry into a Candidate.
+
+    `prepare`: also write each entry's text as the draft will (Candidate.drafted); worth it on
+    the parse workers, which do it while other feeds are fetched, not when parsing inline.
+    """
     result = ParsedFeed(looks_html=looks_like_html(body, content_type))
     headers = {"content-location": url}
     wrong = _charset_override(body, content_type)
@@ -61,7 +66,7 @@ def parse_feed_bytes(
     fast = read_rss2(body, url=url, content_type=headers.get("content-type", ""))
     if fast is not None:
         link, entries = fast
-        return _normalise_all(result, entries, url=url, feed_base=link or url, source=source, section=section, tz=tz, fetched_at=fetched_at)
+        return _normalise_all(result, entries, url=url, feed_base=link or url, source=source, section=section, tz=tz, fetched_at=fetched_at, prepare=prepare)
     # No sanitising nor URI rewriting inside feedparser: we keep plain text only and resolve
     # links ourselves; both passes cost a third of the parse time.
     parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
@@ -76,15 +81,16 @@ def parse_feed_bytes(
             else:
                 result.warnings.append(f"the feed is not well-formed XML ({exc}); {len(entries)} entries could be read")
     feed_base = str(parsed.get("feed", {}).get("link") or url)
-    return _normalise_all(result, entries, url=url, feed_base=feed_base, source=source, section=section, tz=tz, fetched_at=fetched_at)
+    return _normalise_all(result, entries, url=url, feed_base=feed_base, source=source, section=section, tz=tz, fetched_at=fetched_at, prepare=prepare)
 
 
 def _normalise_all(
-    result: ParsedFeed, entries: list[Any], *, url: str, feed_base: str, source: str, section: str, tz: ZoneInfo, fetched_at: dt.datetime
+    result: ParsedFeed, entries: list[Any], *, url: str, feed_base: str, source: str, section: str, tz: ZoneInfo, fetched_at: dt.datetime,
+    prepare: bool,
 ) -> ParsedFeed:
     result.entries = len(entries)
     for entry in entries:
-        candidate = normalise_entry(entry, base=url, feed_base=feed_base, source=source, section=section, tz=tz, fetched_at=fetched_at)
+        candidate = normalise_entry(entry, base=url, feed_base=feed_base, source=source, section=section, tz=tz, fetched_at=fetched_at, prepare=prepare)
         if candidate is None:
             result.unusable += 1
         else:

@@ -166,6 +166,7 @@ async def _parse(fetched: Fetched, feed: FeedConfig, options: FetchOptions) -> P
         section=feed.section,
         tz=options.tz,
         fetched_at=options.fetched_at,
+        prepare=options.parse_pool is not None,
     )
     parsed = await options.parse_pool.run(call) if options.parse_pool is not None else call()
     if key and options.cache is not None:

@@ -198,6 +198,7 @@ def normalise_entry(
     section: str,
     tz: ZoneInfo,
     fetched_at: dt.datetime,
+    prepare: bool = False,
 ) -> Candidate | None:
     """One feedparser entry as a Candidate; None when it has no usable link or no text at all."""
     link = str(entry.get("link") or "")
@@ -228,7 +229,7 @@ def normalise_entry(
         image=image[0] if image else None,
         image_alt=(alt := (image[1] or title) if image else ""),
         key=url_key(url),
-        drafted=(french_md(title), french_md(summary), french_md(alt)),
+        drafted=(french_md(title), french_md(summary), french_md(alt)) if prepare else (),
     )
 
 

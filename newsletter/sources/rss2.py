@@ -96,6 +96,9 @@ def _utf8_document(body: bytes, content_type: str) -> bool:
         name, _, value = param.partition("=")
         if name.strip().lower() == "charset":
             charset = value.strip().strip("\"'").lower()
+    xml_types = {"application/rss+xml", "application/xml", "text/xml", "application/atom+xml", "application/rdf+xml"}
+    if charset and mime and mime not in xml_types:
+        return False  # feedparser flags a non-XML media type (bozo): let it say so
     if charset:
         if charset not in UTF8_NAMES:
             return False
@@ -205,7 +208,9 @@ def _entry(item: ET.Element, url: str) -> dict[str, Any]:
                 attrs["href"] = href
             attrs["rel"] = "enclosure"
             entry.setdefault("enclosures", []).append(attrs)
-        elif tag not in IGNORED:
+        elif tag not in IGNORED or len(child):
+            # feedparser still reads what is nested in an ignored element (a <link> inside
+            # <author> becomes the entry's link): only feedparser can say what it makes of it.
             raise _Unsupported
     if guid is not None:
         entry["id"] = guid

@@ -125,7 +125,7 @@ def test_text_prepared_on_the_parse_workers_is_what_the_draft_would_write() -> N
         "published": "2026-11-20T08:00:00+01:00",
     }
     tz = dt.timezone(dt.timedelta(hours=1))
-    candidate = normalise_entry(entry, base="https://www.example.org/", feed_base="https://www.example.org/feed/", source="Réseau", section="veille", tz=tz, fetched_at=dt.datetime(2026, 12, 1, tzinfo=tz))
+    candidate = normalise_entry(entry, base="https://www.example.org/", feed_base="https://www.example.org/feed/", source="Réseau", section="veille", tz=tz, fetched_at=dt.datetime(2026, 12, 1, tzinfo=tz), prepare=True)
     assert candidate is not None and candidate.drafted
     prepared = item_context(candidate, locale="fr")
     assert prepared == item_context(dataclasses.replace(candidate, drafted=()), locale="fr")

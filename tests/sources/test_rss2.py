@@ -99,6 +99,8 @@ def test_the_sample_feeds_read_as_feedparser_reads_them(name: str, monkeypatch: 
         (_feed("<item><title type='html'>A</title></item>"), RSS_TYPE),  # attributes on a text element
         (_feed("<item><description>a <b>b</b></description></item>"), RSS_TYPE),  # markup, not text
         (_feed(ITEMS[1]).replace(b'version="2.0"', b'version="0.91"'), RSS_TYPE),
+        (_feed(ITEMS[1]), "text/html; charset=utf-8"),  # feedparser flags the media type (bozo)
+        (_feed("<item><title>T</title><link>https://ex.org/a</link><author><link>https://ex.org/b</link></author></item>"), RSS_TYPE),
     ],
 )
 def test_anything_else_is_left_to_feedparser(body: bytes, content_type: str) -> None:
