@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from newsletter.errors import StateError
 from newsletter.fsutil import write_atomic
+from newsletter.providers.base import CampaignStats
 from newsletter.validation import describe_error
 
 STATE_FILE = "campaigns.json"
@@ -55,28 +56,13 @@ SEND_STATUSES = ("maybe-sent", "sending", "sent")
 _KEEP_UNKNOWN_KEYS = ConfigDict(extra="allow", frozen=True)
 
 
-class CachedFigures(BaseModel):
-    """A campaign's figures as `newsletter stats` stored them (the fields of CampaignStats)."""
-
-    model_config = _KEEP_UNKNOWN_KEYS
-
-    sent: int
-    delivered: int
-    unique_opens: int
-    unique_clicks: int
-    hard_bounces: int
-    soft_bounces: int
-    unsubscriptions: int
-    complaints: int
-
-
 class CachedStats(BaseModel):
     """What `newsletter stats` read last: the figures, the clicks per link, and when."""
 
     model_config = _KEEP_UNKNOWN_KEYS
 
     read_at: str | None = None
-    figures: CachedFigures | None = None
+    figures: CampaignStats | None = None  # validated field by field by pydantic (a dataclass)
     links: dict[str, int] | None = None
     links_read_at: str | None = None
 

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, cast
 
 from newsletter.campaigns import (
-    CachedFigures,
     CachedStats,
     CampaignRecord,
     Observation,
@@ -214,8 +213,7 @@ def _cached_figures(record: CampaignRecord) -> tuple[CampaignStats | None, str |
     if stored is None:
         return None, None, None
     figures = stored.figures
-    parsed = CampaignStats(**{name: getattr(figures, name) for name in FIGURES}) if figures is not None else None
-    return parsed, stored.read_at if stored.read_at and parsed else None, stored.links
+    return figures, stored.read_at if stored.read_at and figures else None, stored.links
 
 
 def _from_cache(record: CampaignRecord, *, note: str | None, failed: bool, links: bool) -> IssueStats:
@@ -268,7 +266,7 @@ def _issue_row(
     previous = record.stats
     payload = CachedStats(
         read_at=read_at,
-        figures=CachedFigures(**asdict(figures)),
+        figures=figures,
         # The listing reads no links: keep the ones a single-issue run read before.
         links=link_map if link_map is not None else previous.links if previous else None,
         links_read_at=read_at if link_map is not None else previous.links_read_at if previous else None,
