@@ -58,7 +58,7 @@ def workspace_lock(state_dir: Path, *, command: str, now: dt.datetime, wait: flo
             hint="wait until the other command has finished (look at your other terminal windows), then run this one again",
         ) from None
     try:
-        holder = {"command": command, "pid": os.getpid(), "started": now.isoformat(timespec="seconds")}
+        holder = {"command": command, "pid": os.getpid(), "started": now.strftime("%Y-%m-%d %H:%M")}
         write_atomic(state_dir / HOLDER_NAME, json.dumps(holder) + "\n", durable=False)
         yield
     finally:

@@ -55,7 +55,7 @@ def test_a_second_command_waits_then_stops_and_says_who_holds_the_lock(tmp_path:
     started = time.monotonic()
     code, output = archive(tmp_path, wait=0.5)
     assert time.monotonic() - started >= 0.5
-    assert_clean_failure(output, code, 1, f"`newsletter send` (process {holder.pid}, started at 2026-12-08T09:30:00)", "is still running", "did nothing", "Tip: wait until the other command has finished")
+    assert_clean_failure(output, code, 1, f"`newsletter send` (process {holder.pid}, started at 2026-12-08 09:30)", "is still running", "did nothing", "Tip: wait until the other command has finished")
     assert not (tmp_path / "ws" / "site").exists()
 
 
@@ -69,10 +69,14 @@ def test_the_lock_goes_with_a_killed_process(tmp_path: Path, holder: subprocess.
 
 def test_a_command_that_waits_goes_on_once_the_other_one_ends(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path / "ws")
-    with subprocess.Popen([sys.executable, "-c", HOLD, str(ws.root / "state"), "0.5"], stdout=subprocess.PIPE, text=True) as process:
+    with subprocess.Popen([sys.executable, "-c", HOLD, str(ws.root / "state"), "1.5"], stdout=subprocess.PIPE, text=True) as process:
         assert process.stdout is not None and process.stdout.readline().strip() == "held"
+        started = time.monotonic()
         code, output = archive(tmp_path, wait=10)
+        waited = time.monotonic() - started
     assert code == 0, output
+    assert waited >= 1.0  # it waited for the holder, then did its work
+    assert (tmp_path / "ws" / "site" / "index.html").exists()
 
 
 def send_now_together(root: Path) -> list[subprocess.CompletedProcess[str]]:
