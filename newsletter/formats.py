@@ -1,0 +1,85 @@
+"""Numbers, rates and dates as the user reads them, in the language in use (`i18n.language()`).
+
+French: `1 843`, `44,0 %`, `1er décembre 2026`; English: `1,843`, `44.0%`, `December 1, 2026`.
+Babel (CLDR data) does the numbers, `french.french_date` the French dates. Terminal and reports
+use `integer`/`percent`; a CSV meant for a spreadsheet uses `csv_integer`/`csv_percent`, which a
+French Excel or LibreOffice reads as numbers. JSON output uses none of these (fractions, ISO dates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from newsletter import i18n
+
+
+def _locale() -> str:
+    return "fr_FR" if i18n.language() == "fr" else "en_US"
+
+
+def integer(value: int) -> str:
+    """1843 -> '1 843' (narrow no-break space) in French, '1,843' in English."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, format="#,##0", locale=_locale()))
+
+
+def decimal(value: float, digits: int = 1) -> str:
+    """2.5 -> '2,5' in French, '2.5' in English."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, format="#,##0." + "0" * digits, locale=_locale()))
+
+
+def percent(fraction: float, digits: int = 1) -> str:
+    """0.44 -> '44,0 %' in French (no-break space), '44.0%' in English."""
+    from babel.numbers import format_percent
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_percent(fraction, pattern + (" %" if i18n.language() == "fr" else "%"), locale=_locale()))
+
+
+def long_date(value: dt.date) -> str:
+    """'1er décembre 2026' in French, 'December 1, 2026' in English."""
+    if i18n.language() == "fr":
+        from newsletter.french import french_date
+
+        day = "1er" if value.day == 1 else str(value.day)
+        return f"{day} {french_date(value, 'MMMM y', 'fr')}"
+    from babel.dates import format_date
+
+    return str(format_date(value, "long", locale=_locale()))
+
+
+def month(value: dt.date) -> str:
+    """'décembre 2026' in French, 'December 2026' in English."""
+    if i18n.language() == "fr":
+        from newsletter.french import french_date
+
+        return french_date(value, "MMMM y", "fr")
+    from babel.dates import format_date
+
+    return str(format_date(value, "MMMM y", locale=_locale()))
+
+
+# A spreadsheet reads a plain integer as a number whatever its locale; grouped digits it may not.
+def csv_integer(value: int) -> str:
+    """1843 -> '1843' in every language."""
+    return str(value)
+
+
+def csv_percent(fraction: float, digits: int = 1) -> str:
+    """0.44 -> '44,0 %' in French (a plain space, which Excel and LibreOffice read), '44.0%' in English."""
+    return percent(fraction, digits).replace("\u00a0", " ").replace("\u202f", "")
+
+
+CSV_DELIMITER = {"fr": ";", "en": ","}
+
+
+def csv_delimiter() -> str:
+    """';' for a French spreadsheet (the comma is its decimal mark), ',' in English."""
+    return CSV_DELIMITER.get(i18n.language(), ",")
+
+
+# Excel takes a CSV without a byte-order mark for its legacy code page and garbles the accents.
+CSV_ENCODING = "utf-8-sig"
