@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NODE_DIR := .cache/node
 
-.PHONY: demo test lint typecheck unit bench mjml-validator screenshots clean
+.PHONY: demo test lint typecheck unit bench mjml-validator screenshots catalogs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ demo: $(STAMP)
 test: $(STAMP) lint typecheck unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check newsletter tests bench
+	$(BIN)/ruff check newsletter tests bench tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -42,6 +42,21 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[docs]"
 	$(BIN)/python docs/screenshots.py
+
+# The gettext catalogs: extract the marked strings, merge them into the French .po (translate the
+# new ones there), compile the .mo files shipped in the package. Click's and Typer's own words
+# come from the installed versions (tools/click_fr.py holds their French).
+LOCALE := newsletter/locale
+SITE   := $(shell $(BIN)/python -c "import click, pathlib; print(pathlib.Path(click.__file__).parent.parent)" 2>/dev/null)
+catalogs: $(STAMP)
+	$(BIN)/pybabel -q extract --no-location --sort-output --project newsletter -o $(LOCALE)/newsletter.pot newsletter
+	$(BIN)/pybabel -q update -D newsletter -i $(LOCALE)/newsletter.pot -d $(LOCALE) -l fr --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q extract --no-location --sort-output -k _ -k ngettext:1,2 -o $(LOCALE)/click.pot \
+		$(addprefix $(SITE)/click/,core.py exceptions.py parser.py types.py termui.py formatting.py decorators.py utils.py) \
+		$(SITE)/typer/core.py $(SITE)/typer/main.py
+	$(BIN)/python tools/click_fr.py $(LOCALE)/click.pot $(LOCALE)/fr/LC_MESSAGES/click.po
+	$(BIN)/pybabel -q compile -D newsletter -d $(LOCALE) -l fr --statistics
+	$(BIN)/pybabel -q compile -D click -d $(LOCALE) -l fr
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -32,11 +32,8 @@ def decimal(value: float, digits: int = 1) -> str:
 
 
 def percent(fraction: float, digits: int = 1) -> str:
-    """0.44 -> '44,0 %' in French (no-break space), '44.0%' in English."""
-    from babel.numbers import format_percent
-
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return str(format_percent(fraction, pattern + (" %" if i18n.language() == "fr" else "%"), locale=_locale()))
+    """0.44 -> '44,0 %' in French (a no-break space, as the typography rules want), '44.0%' in English."""
+    return decimal(fraction * 100, digits) + ("\u00a0%" if i18n.language() == "fr" else "%")
 
 
 def long_date(value: dt.date) -> str:
@@ -70,7 +67,8 @@ def csv_integer(value: int) -> str:
 
 def csv_percent(fraction: float, digits: int = 1) -> str:
     """0.44 -> '44,0 %' in French (a plain space, which Excel and LibreOffice read), '44.0%' in English."""
-    return percent(fraction, digits).replace("\u00a0", " ").replace("\u202f", "")
+    figure = f"{fraction * 100:.{digits}f}"
+    return figure.replace(".", ",") + " %" if i18n.language() == "fr" else figure + "%"
 
 
 CSV_DELIMITER = {"fr": ";", "en": ","}

@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+# The suite asserts the English source texts; tests of the French catalog ask for French. Set
+# before newsletter.cli is imported: help texts are translated when the commands are defined.
+os.environ["NEWSLETTER_LANG"] = "en"
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -38,6 +42,10 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
     for name in list(os.environ):
         if name.startswith("NEWSLETTER_") or name in {"BREVO_API_KEY", "MJ_APIKEY_PUBLIC", "MJ_APIKEY_PRIVATE"}:
             monkeypatch.delenv(name)
+    monkeypatch.setenv("NEWSLETTER_LANG", "en")
+    from newsletter.cli.language import choose_language
+
+    choose_language([], {"NEWSLETTER_LANG": "en"}, tmp_path)
     monkeypatch.setenv("TZ", "Europe/Paris")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / ".user-cache"))
     monkeypatch.chdir(tmp_path)

@@ -131,6 +131,12 @@ def main(
     ] = 10.0,
 ) -> None:
     """Draft, render, send and archive a monthly newsletter."""
+    # Again here for a program that embeds the app (a test's CliRunner with its own environment).
+    import os
+
+    from newsletter.cli.language import choose_language, current_folder
+
+    choose_language(["--config", str(config)] if config else [], os.environ, current_folder())
     output = Output(verbose=verbose, quiet=quiet, debug=debug)
     configure_logging(output)
     # A program that embeds the app (a test) may hand in the retry policy, e.g. one that does not

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
+from newsletter.i18n import _
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -179,7 +181,7 @@ class Output:
 
     def warn(self, message: str, *, problems: Iterable[str] = ()) -> None:
         """A warning on stderr; the message is plain text (brackets such as [[UNSUB_LINK_FR]] kept)."""
-        self._print("err", "[yellow]Warning:[/yellow] ", None, plain=self.redact(message))
+        self._print("err", "[yellow]" + escape(_("Warning:")) + "[/yellow] ", None, plain=self.redact(message))
         for problem in problems:
             self.print_err(f"  - {self.redact(problem)}", markup=False)
 
@@ -191,11 +193,11 @@ class Output:
 
     def error(self, message: str, *, problems: Iterable[str] = (), hint: str | None = None) -> None:
         """An error on stderr, with one line per problem and a tip; never hidden."""
-        self._print("err", "[bold red]Error:[/bold red] ", None, plain=self.redact(message))
+        self._print("err", "[bold red]" + escape(_("Error:")) + "[/bold red] ", None, plain=self.redact(message))
         for problem in problems:
             self.print_err(f"  - {self.redact(problem)}", markup=False)
         if hint:
-            self._print("err", "[cyan]Tip:[/cyan] ", None, plain=self.redact(hint))
+            self._print("err", "[cyan]" + escape(_("Tip:")) + "[/cyan] ", None, plain=self.redact(hint))
 
 
 class OutputHandler(logging.Handler):

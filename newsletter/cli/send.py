@@ -12,6 +12,7 @@ import typer
 from newsletter.choices import Provider
 from newsletter.cli.app import IssueArg, app, app_context
 from newsletter.errors import ExitCode
+from newsletter.i18n import _
 
 if TYPE_CHECKING:
     from newsletter.cli.output import Output
@@ -40,7 +41,14 @@ def confirm_prompt(output: Output, *, yes: bool, interactive: bool) -> Callable[
                 "refusing to send without a confirmation: there is no terminal to ask on",
                 hint="run the command in a terminal, or pass --yes once you are sure",
             )
-        return typer.confirm("Go ahead?", default=False, err=True)
+        from newsletter.cli.prompts import ask_yes_no
+
+        return ask_yes_no(
+            _("Go ahead?"),
+            default=False,
+            read=lambda prompt: str(typer.prompt(prompt, default="", show_default=False, err=True, prompt_suffix="")),
+            say=output.note,
+        )
 
     return ask
 

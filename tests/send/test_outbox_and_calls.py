@@ -124,7 +124,7 @@ def test_confirmation_prompt(monkeypatch: pytest.MonkeyPatch) -> None:
     from newsletter.cli.send import confirm_prompt
 
     asked: list[str] = []
-    monkeypatch.setattr(typer, "confirm", lambda text, **kw: asked.append(text) or False)
+    monkeypatch.setattr(typer, "prompt", lambda text, **kw: asked.append(text) or "n")
     output = Output()
     when = dt.datetime(2099, 12, 8, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     question = Confirmation("brevo", "Sujet", [MailingList("2", "Lettre", 1250)], when)

@@ -1,0 +1,99 @@
+"""The French catalog is complete, compiled, and keeps every placeholder of the English source."""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from newsletter import formats, i18n
+
+PACKAGE = Path(i18n.__file__).parent
+LOCALE = PACKAGE / "locale" / "fr" / "LC_MESSAGES"
+PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
+
+
+def _marked_strings() -> set[str | tuple[str, str]]:
+    found: set[str | tuple[str, str]] = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(str(PACKAGE), method_map=[("**.py", "python")]):
+        found.add(message if isinstance(message, str) else (message[0], message[1]))
+    return found
+
+
+def _catalog(domain: str):  # type: ignore[no-untyped-def]
+    with (LOCALE / f"{domain}.po").open("rb") as handle:
+        return read_po(handle, locale="fr")
+
+
+def test_every_marked_string_has_a_french_translation() -> None:
+    catalog = _catalog("newsletter")
+    missing = []
+    for marked in sorted(_marked_strings(), key=str):
+        key = marked if isinstance(marked, str) else marked[0]
+        message = catalog.get(key)
+        strings = () if message is None else (message.string if isinstance(message.string, tuple) else (message.string,))
+        if message is None or not all(strings) or message.fuzzy:
+            missing.append(key)
+    assert not missing, "run `make catalogs` and translate in newsletter/locale/fr/LC_MESSAGES/newsletter.po:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("domain", ["newsletter", "click"])
+def test_translations_keep_the_placeholders(domain: str) -> None:
+    wrong = []
+    for message in _catalog(domain):
+        if not message.id or not message.string:
+            continue
+        source = message.id if isinstance(message.id, tuple) else (message.id,)
+        french = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = {name for text in source for name in PLACEHOLDER.findall(text)}
+        wrong.extend(f"{source[0]!r} -> {text!r}" for text in french if text and not set(PLACEHOLDER.findall(text)) <= wanted)
+    assert not wrong
+
+
+@pytest.mark.parametrize("domain", ["newsletter", "click"])
+def test_the_shipped_mo_is_compiled_from_the_po(domain: str) -> None:
+    with (LOCALE / f"{domain}.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    stale = []
+    for message in _catalog(domain):
+        if not message.id or not message.string or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple):
+            if compiled.ngettext(message.id[0], message.id[1], 1) != message.string[0]:
+                stale.append(message.id[0])
+        elif compiled.gettext(message.id) != message.string:
+            stale.append(message.id)
+    assert not stale, "run `make catalogs`: the .mo is older than the .po for:\n" + "\n".join(stale)
+
+
+def test_marked_strings_are_literals_with_named_placeholders() -> None:
+    """`_(f"…")` or `_("{}")` cannot be translated: the catalog would never hold the text."""
+    bad = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"_", "N_", "ngettext"}:
+                texts = node.args[: 2 if node.func.id == "ngettext" else 1]
+                if any(not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)) or "{}" in arg.value for arg in texts):
+                    bad.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not bad
+
+
+def test_french_by_default_and_english_on_request() -> None:
+    try:
+        assert i18n.set_language("fr_FR.UTF-8") == "fr"
+        assert i18n._("Warning:") == "Attention :"
+        assert formats.percent(0.44) == "44,0\u00a0%"
+        assert formats.integer(1843) == "1\u202f843"
+        assert formats.csv_percent(0.44) == "44,0 %"
+        assert i18n.set_language("klingon") == "fr"
+        assert i18n.set_language("EN") == "en"
+        assert i18n._("Warning:") == "Warning:"
+        assert formats.percent(0.44) == "44.0%"
+        assert formats.integer(1843) == "1,843"
+    finally:
+        i18n.set_language("en")
