@@ -13,11 +13,12 @@ from babel.messages.pofile import read_po, write_po
 
 FRENCH: dict[str, str | tuple[str, str]] = {
     "deprecated": "obsolète",
-    "Options": "Options",
+    # Click writes a section heading as f"{name}:"; the no-break space gives the French "Options :".
+    "Options": "Options\u00a0",
     "Got unexpected extra argument ({args})": ("Argument en trop : {args}", "Arguments en trop : {args}"),
     "DeprecationWarning: The command {name!r} is deprecated.{extra_message}": "Attention : la commande {name!r} est obsolète.{extra_message}",
     "Aborted!": "Abandon.",
-    "Commands": "Commandes",
+    "Commands": "Commandes\u00a0",
     "Missing command.": "Il manque la commande.",
     "Value must be an iterable.": "La valeur doit être une liste.",
     "Takes {nargs} values but 1 was given.": ("Attend {nargs} valeurs, mais 1 a été donnée.", "Attend {nargs} valeurs, mais {len} ont été données."),
@@ -74,7 +75,7 @@ FRENCH: dict[str, str | tuple[str, str]] = {
     "Show this message and exit.": "Afficher cette aide et quitter.",
     "Unknown standard stream '{name}'": "Flux standard inconnu : « {name} »",
     "required": "obligatoire",
-    "Arguments": "Arguments",
+    "Arguments": "Arguments\u00a0",
 }
 
 
