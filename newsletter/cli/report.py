@@ -18,7 +18,7 @@ def report(
     ctx: typer.Context,
     start: Annotated[str | None, typer.Option("--from", help="First month, YYYY-MM (default: January of this year).", show_default=False)] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last month, YYYY-MM (default: December of the first month's year).", show_default=False)] = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")] = Path("reports"),
+    out: Annotated[Path | None, typer.Option("--out", help="Folder to write the report into (default: reports/ in the workspace).", show_default=False)] = None,
     cached: Annotated[bool, typer.Option("--cached", help="Use the figures last read (stored in the state); no network.")] = False,
 ) -> None:
     """Write the letter's report for a period: issues sent, rates, list size, most clicked items, network.
@@ -37,7 +37,7 @@ def report(
     from newsletter.reporting.pipeline import write_letter_report
 
     clock = lambda: dt.datetime.now(settings.tz)  # noqa: E731
-    folder = out if out.is_absolute() else Path.cwd() / out
+    folder = settings.root / "reports" if out is None else out.resolve()
     # Reading the figures writes them into state/campaigns.json, as `stats` does: one command at a time.
     with app_ctx.workspace_lock(settings, "report"):
         result = app_ctx.guard(lambda: write_letter_report(settings, start=first, end=last, out_dir=folder, cached=cached, now=clock,
