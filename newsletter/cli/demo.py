@@ -97,6 +97,7 @@ def run_demo(directory: Path | None, *, output: Output) -> Path:
 def run_report_demo(workspace: Path, *, output: Output) -> Path:
     """Add the example's year of sent campaigns to the demo's state, then write the year's report offline."""
     import json
+    from typing import Any
 
     from newsletter.config import load_settings
     from newsletter.fsutil import write_atomic
@@ -105,7 +106,7 @@ def run_report_demo(workspace: Path, *, output: Output) -> Path:
     settings = load_settings(workspace / "newsletter.toml", environ={})
     state_file = settings.state_dir / "campaigns.json"
     year = json.loads((workspace / "report" / "campaigns-2026.json").read_text(encoding="utf-8"))
-    current = json.loads(state_file.read_text(encoding="utf-8")) if state_file.exists() else {"version": 1, "issues": {}}
+    current: dict[str, Any] = json.loads(state_file.read_text(encoding="utf-8")) if state_file.exists() else {"version": 1, "issues": {}}
     for stem, by_provider in year["issues"].items():
         for provider, entry in by_provider.items():
             current["issues"].setdefault(stem, {}).setdefault(provider, entry)  # what the demo just did wins
