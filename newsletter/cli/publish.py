@@ -1,0 +1,61 @@
+"""`newsletter publish`: put the site that `archive` built online, on the configured target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from newsletter.cli.app import app, app_context
+
+if TYPE_CHECKING:
+    from newsletter.cli.app import AppContext
+    from newsletter.config import Settings
+    from newsletter.publish.pipeline import PublishReport
+
+SiteOpt = Annotated[Path | None, typer.Option("--site", help="Folder of the site (default: site/ of the workspace).")]
+AcceptKeyOpt = Annotated[
+    str | None,
+    typer.Option("--accept-host-key", metavar="SHA256:…", help="Trust the SFTP server's host key with this fingerprint (checked with its administrator), then publish."),
+]
+
+
+def run_publish(app_ctx: AppContext, settings: Settings, site: Path | None, *, dry_run: bool, accept_key: str | None) -> PublishReport:
+    """Publish the whole site with a progress bar (the caller holds the workspace lock)."""
+    from newsletter.archive import DEFAULT_DIR
+    from newsletter.cli.printers import byte_progress
+    from newsletter.i18n import _
+    from newsletter.publish.pipeline import connection_for, publish_site, require_target
+
+    target = app_ctx.guard(lambda: require_target(settings))
+    with byte_progress(app_ctx.output, _("Publishing")) as progress:
+        return app_ctx.guard(
+            lambda: publish_site(
+                settings, site or settings.path(DEFAULT_DIR), target=target,
+                connection=connection_for(settings, accept_key=accept_key), dry_run=dry_run, progress=progress,
+            )
+        )
+
+
+@app.command()
+def publish(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be sent and removed; connect to nothing.")] = False,
+    site: SiteOpt = None,
+    accept_host_key: AcceptKeyOpt = None,
+) -> None:
+    """Upload the site built by `newsletter archive` to [publish] target: only what changed.
+
+    Removes on the server only the files it published itself and the site no longer has.
+    The password comes from NEWSLETTER_PUBLISH_PASSWORD, never from newsletter.toml.
+
+    Example: newsletter publish --dry-run
+    """
+    from newsletter.cli.printers import print_publish_report
+
+    app_ctx = app_context(ctx)
+    settings = app_ctx.settings()
+    with app_ctx.workspace_lock(settings, "publish"):
+        report = run_publish(app_ctx, settings, site, dry_run=dry_run, accept_key=accept_host_key)
+    print_publish_report(app_ctx.output, report)
