@@ -11,8 +11,9 @@ from pathlib import Path
 from newsletter.config import Settings
 from newsletter.errors import PublishError, UsageError
 from newsletter.i18n import _, ngettext
+from newsletter.publish.local import LocalRemote
 from newsletter.publish.manifest import Files, load_manifest, save_manifest
-from newsletter.publish.remote import Connection, Remote, open_remote
+from newsletter.publish.remote import Connection, Remote
 from newsletter.publish.target import PublishTarget, parse_target
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,26 @@ class PublishReport:
     removed: tuple[str, ...]
     bytes: int
     dry_run: bool
+
+
+def open_remote(target: PublishTarget, connection: Connection) -> Remote:
+    """Connect to `target`; PublishError says what went wrong in plain words (never the password)."""
+    # Each protocol module is imported only when its target is used: paramiko alone takes a
+    # third of a second to import, and `newsletter --help` or `render` need none of them.
+    if target.scheme == "file":
+        return LocalRemote(Path(target.path))
+    if target.scheme in ("ftp", "ftps"):
+        from newsletter.publish.ftp import FtpRemote
+
+        return FtpRemote.connect(target, connection)
+    if target.scheme == "sftp":
+        from newsletter.publish.sftp import SftpRemote
+
+        return SftpRemote.connect(target, connection)
+    from newsletter.publish.git import GitRemote
+
+    return GitRemote.connect(target, connection)
+
 
 
 def configured_target(settings: Settings) -> PublishTarget | None:

@@ -1,23 +1,11 @@
-"""What every protocol offers the pipeline, the mounted-folder one, and the factory of them all.
-
-Each protocol module (ftp, sftp, git) is imported only when its target is used: paramiko alone
-takes a third of a second to import.
-"""
+"""What every protocol module (local, ftp, sftp, git) offers the pipeline, and what it needs to connect."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
-
-from newsletter.errors import PublishError
-from newsletter.i18n import _
-
-if TYPE_CHECKING:
-    from newsletter.publish.target import PublishTarget
+from typing import Protocol
 
 BytesSent = Callable[[int], None]
 TEMP_SUFFIX = ".newsletter-upload"  # a file arrives under `.name.newsletter-upload`, then is renamed
@@ -57,68 +45,3 @@ class Connection:
     timeout: float
     known_hosts: Path  # the hosts whose key was accepted (SFTP), in the state folder
     accept_key: str | None = None  # a SHA256 fingerprint the user accepted for an unknown host
-
-
-def open_remote(target: PublishTarget, connection: Connection) -> Remote:
-    """Connect to `target`; PublishError says what went wrong in plain words (never the password)."""
-    if target.scheme == "file":
-        return LocalRemote(Path(target.path))
-    if target.scheme in ("ftp", "ftps"):
-        from newsletter.publish.ftp import FtpRemote
-
-        return FtpRemote.connect(target, connection)
-    if target.scheme == "sftp":
-        from newsletter.publish.sftp import SftpRemote
-
-        return SftpRemote.connect(target, connection)
-    from newsletter.publish.git import GitRemote
-
-    return GitRemote.connect(target, connection)
-
-
-class LocalRemote:
-    """A mounted folder (file://): a network share, a synced folder, a web server's document root."""
-
-    transactional = False
-
-    def __init__(self, root: Path) -> None:
-        if not root.is_dir():
-            raise PublishError(
-                _("the target folder {path} does not exist").format(path=root),
-                hint=_("create it (or mount the share), or fix [publish] target in newsletter.toml"),
-            )
-        self.root = root
-
-    def put(self, path: str, data: bytes, sent: BytesSent) -> None:
-        destination = self.root / path
-        temporary = self.root / temp_name(path)
-        try:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            with open(temporary, "wb") as handle:
-                for start in range(0, len(data), 1 << 16):
-                    chunk = data[start:start + (1 << 16)]
-                    handle.write(chunk)
-                    sent(len(chunk))
-            os.replace(temporary, destination)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
-            raise PublishError(
-                _("cannot write {path} in the target folder: {reason}").format(path=path, reason=exc.strerror or exc),
-                hint=_("check the free space and the permissions of {root}").format(root=self.root),
-            ) from exc
-
-    def remove(self, path: str) -> None:
-        try:
-            (self.root / path).unlink(missing_ok=True)
-        except OSError as exc:
-            raise PublishError(
-                _("cannot remove {path} from the target folder: {reason}").format(path=path, reason=exc.strerror or exc),
-                hint=_("check the permissions of {root}").format(root=self.root),
-            ) from exc
-
-    def finish(self, message: str) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
