@@ -59,3 +59,49 @@ def publish(
     with app_ctx.workspace_lock(settings, "publish"):
         report = run_publish(app_ctx, settings, site, dry_run=dry_run, accept_key=accept_host_key)
     print_publish_report(app_ctx.output, report)
+
+
+def put_issue_online(app_ctx: AppContext, settings: Settings, issue: Path, *, strict: bool, dry_run: bool) -> None:
+    """Before `send`: publish the issue's images and page to the target, else check its images answer.
+
+    `strict` (schedule or send now, to a real provider) refuses on failure; otherwise (a test,
+    the outbox) a failure is only a warning.
+    """
+    from newsletter.cli.printers import byte_progress
+    from newsletter.errors import NewsletterError
+    from newsletter.i18n import _
+    from newsletter.publish.online import check_images_online, issue_images, publish_issue
+    from newsletter.publish.pipeline import configured_target
+
+    output = app_ctx.output
+
+    def run() -> None:
+        target = configured_target(settings)
+        if target is None:
+            if not issue_images(settings, issue):
+                return
+            from newsletter.http import build_client
+
+            with build_client(timeout=settings.file.fetch.timeout) as client:
+                count = check_images_online(settings, issue, client)
+            output.note(_("The {count} image(s) of the issue are online").format(count=count))
+            return
+        with byte_progress(output, _("Publishing")) as progress:
+            report = publish_issue(settings, issue, target=target, dry_run=dry_run, progress=progress)
+        if report.dry_run:
+            output.note(_("Dry run: would publish the issue's images and web page to {target}: {files}").format(target=report.target, files=", ".join(report.sent)))
+        else:
+            output.note(
+                _("Published the issue's images and web page to {target}: {sent} file(s) sent, {unchanged} already there "
+                  "(the page stays out of the index and the feed until the campaign is sent)").format(
+                    target=report.target, sent=len(report.sent), unchanged=len(report.unchanged)
+                )
+            )
+
+    if strict:
+        app_ctx.guard(run)
+        return
+    try:
+        run()
+    except NewsletterError as exc:
+        output.warn(exc.message + (f" ({exc.hint})" if exc.hint else ""), problems=exc.problems)
