@@ -99,7 +99,7 @@ class FtpRemote:
 
     def _refused(self, exc: ftplib.Error, path: str) -> NoReturn:
         code = _reply_code(exc)
-        if code in ("452", "552"):
+        if code in ("452", "552") or "space" in str(exc).lower():
             raise PublishError(
                 _("{host} has no space left for {path} ({reply})").format(host=self.target.host, path=path, reply=str(exc)),
                 hint=_("free space on the server (or ask the host for more), then run `newsletter publish` again"),
@@ -124,8 +124,21 @@ class FtpRemote:
     def put(self, path: str, data: bytes, sent: BytesSent) -> None:
         temporary = temp_name(path)
         try:
-            self._make_folders(path)
-            self.ftp.storbinary(f"STOR {temporary}", io.BytesIO(data), blocksize=BLOCK, callback=lambda block: sent(len(block)))
+            try:
+                self._make_folders(path)
+                self.ftp.storbinary(f"STOR {temporary}", io.BytesIO(data), blocksize=BLOCK, callback=lambda block: sent(len(block)))
+            except OSError as exc:
+                if isinstance(exc, TimeoutError | socket.timeout):
+                    raise
+                # The server closed the data connection (a full disk, a refused write): its reason
+                # is the reply waiting on the control connection.
+                try:
+                    self.ftp.voidresp()
+                except ftplib.Error as reply:
+                    raise reply from exc
+                except (OSError, EOFError):
+                    pass
+                raise
             try:
                 self.ftp.rename(temporary, path)
             except ftplib.error_perm:
@@ -133,19 +146,19 @@ class FtpRemote:
                 with contextlib.suppress(ftplib.error_perm):
                     self.ftp.delete(path)
                 self.ftp.rename(temporary, path)
-        except ftplib.error_perm as exc:
+        except ftplib.Error as exc:
             self._discard(temporary)
-            self._refused(exc, path)
-        except (ftplib.error_temp, ftplib.error_reply, ftplib.error_proto) as exc:
-            self._discard(temporary)
-            if _reply_code(exc) == "452":
-                self._refused(exc, path)
-            raise PublishError(
-                _("{host} failed to store {path} ({reply})").format(host=self.target.host, path=path, reply=str(exc)),
-                hint=_("run `newsletter publish` again: it sends only what is missing"),
-            ) from None
+            self._failed(exc, path)
         except OSError as exc:
             fail_network(self.target, exc, doing=_("sending {path}").format(path=path), timeout=self.timeout)
+
+    def _failed(self, exc: ftplib.Error, path: str) -> NoReturn:
+        if isinstance(exc, ftplib.error_perm) or _reply_code(exc) == "452" or "space" in str(exc).lower():
+            self._refused(exc, path)
+        raise PublishError(
+            _("{host} failed to store {path} ({reply})").format(host=self.target.host, path=path, reply=str(exc)),
+            hint=_("run `newsletter publish` again: it sends only what is missing"),
+        ) from None
 
     def _discard(self, temporary: str) -> None:
         with contextlib.suppress(ftplib.Error, OSError):

@@ -18,7 +18,7 @@ class FtpServer:
     """pyftpdlib, one thread per connection (a stalled upload blocks only its own connection).
 
     faults: file-name fragment -> "stall" (the write sleeps past the client's timeout) or "full"
-    (the write fails with ENOSPC). A user "reader" may only read.
+    (STOR answered 452, insufficient storage). A user "reader" may only read.
     """
 
     def __init__(self, root: Path) -> None:
@@ -40,8 +40,6 @@ class FtpServer:
                     if fragment in self.name:
                         if fault == "stall":
                             time.sleep(1.5)
-                        elif fault == "full":
-                            raise OSError(errno.ENOSPC, "No space left on device")
                 return int(self.handle.write(data))
 
             def __getattr__(self, attr: str) -> Any:
@@ -55,8 +53,16 @@ class FtpServer:
         authorizer = DummyAuthorizer()
         authorizer.add_user(USER, PASSWORD, str(root), perm="elradfmwMT")
         authorizer.add_user("reader", PASSWORD, str(root), perm="elr")
-        handler = type("Handler", (FTPHandler,), {"authorizer": authorizer, "abstracted_fs": _FS, "banner": "test"})
-        handler.passive_ports = None
+        class _Handler(FTPHandler):  # type: ignore[misc]
+            def ftp_STOR(self, file: str, mode: str = "w") -> Any:
+                if any(fragment in file and fault == "full" for fragment, fault in faults.items()):
+                    # What RFC 959 says a server answers when its disk is full.
+                    self.respond("452 Insufficient storage space in system.")
+                    return None
+                return super().ftp_STOR(file, mode)
+
+        handler = type("Handler", (_Handler,), {"authorizer": authorizer, "abstracted_fs": _FS, "banner": "test"})
+        handler.auth_failed_timeout = 0  # pyftpdlib waits 3 s after a wrong password by default
         self.server = ThreadedFTPServer(("127.0.0.1", 0), handler)
         self.port = self.server.address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"timeout": 0.05, "handle_exit": False}, daemon=True)
