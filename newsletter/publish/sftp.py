@@ -11,7 +11,6 @@ import base64
 import contextlib
 import errno
 import hashlib
-import io
 import os
 import socket
 import stat
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
 
 USER_KNOWN_HOSTS = Path("~/.ssh/known_hosts")
 KEY_FILES = ("id_ed25519", "id_ecdsa", "id_rsa")
+CHUNK = 32 * 1024  # SFTP servers accept writes of 32 KiB at least (OpenSSH: up to 256 KiB)
 
 
 def fingerprint(key: paramiko.PKey) -> str:
@@ -229,7 +229,16 @@ class SftpRemote:
 
         try:
             self._make_folders(path)
-            self.sftp.putfo(io.BytesIO(data), temporary, file_size=len(data), callback=progress, confirm=True)
+            with self.sftp.open(temporary, "wb") as handle:
+                # Not pipelined (unlike paramiko's putfo): each write waits for the server's
+                # answer, so a full disk or a refused write is reported on the file it hits
+                # rather than lost (a pipelined write's error status is dropped).
+                handle.set_pipelined(False)
+                for start in range(0, len(data), CHUNK):
+                    handle.write(data[start:start + CHUNK])
+                    progress(min(start + CHUNK, len(data)), len(data))
+            if self.sftp.stat(temporary).st_size != len(data):
+                raise OSError(errno.EIO, _("the server kept {size} bytes of {expected}").format(size=self.sftp.stat(temporary).st_size, expected=len(data)))
             try:
                 self.sftp.posix_rename(temporary, path)  # replaces the old file in one step
             except OSError:

@@ -103,8 +103,12 @@ class SftpServer:
         import asyncssh
 
         faults, root = self.faults, self.root
+        connections = self.connections = []  # type: ignore[var-annotated]
 
         class _Auth(asyncssh.SSHServer):  # type: ignore[misc]
+            def connection_made(self, conn: Any) -> None:
+                connections.append(conn)
+
             def begin_auth(self, username: str) -> bool:
                 return True
 
@@ -128,7 +132,13 @@ class SftpServer:
                 handle = super().open(path, pflags, attrs)
                 self._names = getattr(self, "_names", {})
                 self._names[id(handle)] = path
+                self._handles = [*getattr(self, "_handles", []), handle]
                 return handle
+
+            def exit(self) -> None:  # the client went away in the middle of a write: close its files
+                for handle in list(getattr(self, "_handles", [])):
+                    handle.close()
+                super().exit()
 
             async def write(self, file_obj: Any, offset: int, data: bytes) -> Any:
                 fault = self._fault(getattr(self, "_names", {}).get(id(file_obj), b""))
@@ -147,6 +157,16 @@ class SftpServer:
         self.loop.run_until_complete(start())
         self._ready.set()
         self.loop.run_forever()
+        self.loop.run_until_complete(self._shutdown())
+        self.loop.close()
+
+    async def _shutdown(self) -> None:
+        self.server.close()
+        await self.server.wait_closed()
+        for conn in self.connections:
+            conn.close()
+        for conn in self.connections:
+            await conn.wait_closed()
 
     def __enter__(self) -> SftpServer:
         import logging
@@ -157,9 +177,5 @@ class SftpServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        def stop() -> None:
-            self.server.close()
-            self.loop.stop()
-
-        self.loop.call_soon_threadsafe(stop)
+        self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
