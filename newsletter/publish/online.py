@@ -81,7 +81,7 @@ def check_images_online(settings: Settings, issue_path: Path, client: httpx.Clie
     missing = missing_images(client, images)
     if missing:
         raise ImagesOfflineError(
-            _("{count} image(s) of {issue} are not online yet: the subscribers would get an email with broken images; nothing was sent").format(
+            _("{count} image(s) of {issue} are not online yet: the subscribers would get an email with broken images").format(
                 count=len(missing), issue=issue_path
             ),
             problems=[image.url for image in missing],
