@@ -104,6 +104,7 @@ class SftpServer:
 
         faults, root = self.faults, self.root
         connections = self.connections = []  # type: ignore[var-annotated]
+        handles = self.handles = []  # type: ignore[var-annotated]
 
         class _Auth(asyncssh.SSHServer):  # type: ignore[misc]
             def connection_made(self, conn: Any) -> None:
@@ -133,6 +134,7 @@ class SftpServer:
                 self._names = getattr(self, "_names", {})
                 self._names[id(handle)] = path
                 self._handles = [*getattr(self, "_handles", []), handle]
+                handles.append(handle)
                 return handle
 
             def exit(self) -> None:  # the client went away in the middle of a write: close its files
@@ -167,6 +169,8 @@ class SftpServer:
             conn.close()
         for conn in self.connections:
             await conn.wait_closed()
+        for handle in self.handles:  # a write stalled on purpose may outlive its connection
+            handle.close()
 
     def __enter__(self) -> SftpServer:
         import logging
