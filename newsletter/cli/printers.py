@@ -76,7 +76,7 @@ def progress_bar(output: Output, total: int, label: str) -> Iterator[Callable[[s
 def byte_progress(output: Output, label: str) -> Iterator[Callable[[str, int, int], None]]:
     """A stderr progress bar in bytes (hidden by -q), drawn only once the core reports a transfer;
     yields the core's progress callback: (file being sent, bytes sent, bytes in all)."""
-    if output.quiet:
+    if output.quiet or not output.err.is_terminal:  # a log file gets the report, not a bar's leftovers
         yield lambda _path, _sent, _total: None
         return
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.publish.pipeline import PublishReport
 
+SITE_DIR = "site"  # archive.DEFAULT_DIR, without importing the archive (and the renderer) to publish
 SiteOpt = Annotated[Path | None, typer.Option("--site", help="Folder of the site (default: site/ of the workspace).")]
 AcceptKeyOpt = Annotated[
     str | None,
@@ -23,7 +24,6 @@ AcceptKeyOpt = Annotated[
 
 def run_publish(app_ctx: AppContext, settings: Settings, site: Path | None, *, dry_run: bool, accept_key: str | None) -> PublishReport:
     """Publish the whole site with a progress bar (the caller holds the workspace lock)."""
-    from newsletter.archive import DEFAULT_DIR
     from newsletter.cli.printers import byte_progress
     from newsletter.i18n import _
     from newsletter.publish.pipeline import connection_for, publish_site, require_target
@@ -32,7 +32,7 @@ def run_publish(app_ctx: AppContext, settings: Settings, site: Path | None, *, d
     with byte_progress(app_ctx.output, _("Publishing")) as progress:
         return app_ctx.guard(
             lambda: publish_site(
-                settings, site or settings.path(DEFAULT_DIR), target=target,
+                settings, site or settings.path(SITE_DIR), target=target,
                 connection=connection_for(settings, accept_key=accept_key), dry_run=dry_run, progress=progress,
             )
         )
