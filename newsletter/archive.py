@@ -375,7 +375,7 @@ def build_archive(
     env = template_environment(settings)
     _write_if_changed(out / "index.html", render_template(env, INDEX_TEMPLATE, context))
     _write_if_changed(out / "feed.xml", render_template(env, FEED_TEMPLATE, context))
-    images = _publish_images(settings.root / "images", out / "images")
+    images = copy_images(settings, out)
     _remove_withdrawn(out, {path.stem for path in files}, {entry.stem for entry in entries} | kept)
     stems = {path.stem for path in files}
     return ArchiveReport(
@@ -397,8 +397,35 @@ def _remove_withdrawn(out: Path, issue_stems: set[str], published: set[str]) -> 
             logger.info("removed %s: the issue is no longer published", page)
 
 
-def _publish_images(source: Path, target: Path) -> int:
+def write_issue_page(settings: Settings, issue_path: Path, out_dir: Path | None = None) -> Path:
+    """Write one issue's web page into the site without listing it in the index or the feed.
+
+    `send` publishes it before the campaign goes out, so the email's "Voir dans le navigateur"
+    link works from the first minute; `build_archive` lists it once the state says it was sent
+    (and removes it again if the issue is never sent).
+    """
+    out = out_dir or settings.path(DEFAULT_DIR)
+    source = read_issue_text(issue_path)
+    issue = parse_issue(source, issue_path, settings.file.sections)
+    page, blocking = _web_page(settings, issue, source)
+    if blocking:
+        first = blocking[0]
+        raise IssueError(
+            f"the web page of {issue_path} cannot be built: {len(blocking)} check(s) at error level",
+            problems=[f"{issue_path}:{p.line}: {p.message}" if p.line else p.message for p in blocking],
+            hint=f"fix them (`newsletter check {issue_path}` lists them), then run the command again; first: {first.message}",
+        )
+    target = out / f"{issue.stem}.html"
+    _write_if_changed(target, page)
+    return target
+
+
+def copy_images(settings: Settings, out_dir: Path) -> int:
     """Copy the workspace's images/ into the site: the emails link them as <web_url>images/…."""
+    return _publish_images(settings.root / "images", out_dir / "images")
+
+
+def _publish_images(source: Path, target: Path) -> int:
     if not source.is_dir():
         return 0
     copied = 0

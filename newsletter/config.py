@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 CONFIG_ENV = "NEWSLETTER_CONFIG"
 PROVIDER_ENV = "NEWSLETTER_PROVIDER"
+PUBLISH_PASSWORD_ENV = "NEWSLETTER_PUBLISH_PASSWORD"
 DEFAULT_CONFIG_NAME = "newsletter.toml"
 
 # Every section is a frozen, keyword-only record checked by newsletter.validation (unknown keys
@@ -152,6 +153,14 @@ class UtmSection(Schema):
     campaign: str | None = field(default=None, metadata=_UTM)
 
 
+class PublishSection(Schema):
+    # A URL: sftp://, ftp://, ftps://, file://, git+ssh://, git+file:// (newsletter.publish.target
+    # checks it when a command needs it, so a mistyped target never blocks `render` or `draft`,
+    # and a password typed into it is never echoed by the config checker).
+    target: str | None = None
+    timeout: float = field(default=30.0, metadata=rule(gt=0))  # seconds per network operation
+
+
 class FileConfig(Schema):
     """The whole of newsletter.toml, as written by the user."""
 
@@ -165,6 +174,7 @@ class FileConfig(Schema):
     mailjet: MailjetSection = field(default_factory=MailjetSection)
     outbox: OutboxSection = field(default_factory=OutboxSection)
     utm: UtmSection = field(default_factory=UtmSection)
+    publish: PublishSection = field(default_factory=PublishSection)
 
     def reference_problems(self) -> list[str]:
         """What the keys say about each other: unique section ids, feeds and map on known sections."""
@@ -189,8 +199,20 @@ class Secrets:
     talk to a provider pay for importing pydantic.
     """
 
-    def __init__(self, *, brevo_api_key: str | None = None, mailjet_public: str | None = None, mailjet_private: str | None = None) -> None:
-        self._values = {"brevo_api_key": brevo_api_key, "mailjet_public": mailjet_public, "mailjet_private": mailjet_private}
+    def __init__(
+        self,
+        *,
+        brevo_api_key: str | None = None,
+        mailjet_public: str | None = None,
+        mailjet_private: str | None = None,
+        publish_password: str | None = None,
+    ) -> None:
+        self._values = {
+            "brevo_api_key": brevo_api_key,
+            "mailjet_public": mailjet_public,
+            "mailjet_private": mailjet_private,
+            "publish_password": publish_password,
+        }
 
     def _secret(self, name: str) -> SecretStr | None:
         value = self._values[name]
@@ -211,6 +233,11 @@ class Secrets:
     @property
     def mailjet_private(self) -> SecretStr | None:
         return self._secret("mailjet_private")
+
+    @property
+    def publish_password(self) -> SecretStr | None:
+        """The FTP/SFTP password or SSH key passphrase of [publish] target (NEWSLETTER_PUBLISH_PASSWORD)."""
+        return self._secret("publish_password")
 
     def values(self) -> list[str]:
         """The keys that are set, in clear: only for redacting them from what the CLI prints."""
@@ -302,6 +329,7 @@ def read_secrets(environ: Mapping[str, str]) -> Secrets:
         brevo_api_key=environ.get("BREVO_API_KEY"),
         mailjet_public=environ.get("MJ_APIKEY_PUBLIC"),
         mailjet_private=environ.get("MJ_APIKEY_PRIVATE"),
+        publish_password=environ.get(PUBLISH_PASSWORD_ENV),
     )
 
 

@@ -88,3 +88,19 @@ class CampaignRefusedError(ProviderError):
 
 class WorkspaceBusyError(NewsletterError):
     """Another newsletter command holds the workspace lock and did not finish in time."""
+
+
+class PublishError(NewsletterError):
+    """The site could not be put online: the server refused, could not be reached, or failed.
+
+    Nothing is half-published: a file is uploaded under a temporary name and renamed, and the
+    manifest in the state records only the files that arrived, so the next publish completes it.
+    """
+
+
+class HostKeyError(PublishError):
+    """The SFTP server's host key is not known (or changed): nothing was sent, not even the password."""
+
+
+class ImagesOfflineError(NewsletterError):
+    """Images the email links under web_url do not answer: sending now would mail broken images."""

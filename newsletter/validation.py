@@ -415,7 +415,8 @@ def describe_error(error: Mapping[str, Any], *, name: Callable[[str], str] | Non
             # Its value is probably a real key: never repeat it on a terminal or in a CI log.
             return (
                 f"{label}: unknown key; API keys are read only from the environment "
-                "(BREVO_API_KEY, MJ_APIKEY_PUBLIC, MJ_APIKEY_PRIVATE), never from a file: delete this line"
+                "(BREVO_API_KEY, MJ_APIKEY_PUBLIC, MJ_APIKEY_PRIVATE; the publish password from NEWSLETTER_PUBLISH_PASSWORD), "
+                "never from a file: delete this line"
             )
         return f"{label}: unknown key (value {quoted(value)}); remove it or check its spelling"
     if kind in {"missing", "missing_argument"}:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from newsletter.cli.app import app, app_context
 from newsletter.cli.output import Output
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
 
 
 @app.command()
@@ -76,6 +79,7 @@ def run_demo(directory: Path | None, *, output: Output) -> Path:
 
     output.note("\n[bold]4/4 Archive[/bold]: the web version of every finished issue, an index and an Atom feed", markup=True)
     print_archive_report(output, build_archive(settings, out_dir=None, include_all=True, now=dt.datetime.now(settings.tz)))
+    _demo_publish(settings, workspace, output=output)
 
     run_report_demo(workspace, output=output)
 
@@ -86,6 +90,7 @@ def run_demo(directory: Path | None, *, output: Output) -> Path:
         f"  its text part     {result.text_path}\n"
         f"  the campaign      {workspace / 'outbox' / '2026-11' / 'message.eml'}\n"
         f"  the web archive   {workspace / 'site' / 'index.html'}\n"
+        f"  as published      {workspace / 'published' / 'index.html'}  (the file:// publish target)\n"
         f"  the new draft     {workspace / 'issues' / '2026-12.md'}\n"
         "Then try, in that folder:\n"
         "  newsletter preview issues/2026-12.md    (fill in the draft and watch it render)\n"
@@ -116,3 +121,14 @@ def run_report_demo(workspace: Path, *, output: Output) -> Path:
                                  cached=True, now=lambda: pinned)
     output.note(f"The letter's report for 2026: {result.files.html} and {result.files.xlsx}")
     return result.files.html
+def _demo_publish(settings: Settings, workspace: Path, *, output: Output) -> None:
+    """Publish the site to a file:// target inside the demo folder, as `newsletter publish` does online."""
+    from newsletter.cli.printers import print_publish_report
+    from newsletter.publish.pipeline import connection_for, publish_site
+    from newsletter.publish.target import parse_target
+
+    folder = workspace / "published"
+    folder.mkdir(exist_ok=True)
+    output.note(f"\nPublish: the site to {folder} (a file:// target; online it would be sftp://, ftp:// or git+ssh://)")
+    target = parse_target(folder.resolve().as_uri() + "/")
+    print_publish_report(output, publish_site(settings, settings.path("site"), target=target, connection=connection_for(settings)))

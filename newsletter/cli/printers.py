@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from newsletter.archive import ArchiveReport
     from newsletter.cli.output import Output
     from newsletter.draft.pipeline import DraftResult
+    from newsletter.publish.pipeline import PublishReport
     from newsletter.render.pipeline import RenderResult
     from newsletter.send import SendReport
     from newsletter.sources import SourceReport
@@ -69,6 +70,53 @@ def progress_bar(output: Output, total: int, label: str) -> Iterator[Callable[[s
             progress.update(task, advance=1, description=f"{label} ({name})")
 
         yield advance
+
+
+@contextmanager
+def byte_progress(output: Output, label: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A stderr progress bar in bytes (hidden by -q), drawn only once the core reports a transfer;
+    yields the core's progress callback: (file being sent, bytes sent, bytes in all)."""
+    if output.quiet or not output.err.is_terminal:  # a log file gets the report, not a bar's leftovers
+        yield lambda _path, _sent, _total: None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+        console=output.err, transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=None)
+
+        def update(path: str, sent: int, total: int) -> None:
+            progress.update(task, completed=sent, total=total, description=f"{label} {escape(path)}")
+
+        yield update
+
+
+def print_publish_report(output: Output, report: PublishReport) -> None:
+    """What was sent, left as it was and removed (stderr), and the counts (stdout)."""
+    from newsletter.formats import integer
+    from newsletter.i18n import _
+
+    for path in report.sent:
+        if report.dry_run:
+            output.note(_("Dry run: would send {path}").format(path=path))
+        else:
+            output.detail(_("sent {path}").format(path=path))
+    for path in report.removed:
+        output.note((_("Dry run: would remove {path}") if report.dry_run else _("removed {path} (no longer in the site)")).format(path=path))
+    line = (
+        _("{target}: {sent} file(s) to send ({size} KB), {unchanged} unchanged, {removed} to remove (dry run: nothing was sent)")
+        if report.dry_run
+        else _("{target}: {sent} file(s) sent ({size} KB), {unchanged} unchanged, {removed} removed")
+    )
+    output.print_out(
+        line.format(
+            target=report.target, sent=integer(len(report.sent)), size=integer(round(report.bytes / 1024)),
+            unchanged=integer(len(report.unchanged)), removed=integer(len(report.removed)),
+        ),
+        markup=False,
+    )
 
 
 def _date(value: dt.datetime | None) -> str:

@@ -85,6 +85,12 @@ def send(
     clock = lambda: dt.datetime.now(settings.tz)  # noqa: E731
     ask = confirm_prompt(app_ctx.output, yes=yes, interactive=sys.stdin.isatty())
     with app_ctx.workspace_lock(settings, "send"):
+        if action is not Action.push:
+            from newsletter.cli.publish import put_issue_online
+
+            # The email links its images and web page under web_url: they go online first.
+            strict = action is not Action.test and settings.provider is not Provider.outbox
+            put_issue_online(app_ctx, settings, issue, strict=strict, dry_run=dry_run)
         chosen = app_ctx.guard(lambda: build_provider(settings, now=clock, policy=app_ctx.retry_policy()))
         try:
             report = app_ctx.guard(
