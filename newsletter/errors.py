@@ -88,3 +88,7 @@ class CampaignRefusedError(ProviderError):
 
 class WorkspaceBusyError(NewsletterError):
     """Another newsletter command holds the workspace lock and did not finish in time."""
+
+
+class DefiDataError(NewsletterError):
+    """A Défi input file has bad rows or columns; `problems` holds one line per problem, with its row."""
