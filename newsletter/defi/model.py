@@ -24,12 +24,23 @@ class Level(StrEnum):
         """The level in words, in the language in use."""
         return _(LEVEL_LABELS[self])
 
+    @property
+    def short_label(self) -> str:
+        """The level in one short word, for a chart's axis."""
+        return _(LEVEL_SHORT_LABELS[self])
+
 
 LEVEL_LABELS = {
     Level.maternelle: N_("Nursery school"),
     Level.elementaire: N_("Primary school"),
     Level.college: N_("Middle school"),
     Level.lycee: N_("High school"),
+}
+LEVEL_SHORT_LABELS = {
+    Level.maternelle: N_("Nursery"),
+    Level.elementaire: N_("Primary"),
+    Level.college: N_("Middle"),
+    Level.lycee: N_("High"),
 }
 # What a file may write in the level column (folded: lowercase, no accents, no spaces).
 LEVEL_WORDS = {

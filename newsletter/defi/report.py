@@ -81,12 +81,12 @@ def modal_share_chart(rows: Sequence[CountRow]) -> Chart:
     )
 
 
-def progression_chart(rows: Sequence[CountRow]) -> Chart:
+def progression_chart(rows: Sequence[CountRow], *, width: int | None = None, height: int | None = None, note: bool = True) -> Chart:
     """Grouped bars per level: the share of active and shared modes, reference day against challenge days."""
-    from newsletter.charts import Series, bar_chart
+    from newsletter.charts import HEIGHT, WIDTH, Series, bar_chart
 
     levels = fig.level_table(rows)
-    labels = [level.label for level, _r in levels] + [_("All levels")]
+    labels = [level.short_label for level, _r in levels] + [_("All levels")]
     results = [result for _l, result in levels] + [fig.group_result(rows)]
     return bar_chart(
         labels,
@@ -94,8 +94,9 @@ def progression_chart(rows: Sequence[CountRow]) -> Chart:
             Series(_("Reference day"), [r.reference.eco if r.reference is not None else None for r in results]),
             Series(_("Challenge days"), [r.challenge.eco for r in results]),
         ],
-        title=_("Active and shared modes: before and during the challenge"), value_format="percent",
-        note=_("Active modes: on foot, bike, scooter or skates. Shared modes: public transport, car-sharing."),
+        title=_("Share of active and shared modes"), value_format="percent",
+        width=width or WIDTH, height=height or HEIGHT,
+        note=_("Active modes: on foot, bike, scooter or skates. Shared modes: public transport, car-sharing.") if note else None,
     )
 
 
@@ -129,15 +130,16 @@ def build_report(data: DefiData, *, organisation: str | None = None) -> Report:
     overall = key.overall
     # Short headers: nine columns must fit an A4 page; the table's note says what each one is.
     share_columns = [
-        Column(_("Active modes"), "percent"),
-        Column(_("Shared modes"), "percent"),
+        Column(_("Active"), "percent"),
+        Column(_("Shared"), "percent"),
         Column(_("Active + shared"), "percent"),
         Column(_("Reference day"), "percent"),
-        Column(_("Change (points)"), "decimal"),
+        Column(_("Change (pts)"), "decimal"),
     ]
     shares_note = _(
-        "Shares of the trips counted on the challenge days; 'Reference day': the share of active and shared modes "
-        "on the reference day; the change is in percentage points."
+        "Shares of the trips counted on the challenge days (active: on foot, bike, scooter or skates; shared: public "
+        "transport, car-sharing); 'Reference day': the share of active and shared modes on the reference day; the "
+        "change is in percentage points."
     )
 
     def shares(result: fig.GroupResult) -> list[float | None]:
@@ -188,7 +190,7 @@ def build_report(data: DefiData, *, organisation: str | None = None) -> Report:
         Table(
             _("Ranking: {level}").format(level=level.label),
             [Column(_("Place"), "integer"), Column(_("School")), Column(_("Town")),
-             Column(_("Active + shared"), "percent"), Column(_("Change (points)"), "decimal")],
+             Column(_("Active + shared"), "percent"), Column(_("Change (pts)"), "decimal")],
             [[entry.rank, entry.result.school, entry.result.town, entry.result.challenge.eco, points(entry.result.eco_change)] for entry in ranked],
             sheet=_("Ranking {level}").format(level=level.label),
         )

@@ -221,10 +221,7 @@ def write_section(settings: Settings, issue: Path, *, year: int | None, force: b
     url = web_url.rstrip("/") + "/images/" + name
     block = section_markdown(data, url)
     new_text, created, replaced = place_block(text, block, year=data.year, conf=conf, order=settings.file.sections, force=force)
-    chart = progression_chart(data.rows)
-    from dataclasses import replace
-
-    png = replace(chart, width=CHART_WIDTH, height=CHART_HEIGHT, note=None).png()
+    png = progression_chart(data.rows, width=CHART_WIDTH, height=CHART_HEIGHT, note=False).png()
     image = settings.root / "images" / name
     # The image first: the issue never links to a chart that is not there.
     write_atomic(image, png)
