@@ -67,6 +67,28 @@ class CachedStats(BaseModel):
     links_read_at: str | None = None
 
 
+class DigestItem(BaseModel):
+    """One item of a sent issue, as the year's report needs it (section, title, link, meta line)."""
+
+    model_config = _KEEP_UNKNOWN_KEYS
+
+    section_id: str
+    section: str
+    title: str
+    url: str
+    meta: str = ""
+
+
+class IssueDigest(BaseModel):
+    """What a sent issue held, recorded at send time so that the report needs no issue file."""
+
+    model_config = _KEEP_UNKNOWN_KEYS
+
+    subject: str = ""
+    items: list[DigestItem] = []
+    map_actors: int | None = None  # validated actors on the map when the issue was drafted (its snapshot)
+
+
 class CampaignRecord(BaseModel):
     """What we know about one issue's campaign on one provider."""
 
@@ -84,6 +106,8 @@ class CampaignRecord(BaseModel):
     last_test_at: str | None = None
     stats: CachedStats | None = None
     send_requested_at: str | None = None  # when this tool last asked the provider to send it
+    subscribers: int | None = None  # the lists' subscriber count when it was scheduled or sent
+    digest: IssueDigest | None = None  # the issue's items when it was scheduled or sent
 
 
 class _FileModel(BaseModel):
@@ -212,11 +236,14 @@ def mark_status(
     now: dt.datetime,
     scheduled_at: dt.datetime | None = None,
     send_requested: bool | None = None,
+    subscribers: int | None = None,
+    digest: IssueDigest | None = None,
 ) -> CampaignRecord:
     """Record a new status: `scheduled` keeps the time, `sent` stamps `sent_at` with `now`.
 
     `send_requested` True stamps `send_requested_at` with `now` (a send is being asked for);
-    False clears it (the provider refused that send: nothing went out).
+    False clears it (the provider refused that send: nothing went out). `subscribers` and
+    `digest`, when given, replace the list size and the issue's items kept for the report.
     """
     state = load_state(state_dir)
     old = _existing(state, issue, provider)
@@ -228,6 +255,10 @@ def mark_status(
     }
     if send_requested is not None:
         update["send_requested_at"] = _iso(now) if send_requested else None
+    if subscribers is not None:
+        update["subscribers"] = subscribers
+    if digest is not None:
+        update["digest"] = digest
     return _write(state, old.model_copy(update=update))
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from newsletter.campaigns import (
     SEND_STATUSES,
     CampaignRecord,
+    IssueDigest,
     Observation,
     follow_provider,
     load_state,
@@ -27,6 +28,7 @@ from newsletter.campaigns import (
     record_test,
 )
 from newsletter.config import Settings
+from newsletter.digest import issue_digest
 from newsletter.errors import (
     CampaignRefusedError,
     NewsletterError,
@@ -35,6 +37,7 @@ from newsletter.errors import (
     StateError,
     UsageError,
 )
+from newsletter.issue import load_issue
 from newsletter.message import build_message, check_addresses, parse_schedule, sender_of
 from newsletter.providers.base import (
     Campaign,
@@ -110,6 +113,9 @@ class _Run:
     campaign: Campaign | None = None
     status: Status | None = None
     actions: list[str] = field(default_factory=list)
+    # Kept in the state when the issue goes to the lists, for `newsletter report`.
+    subscribers: int | None = None
+    digest: IssueDigest | None = None
 
     @property
     def state_dir(self) -> Path:
@@ -333,7 +339,9 @@ def send_issue(
         status = campaign.status
         if when is not None:
             status = Status.scheduled
-            record_state = mark_status(settings.state_dir, issue=message.issue, provider=provider.name, status="scheduled", now=now(), scheduled_at=when)
+            _note_for_report(run, issue_path, lists)
+            record_state = mark_status(settings.state_dir, issue=message.issue, provider=provider.name, status="scheduled", now=now(), scheduled_at=when,
+                                       subscribers=run.subscribers, digest=run.digest)
             logger.debug("state: %s", record_state)
             run.actions.append(f"{'moved the schedule' if moving_from else 'scheduled'} to {when.isoformat(timespec='minutes')}")
         run.status = status
@@ -342,6 +350,7 @@ def send_issue(
             record_test(settings.state_dir, issue=message.issue, provider=provider.name, now=now())
             run.actions.append(f"sent a test to {', '.join(test_addresses)}")
         if action is Action.now:
+            _note_for_report(run, issue_path, lists)
             _send_now(run, campaign)
             status = Status.sent
         final = Campaign(campaign.id, campaign.name, status, status.value, message.subject, when or campaign.scheduled_at, campaign.url)
@@ -352,13 +361,24 @@ def send_issue(
         raise ProviderError(f"{exc.message}. {run.where()}", hint=exc.hint) from exc
 
 
+def _note_for_report(run: _Run, issue_path: Path, lists: list[MailingList]) -> None:
+    """The list size (as preflight read it) and the issue's items, stored with the send for the report."""
+    if run.provider.name != "outbox":  # the outbox's "list" is a folder: no subscriber count
+        run.subscribers = sum(lst.subscribers for lst in lists)
+    try:
+        run.digest = issue_digest(run.settings, load_issue(issue_path, run.settings.file.sections))
+    except NewsletterError as exc:  # the report then lacks this issue's items; the send goes on
+        logger.warning("the issue's items are not kept for the report: %s", exc.message)
+
+
 def _send_now(run: _Run, campaign: Campaign) -> None:
     """Send, with the state saying `maybe-sent` while the request is out, so that no outcome
     (a lost answer, Ctrl-C, a kill, a failed state write) can lead to a second send."""
     issue, name = run.message.issue, run.provider.name
     previous = campaign.status.value if campaign.status is not Status.unknown else "draft"
     # Written before the request: if this write fails, nothing has been sent.
-    mark_status(run.state_dir, issue=issue, provider=name, status="maybe-sent", now=run.now(), send_requested=True)
+    mark_status(run.state_dir, issue=issue, provider=name, status="maybe-sent", now=run.now(), send_requested=True,
+                subscribers=run.subscribers, digest=run.digest)
     after = f"from {(run.now() + SEND_GRACE).astimezone(run.settings.tz).strftime('%Y-%m-%d %H:%M')}"
     check = (
         f"check with `newsletter stats issues/{issue}.md` or in {name}'s interface; do not send it another way. The same command "

@@ -5,7 +5,7 @@ result through `printers`, and maps `NewsletterError` to an exit code (`app.AppC
 Importing this package registers every command on `app`.
 """
 
-from newsletter.cli import archive, defi, demo, draft, render, send, stats, workspace
+from newsletter.cli import archive, defi, demo, draft, render, report, send, stats, workspace
 from newsletter.cli.app import app
 
-__all__ = ["app", "archive", "defi", "demo", "draft", "render", "send", "stats", "workspace"]
+__all__ = ["app", "archive", "defi", "demo", "draft", "render", "report", "send", "stats", "workspace"]

@@ -81,6 +81,8 @@ def run_demo(directory: Path | None, *, output: Output) -> Path:
     output.note("\n[bold]4/4 Archive[/bold]: the web version of every finished issue, an index and an Atom feed", markup=True)
     print_archive_report(output, build_archive(settings, out_dir=None, include_all=True, now=dt.datetime.now(settings.tz)))
 
+    run_report_demo(workspace, output=output)
+
     output.note(f"\nDone. Everything is in {workspace}")
     output.note(
         "Look at:\n"
@@ -114,3 +116,27 @@ def run_demo_defi(settings: Settings, issue: Path, *, output: Output) -> None:
     print_defi_report(output, data.year, files)
     print_defi_section(output, write_section(settings, issue, year=data.year))
     output.note("  (to see the checks at work: newsletter defi import comptages/defi-moov-idf-2026-erreurs.csv)")
+
+
+def run_report_demo(workspace: Path, *, output: Output) -> Path:
+    """Add the example's year of sent campaigns to the demo's state, then write the year's report offline."""
+    import json
+    from typing import Any
+
+    from newsletter.config import load_settings
+    from newsletter.fsutil import write_atomic
+    from newsletter.reporting.pipeline import write_letter_report
+
+    settings = load_settings(workspace / "newsletter.toml", environ={})
+    state_file = settings.state_dir / "campaigns.json"
+    year = json.loads((workspace / "report" / "campaigns-2026.json").read_text(encoding="utf-8"))
+    current: dict[str, Any] = json.loads(state_file.read_text(encoding="utf-8")) if state_file.exists() else {"version": 1, "issues": {}}
+    for stem, by_provider in year["issues"].items():
+        for provider, entry in by_provider.items():
+            current["issues"].setdefault(stem, {}).setdefault(provider, entry)  # what the demo just did wins
+    write_atomic(state_file, json.dumps(current, indent=2, ensure_ascii=False) + "\n")
+    pinned = dt.datetime(2026, 12, 20, 10, 0, tzinfo=settings.tz)
+    result = write_letter_report(settings, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 1), out_dir=workspace / "reports",
+                                 cached=True, now=lambda: pinned)
+    output.note(f"The letter's report for 2026: {result.files.html} and {result.files.xlsx}")
+    return result.files.html

@@ -174,3 +174,29 @@ def test_confirmation_required_without_a_terminal(cli: CliFn, workspace: Workspa
 def test_one_action_at_a_time(cli: CliFn, workspace: Workspace) -> None:
     result = cli("send", str(workspace.issue), "--test", "--now")
     assert result.exit_code == 2 and "choose one of" in result.output
+
+
+def test_sending_keeps_the_list_size_and_the_items_for_the_report(cli: CliFn, workspace: Workspace, target: Target) -> None:
+    count_key = "totalSubscribers" if target.name == "brevo" else "SubscriberCount"
+    assert cli("send", str(workspace.issue), "--provider", target.name).exit_code == 0
+    assert _state(workspace)["issues"]["2026-12"][target.name].get("subscribers") is None  # a push mails no one
+    target.fake.lists[0][count_key] = 1287
+    assert cli("send", str(workspace.issue), "--provider", target.name, "--schedule", FUTURE, "--yes").exit_code == 0
+    assert _state(workspace)["issues"]["2026-12"][target.name]["subscribers"] == 1287
+    target.fake.lists[0][count_key] = 1290  # subscribers joined before the new schedule
+    result = cli("send", str(workspace.issue), "--provider", target.name, "--schedule", LATER, "--yes")
+    assert result.exit_code == 0, result.output
+    record = _state(workspace)["issues"]["2026-12"][target.name]
+    assert record["subscribers"] == 1290
+    digest = record["digest"]
+    assert digest["subject"] == "Rues scolaires et vélobus en décembre"
+    assert digest["items"] and {"section_id", "section", "title", "url", "meta"} <= set(digest["items"][0])
+
+
+def test_sending_now_keeps_the_list_size(cli: CliFn, workspace: Workspace, target: Target) -> None:
+    target.fake.lists[0]["totalSubscribers" if target.name == "brevo" else "SubscriberCount"] = 1264
+    result = cli("send", str(workspace.issue), "--provider", target.name, "--now", "--yes")
+    assert result.exit_code == 0, result.output
+    record = _state(workspace)["issues"]["2026-12"][target.name]
+    assert (record["status"], record["subscribers"]) == ("sent", 1264)
+    assert record["digest"]["items"]
