@@ -61,14 +61,14 @@ def image_name(year: int) -> str:
     return f"defi-moov-idf-{year}.png"
 
 
-def chart_alt(rows: fig.GroupResult) -> str:
+def chart_alt(overall: fig.GroupResult) -> str:
     """The chart's alt text: what it shows, with the headline numbers (a reader without images gets them)."""
-    if rows.reference is None:
+    if overall.reference is None:
         return _("Chart: share of active and shared modes per level on the challenge days ({share} for all levels)").format(
-            share=formats.percent(rows.challenge.eco, 0)
+            share=formats.percent(overall.challenge.eco, 0)
         )
     return _("Chart: share of active and shared modes per level, reference day against challenge days ({before} then {after} for all levels)").format(
-        before=formats.percent(rows.reference.eco, 0), after=formats.percent(rows.challenge.eco, 0)
+        before=formats.percent(overall.reference.eco, 0), after=formats.percent(overall.challenge.eco, 0)
     )
 
 
