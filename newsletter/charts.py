@@ -296,7 +296,8 @@ def _draw_bars(axes: Axes, chart: Chart) -> None:
     _value_axis(axes, chart, horizontal=chart.horizontal)
     _category_ticks(axes, chart, horizontal=chart.horizontal)
     if count > 1:
-        axes.legend(loc="lower right" if chart.horizontal else "upper right", fontsize=9, ncols=min(4, count))
+        # Under the axes, as for stacked bars: inside them, a legend covers the bars near the top.
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06 if chart.horizontal else -0.1), fontsize=9, ncols=min(4, count))
 
 
 def _draw_stacked(axes: Axes, chart: Chart) -> None:

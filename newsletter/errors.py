@@ -104,3 +104,7 @@ class HostKeyError(PublishError):
 
 class ImagesOfflineError(NewsletterError):
     """Images the email links under web_url do not answer: sending now would mail broken images."""
+
+
+class DefiDataError(NewsletterError):
+    """A Défi input file has bad rows or columns; `problems` holds one line per problem, with its row."""

@@ -13,7 +13,18 @@ from newsletter.cli.language import choose_language, current_folder
 # Before the commands are defined: their help texts are translated when they are.
 choose_language(sys.argv[1:], os.environ, current_folder())
 
-from newsletter.cli import archive, demo, draft, publish, render, report, send, stats, workspace  # noqa: E402
+from newsletter.cli import (  # noqa: E402
+    archive,
+    defi,
+    demo,
+    draft,
+    publish,
+    render,
+    report,
+    send,
+    stats,
+    workspace,
+)
 from newsletter.cli.app import app  # noqa: E402
 
-__all__ = ["app", "archive", "demo", "draft", "publish", "render", "report", "send", "stats", "workspace"]
+__all__ = ["app", "archive", "defi", "demo", "draft", "publish", "render", "report", "send", "stats", "workspace"]

@@ -62,6 +62,7 @@ def run_demo(directory: Path | None, *, output: Output) -> Path:
     print_draft_report(output, draft_issue(settings, today=DEMO_TODAY, month="2026-12"))
 
     finished = settings.issues_dir / "2026-11.md"
+    run_demo_defi(settings, finished, output=output)
     output.note(
         "\n[bold]2/4 Render[/bold]: the finished November issue, issues/2026-11.md "
         "(the December draft still has its À COMPLÉTER lines to fill in, so it is not rendered here)",
@@ -97,6 +98,26 @@ def run_demo(directory: Path | None, *, output: Output) -> Path:
         "  newsletter check issues/2026-12.md"
     )
     return workspace
+
+
+def run_demo_defi(settings: Settings, issue: Path, *, output: Output) -> None:
+    """The Défi Moov'IDF step: import the example counts, write the report, fill the issue's Défi section."""
+    from newsletter.cli.printers import print_defi_import, print_defi_report, print_defi_section
+    from newsletter.defi.report import write_defi_report
+    from newsletter.defi.section import write_section
+    from newsletter.defi.store import DEFI_DIR, import_file
+
+    counts = settings.root / "comptages" / "defi-moov-idf-2026.csv"
+    output.note(
+        "\n[bold]Défi Moov'IDF[/bold]: import the schools' counts, write the results report, "
+        "and put the key figures, the podium and a chart into the Défi section of issues/2026-11.md",
+        markup=True,
+    )
+    print_defi_import(output, import_file(counts, settings.root / DEFI_DIR), source=counts)
+    data, files = write_defi_report(settings, year=None, out_dir=None)
+    print_defi_report(output, data.year, files)
+    print_defi_section(output, write_section(settings, issue, year=data.year))
+    output.note("  (to see the checks at work: newsletter defi import comptages/defi-moov-idf-2026-erreurs.csv)")
 
 
 def run_report_demo(workspace: Path, *, output: Output) -> Path:

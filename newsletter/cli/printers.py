@@ -13,9 +13,12 @@ from newsletter.cli.output import escape
 if TYPE_CHECKING:
     from newsletter.archive import ArchiveReport
     from newsletter.cli.output import Output
+    from newsletter.defi.section import SectionResult
+    from newsletter.defi.store import ImportResult
     from newsletter.draft.pipeline import DraftResult
     from newsletter.publish.pipeline import PublishReport
     from newsletter.render.pipeline import RenderResult
+    from newsletter.reporting import ReportFiles
     from newsletter.send import SendReport
     from newsletter.sources import SourceReport
     from newsletter.stats import StatsReport
@@ -276,3 +279,57 @@ def print_archive_report(output: Output, report: ArchiveReport) -> None:
         output.note(f"{report.images} image{'s' if report.images != 1 else ''} from images/ published in {report.out_dir / 'images'}")
     output.print_out(f"index: {report.index}", markup=False)
     output.print_out(f"feed:  {report.feed}", markup=False)
+
+
+# -- Défi Moov'IDF ----------------------------------------------------------------------------------
+
+
+def print_defi_template(output: Output, path: Path) -> None:
+    """Where the empty input file is, and what to do with it."""
+    from newsletter.i18n import _
+
+    output.note(_("Wrote {path}: one row per class and counting day; then run `newsletter defi import {path}`").format(path=path))
+
+
+def print_defi_import(output: Output, result: ImportResult, *, source: Path) -> None:
+    """Rows imported (or nothing changed), and the columns the file had that were not used."""
+    from newsletter.i18n import _, ngettext
+
+    if result.ignored_columns:
+        output.note(
+            ngettext("Column ignored (not one of the Défi's): {columns}", "Columns ignored (not among the Défi's): {columns}", len(result.ignored_columns)).format(
+                columns=", ".join(f"'{name}'" for name in result.ignored_columns)
+            )
+        )
+    if not result.changed:
+        output.note(_("{path} already holds these {rows} rows of {source}: nothing changed").format(path=result.path, rows=result.rows, source=source.name))
+    elif result.previous_rows is None:
+        output.note(_("Imported {rows} rows of {source} into {path} (the {year} results)").format(rows=result.rows, source=source.name, path=result.path, year=result.year))
+    else:
+        output.note(
+            _("Imported {rows} rows of {source} into {path}; they replace the {previous} rows imported before").format(
+                rows=result.rows, source=source.name, path=result.path, previous=result.previous_rows
+            )
+        )
+
+
+def print_defi_report(output: Output, year: int, files: ReportFiles) -> None:
+    from newsletter.i18n import _
+
+    output.note(_("Défi {year} report written:").format(year=year))
+    output.note(f"  {files.html}")
+    output.note(f"  {files.xlsx}")
+
+
+def print_defi_section(output: Output, result: SectionResult) -> None:
+    from newsletter.i18n import _
+
+    if result.created_section:
+        what = _("Added the Défi {year} section to {issue}")
+    elif result.replaced_block:
+        what = _("Replaced the Défi {year} block of {issue}")
+    else:
+        what = _("Wrote the Défi {year} results into the Défi section of {issue}")
+    output.note(what.format(issue=result.issue, year=result.year))
+    output.note(_("  chart {image} ({size} KB), linked as {url}").format(image=result.image, size=round(result.image_bytes / 1024), url=result.image_url))
+    output.note(_("  it shows in the email once `newsletter archive` has published images/; check it with `newsletter check {issue}`").format(issue=result.issue))

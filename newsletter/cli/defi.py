@@ -1,0 +1,100 @@
+"""`newsletter defi …`: the Défi Moov'IDF results: template, import, report, section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from newsletter.cli.app import IssueArg, app, app_context
+
+defi_app = typer.Typer(
+    no_args_is_help=True,
+    help="The Défi Moov'IDF results: an input file to fill in, its import and checks, the report, the newsletter's section.",
+)
+app.add_typer(defi_app, name="defi")
+
+YearOpt = Annotated[int | None, typer.Option("--year", help="The year's results to use (default: the latest imported).", show_default=False)]
+
+
+@defi_app.command("template")
+def template(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The file to write: .xlsx (with an instructions sheet) or .csv.", show_default=False)],
+) -> None:
+    """Write an empty input file for the schools' counts (never overwrites a file).
+
+    Example: newsletter defi template comptages-2027.xlsx
+    """
+    from newsletter.cli.printers import print_defi_template
+    from newsletter.defi.template import write_template
+
+    app_ctx = app_context(ctx)
+    print_defi_template(app_ctx.output, app_ctx.guard(lambda: write_template(file)))
+
+
+@defi_app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The counts: the template filled in, or a form's export (.csv or .xlsx).", show_default=False)],
+) -> None:
+    """Check every row of a counts file and store the year's results in defi/<year>.json.
+
+    Nothing is imported while a row has a problem: each one is listed with its row number.
+
+    Example: newsletter defi import comptages/defi-moov-idf-2026.csv
+    """
+    from newsletter.cli.printers import print_defi_import
+    from newsletter.defi.store import DEFI_DIR, import_file
+
+    app_ctx = app_context(ctx)
+    settings = app_ctx.settings()
+    with app_ctx.workspace_lock(settings, "defi import"):
+        result = app_ctx.guard(lambda: import_file(file, settings.root / DEFI_DIR))
+    print_defi_import(app_ctx.output, result, source=file)
+
+
+@defi_app.command("report")
+def report(
+    ctx: typer.Context,
+    year: YearOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for the report's files (default: reports/ in the workspace).", show_default=False)] = None,
+) -> None:
+    """Write the year's results as an HTML page with charts and an .xlsx workbook.
+
+    Example: newsletter defi report --year 2026 --out reports/
+    """
+    from newsletter.cli.printers import print_defi_report
+    from newsletter.defi.report import write_defi_report
+
+    app_ctx = app_context(ctx)
+    settings = app_ctx.settings()
+    data, files = app_ctx.guard(lambda: write_defi_report(settings, year=year, out_dir=out))
+    print_defi_report(app_ctx.output, data.year, files)
+
+
+@defi_app.command("section")
+def section(
+    ctx: typer.Context,
+    issue: IssueArg,
+    year: YearOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the Défi block even if it was edited since it was written.")] = False,
+) -> None:
+    """Write the key figures, the podium per level and a chart into the issue's Défi section.
+
+    The section is the one with id "defi" in newsletter.toml; the chart goes into images/.
+
+    Example: newsletter defi section issues/2027-06.md
+    """
+    from newsletter.cli.printers import print_defi_section
+    from newsletter.defi.section import write_section
+
+    app_ctx = app_context(ctx)
+    settings = app_ctx.settings()
+    with app_ctx.workspace_lock(settings, "defi section"):
+        result = app_ctx.guard(lambda: write_section(settings, issue, year=year, force=force))
+    print_defi_section(app_ctx.output, result)
+
+
+__all__ = ["defi_app", "import_", "report", "section", "template"]
