@@ -264,8 +264,11 @@ def _category_ticks(axes: Axes, chart: Chart, *, horizontal: bool) -> None:
         axes.invert_yaxis()  # the first category on top, as a table reads
     else:
         rotate = sum(len(text) for text in texts) * 7.5 > chart.width * 0.8
+        # On one baseline: top-aligned (matplotlib's default), a label with an accent ("févr.",
+        # "août") sits lower than its neighbours once the viewer's font draws it.
         axes.set_xticks(list(positions), texts, rotation=35 if rotate else 0, ha="right" if rotate else "center",
-                        rotation_mode="anchor")
+                        rotation_mode="anchor", va="baseline")
+        axes.tick_params(axis="x", pad=4 + 0.8 * float(_STYLE["font.size"]))  # room for the ascent above the baseline
 
 
 def _draw_lines(axes: Axes, chart: Chart) -> None:
