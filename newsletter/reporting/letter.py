@@ -66,11 +66,14 @@ class LetterYear:
     end: dt.date  # the first day of the last month
     issues: tuple[IssueRow, ...]
     top_items: tuple[ClickedItem, ...]
-    actors_per_month: tuple[tuple[dt.date, int], ...]
-    actors_by_category: tuple[tuple[str, int], ...]
-    actors_by_departement: tuple[tuple[str, int], ...]
+    #: Every month from the first of the period to the last with an issue sent: 0 when no actor
+    #: was announced (or no issue sent), None when the month's issues kept no list of items.
+    actors_per_month: tuple[tuple[dt.date, int | None], ...]
+    #: Counts by category, département or source, largest first; None: not written in the item.
+    actors_by_category: tuple[tuple[str | None, int], ...]
+    actors_by_departement: tuple[tuple[str | None, int], ...]
     map_size: tuple[tuple[dt.date, int], ...]
-    veille_by_source: tuple[tuple[str, int], ...]
+    veille_by_source: tuple[tuple[str | None, int], ...]
 
     @property
     def open_rate(self) -> float | None:
@@ -84,7 +87,7 @@ class LetterYear:
 
     @property
     def actors_announced(self) -> int:
-        return sum(count for _, count in self.actors_per_month)
+        return sum(count or 0 for _, count in self.actors_per_month)
 
 
 def _sums(rows: Sequence[IssueRow], name: str) -> tuple[int | None, int | None]:
@@ -97,6 +100,15 @@ def _sums(rows: Sequence[IssueRow], name: str) -> tuple[int | None, int | None]:
 def month_start(value: dt.date) -> dt.date:
     """The first day of `value`'s month."""
     return value.replace(day=1)
+
+
+def months(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first day of each month from `first`'s to `last`'s, both included."""
+    found, month = [], month_start(first)
+    while month <= last:
+        found.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return found
 
 
 def _sent_on(record: CampaignRecord, tz: ZoneInfo) -> dt.date | None:
@@ -151,9 +163,10 @@ def letter_year(
     rows: list[IssueRow] = []
     clicked: list[ClickedItem] = []
     per_month: Counter[dt.date] = Counter()
-    categories: Counter[str] = Counter()
-    departements: Counter[str] = Counter()
-    sources: Counter[str] = Counter()
+    listed_months: set[dt.date] = set()  # months with an issue that kept its items
+    categories: Counter[str | None] = Counter()
+    departements: Counter[str | None] = Counter()
+    sources: Counter[str | None] = Counter()
     map_size: list[tuple[dt.date, int]] = []
     for stem in sorted(by_issue, key=lambda s: (dates[s], s)):
         record = _pick(by_issue[stem])
@@ -170,7 +183,7 @@ def letter_year(
         if digest is None:
             continue
         month = month_start(dates[stem])
-        per_month[month] += 0
+        listed_months.add(month)
         items = {url_key(item.url): item for item in digest.items}
         clicks: Counter[str] = Counter()
         for url, count in ((record.stats.links or {}) if record.stats else {}).items():
@@ -181,19 +194,23 @@ def letter_year(
             if item.section_id in actor_sections:
                 per_month[month] += 1
                 departement, category = actor_place_and_category(item.meta)
-                departements[departement or "?"] += 1
-                categories[category or "?"] += 1
+                departements[departement] += 1
+                categories[category] += 1
             elif item.section_id in veille_sections:
-                sources[item_source(item.meta) or "?"] += 1
+                sources[item_source(item.meta)] += 1
         if digest.map_actors is not None:
             map_size.append((dates[stem], digest.map_actors))
     clicked.sort(key=lambda item: (-item.clicks, item.issue, item.title))
 
-    def ranked(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
-        return tuple(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+    def ranked(counter: Counter[str | None]) -> tuple[tuple[str | None, int], ...]:
+        # Largest first, then by name; what was not written comes last.
+        return tuple(sorted(counter.items(), key=lambda kv: (kv[0] is None, -kv[1], kv[0] or "")))
 
+    sent_months = [month_start(day) for day in dates.values()]
+    per_month_all = tuple((month, per_month[month] if month in listed_months or month not in sent_months else None)
+                          for month in months(first, max(sent_months))) if sent_months else ()
     return LetterYear(
         start=first, end=last, issues=tuple(rows), top_items=tuple(clicked[:top]),
-        actors_per_month=tuple(sorted(per_month.items())), actors_by_category=ranked(categories),
+        actors_per_month=per_month_all, actors_by_category=ranked(categories),
         actors_by_departement=ranked(departements), map_size=tuple(map_size), veille_by_source=ranked(sources),
     )

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from newsletter.charts import Chart
 
 #: How a column's values are shown: `percent` cells hold fractions (0.44 is 44 %), `month`
-#: cells hold the first day of the month.
-ColumnKind = Literal["text", "integer", "decimal", "percent", "date", "month"]
+#: cells hold the first day of the month, `key` cells a short name never wrapped (`2026-01`).
+ColumnKind = Literal["text", "key", "integer", "decimal", "percent", "date", "month"]
 CellValue = str | int | float | dt.date | None
 
 
@@ -47,10 +47,15 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart in the page, with an optional caption under it."""
+    """A chart in the page under its title, with an optional caption and the table of its figures.
+
+    With `table`, the page shows the chart and its table under one heading (the chart's title;
+    the table's own title stays for screen readers and names its sheet in the workbook).
+    """
 
     chart: Chart
     caption: str | None = None
+    table: Table | None = None
 
 
 @dataclass(frozen=True)
@@ -74,12 +79,12 @@ class KeyFigure:
 
 @dataclass(frozen=True)
 class Section:
-    """A titled part of the report; in print, each section starts on a new page unless `keep_with_previous`."""
+    """A titled part of the report. In print, sections follow each other on the page; no chart,
+    short table or heading is cut by a page break (the print CSS of the theme's template)."""
 
     title: str
     blocks: Sequence[Block]
     intro: str | None = None
-    keep_with_previous: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,8 +101,15 @@ class Report:
     language: str = "fr"
 
     def tables(self) -> list[Table]:
-        """Every table, in the order of the page (one sheet each in the workbook)."""
-        return [block for section in self.sections for block in section.blocks if isinstance(block, Table)]
+        """Every table, a chart's own included, in the order of the page (one sheet each in the workbook)."""
+        found: list[Table] = []
+        for section in self.sections:
+            for block in section.blocks:
+                if isinstance(block, Table):
+                    found.append(block)
+                elif isinstance(block, Figure) and block.table is not None:
+                    found.append(block.table)
+        return found
 
 
 def format_cell(value: CellValue, kind: ColumnKind) -> str:

@@ -42,7 +42,24 @@ def test_svg_is_stable_valid_and_sized_by_its_container() -> None:
     root = ET.fromstring(svg)
     assert root.tag.endswith("svg") and "viewBox" in root.attrib and "width" not in root.attrib
     assert root.attrib["aria-label"] == "Open and click rates"
-    assert "<?xml" not in svg and "<text" not in svg  # inline, and no font needed
+    assert "<?xml" not in svg
+    # Text stays text (selectable, small), shown in the page's sans-serif; DejaVu Sans measured it.
+    texts = re.findall(r"<text [^>]*>([^<]*)</text>", svg)
+    assert "Jan" in texts and "Open and click rates" in texts and "Rates on delivered messages" in texts
+    assert set(re.findall(r"font-family: ([^;\"]+)", svg)) == {charts.FONT_STACK}
+    assert len(svg) < 25_000  # drawn as paths, the same chart weighed ~50 KB
+
+
+def test_an_untitled_svg_leaves_the_title_to_the_page() -> None:
+    svg = rates().svg(titled=False)
+    assert ET.fromstring(svg).attrib["aria-label"] == "Open and click rates"  # still its accessible name
+    assert "Open and click rates" not in re.findall(r"<text [^>]*>([^<]*)</text>", svg)
+
+
+def test_months_of_one_year_go_without_it() -> None:
+    assert charts.axis_labels([dt.date(2026, 1, 1), dt.date(2026, 2, 1)]) == ["Jan", "Feb"]
+    assert charts.axis_labels([dt.date(2025, 12, 1), dt.date(2026, 1, 1)]) == ["Dec 2025", "Jan 2026"]
+    assert charts.axis_labels(["Paris", "Essonne"]) == ["Paris", "Essonne"]
 
 
 def test_two_charts_share_no_id() -> None:

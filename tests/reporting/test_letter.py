@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from newsletter.campaigns import CachedStats, CampaignRecord, DigestItem, IssueDigest
 from newsletter.providers.base import CampaignStats
 from newsletter.reporting.letter import actor_place_and_category, item_source, letter_year
-from newsletter.reporting.letter_page import summary_text
+from newsletter.reporting.letter_page import letter_report, summary_text
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -89,9 +89,45 @@ def test_figures_of_the_period() -> None:
 def test_summary_in_words() -> None:
     # 1320 / 1200 - 1 = +10 %; 1190 / 3000 = 39.7 % -> 40 %; 250 / 3000 = 8.3 % -> 8 %.
     assert summary_text(year_of_records()) == (
-        "3 letters sent, 1,320 subscribers in February 2026 (+10% since January 2026), average open rate 40%, "
-        "average click rate 8%, 3 new actors announced, 1,010 actors on the map."
+        "3 letters were sent from January 2026 to March 2026. "
+        "The list had 1,320 subscribers in February 2026 (+10% since January 2026). "
+        "On average, 40% of the delivered letters were opened and 8% were clicked. "
+        "The letter announced 3 new actors of the network. "
+        "The map showed 1,010 actors on February 10, 2026."
     )
+
+
+def test_summary_of_one_letter_and_a_shrinking_list() -> None:
+    january, february = RECORDS[0], RECORDS[1].model_copy(update={"subscribers": 1152})
+    year = letter_year([january], start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 1), tz=PARIS,
+                       actor_sections={"acteurs"}, veille_sections=set())
+    assert summary_text(year).startswith("1 letter was sent from January 2026 to January 2026. The list had 1,200 subscribers in January 2026. ")
+    year = letter_year([january, february], start=dt.date(2026, 1, 1), end=dt.date(2026, 2, 1), tz=PARIS,
+                       actor_sections={"acteurs"}, veille_sections=set())
+    assert "(\u22124% since January 2026)" in summary_text(year)  # 1152 / 1200 - 1, with a real minus sign
+
+
+def test_every_month_is_counted_even_without_an_actor_or_an_issue() -> None:
+    # January and April sent; nothing in February and March; April's issue kept no items.
+    april = RECORDS[0].model_copy(update={"issue": "2026-04", "id": "2026-04", "sent_at": "2026-04-14T09:30:00+02:00", "digest": None})
+    year = letter_year([RECORDS[0], april], start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 1), tz=PARIS,
+                       actor_sections={"acteurs"}, veille_sections=set())
+    # Up to the last month with an issue sent: the months after it are not zeros yet.
+    assert year.actors_per_month == ((dt.date(2026, 1, 1), 2), (dt.date(2026, 2, 1), 0), (dt.date(2026, 3, 1), 0),
+                                     (dt.date(2026, 4, 1), None))
+    assert year.actors_announced == 2
+
+
+def test_unwritten_places_and_sources_are_named_and_come_last() -> None:
+    items = [actor(1, "Montreuil (93) · Pédibus"), actor(2, "Quelque part"), actor(3, "Quelque part"), actor(4, "Sevran (93)"),
+             DigestItem(section_id="veille", section="Veille", title="x", url="https://r.example.org/x", meta="")]
+    one = RECORDS[0].model_copy(update={"digest": IssueDigest(subject="s", items=items, map_actors=None)})
+    year = letter_year([one], start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 1), tz=PARIS, actor_sections={"acteurs"}, veille_sections={"veille"})
+    assert year.actors_by_departement == (("93", 2), (None, 2))
+    assert year.veille_by_source == ((None, 1),)
+    report = letter_report(year, organisation="o", newsletter_title="t", generated_on=dt.date(2026, 12, 1))
+    tables = {table.title: table for table in report.tables()}
+    assert list(tables["Actors announced by département"].rows) == [("Seine-Saint-Denis (93)", 2), ("Not written", 2)]
 
 
 @pytest.mark.parametrize(("meta", "expected"), [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -36,3 +37,10 @@ def test_report_screenshot_shows_every_chart(example_workspace: Path, tmp_path: 
     bands = sum(1 for previous, current in zip([-100, *rows_with_teal], rows_with_teal, strict=False) if current - previous > 60)
     assert html.count("<svg") == 6
     assert bands >= 6, bands
+
+    # Printed to A4: the sections follow each other (one page each, half empty, made 8 pages).
+    pdf = tmp_path / "report.pdf"
+    subprocess.run([CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                    page.as_uri()], check=True, capture_output=True, timeout=90)
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
+    assert 4 <= pages <= 7, pages

@@ -55,7 +55,9 @@ def test_write_report_writes_html_and_xlsx(example_workspace: Path) -> None:
     assert "2 letters &lt;b&gt;sent&lt;/b&gt;." in html and "Text &amp; more" in html  # escaped
     assert "1\u202f234" in html and re.search(r"45,7[ \u00a0\u202f]%", html) and "8 janvier 2026" in html and "—" in html
     assert html.count("<svg") == 1 and "<script" not in html and "http" not in html.split("<body>")[1].split("<svg")[0]
-    assert "@media print" in html and "break-before: page" in html
+    # In print, sections flow (no page left half empty) and no chart or short table is cut.
+    assert "@media print" in html and "break-before: page" not in html and ".table-wrap.short" in html
+    assert '<div class="table-wrap short">' in html
 
     book = load_workbook(io.BytesIO(files.xlsx.read_bytes()))
     assert book.sheetnames == ["Issues sent- figures -2026-", "Issues sent- figures -2026- (2)"]
