@@ -210,7 +210,7 @@ def build_report(data: DefiData, *, organisation: str | None = None) -> Report:
         ],
         sections=[
             Section(_("Participation"), [Figure(participation_chart(rows)), departements, levels]),
-            Section(_("How pupils came to school"), [Figure(modal_share_chart(rows)), modal], keep_with_previous=True),
+            Section(_("How pupils came to school"), [Figure(modal_share_chart(rows)), modal]),
             Section(_("Progression from the reference day"), [Figure(progression_chart(rows)), Paragraph(_(
                 "The ranking orders the schools of each level by their share of active and shared modes on the challenge days; "
                 "a tie is broken by the change from the reference day."
