@@ -77,6 +77,8 @@ def _date(value: dt.datetime | None) -> str:
 
 def print_draft_table(output: Output, reports: list[SourceReport]) -> None:
     """Per source: status, found, kept, dropped with reasons; failures with their reason."""
+    if not reports:  # no source configured: the draft's warning says so, an empty table would not
+        return
     from rich.table import Table
     from rich.text import Text  # cells of user text: never read as markup
 

@@ -37,6 +37,7 @@ from newsletter.draft.window import PreviousIssue, draft_window
 from newsletter.errors import IssueError, TemplateError, UsageError
 from newsletter.french import french_date, french_spacing
 from newsletter.fsutil import write_atomic
+from newsletter.i18n import _
 from newsletter.mdtext import french_md, md_text, md_url
 from newsletter.sources import Candidate, SourceReport
 from newsletter.sources.actormap import MAP_NAME
@@ -192,6 +193,8 @@ def draft_issue(
 
     collection = collect_sources(settings, now=fetched_at, transport=transport, cache_dir=cache_dir, on_progress=on_progress)
     warnings.extend(collection.warnings)
+    if not collection.reports:
+        warnings.append(no_source_warning(settings))
     links = issue_links(settings.issues_dir)
     skip = {month_name, *window.unsent}
     published: set[str] = set().union(*(keys for stem, keys in links.items() if stem not in skip))
@@ -251,6 +254,18 @@ def draft_issue(
 
         save_snapshot(snapshot_path, month=month_name, baseline=baseline, current=selection.current)
     return result
+
+
+def no_source_warning(settings: Settings) -> str:
+    """Why a draft has only its sections' headings, and the lines that add a source."""
+    if settings.file.feeds:  # every feed has `enabled = false`
+        return _("every feed in {config} has enabled = false and there is no [actor_map]: the draft has only the sections' headings").format(
+            config=settings.config_path
+        )
+    return _(
+        "no source is configured in {config}, so the draft has only the sections' headings; to add a feed, write a "
+        '[[feeds]] block with name = "…", url = "https://…" and section = "veille", or an [actor_map] block with url and section'
+    ).format(config=settings.config_path)
 
 
 def _backup(path: Path, moment: dt.datetime) -> Path:
