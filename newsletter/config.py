@@ -41,6 +41,8 @@ class NewsletterSection(Schema):
     title: str
     locale: str = "fr"
     timezone: str = field(default="Europe/Paris", metadata=rule(check=_known_timezone))
+    # The first draft's number when no previous issue exists (`init --number`: a series goes on).
+    first_number: int = field(default=1, metadata=rule(ge=1))
     provider: Provider = Provider.outbox
     web_url: str | None = field(default=None, metadata=_URL)
     subscribe_url: str | None = field(default=None, metadata=_URL)

@@ -296,7 +296,7 @@ def _draft_context(
     locale = settings.file.newsletter.locale
     first = dt.date(int(month[:4]), int(month[5:]), 1)
     issue_date = today if (today.year, today.month) == (first.year, first.month) else first
-    number = (previous.number + 1) if previous and previous.number else (None if previous else 1)
+    number = (previous.number + 1) if previous and previous.number else (None if previous else settings.file.newsletter.first_number)
     by_section: dict[str, list[Candidate]] = {}
     for candidate in sorted(items, key=lambda c: c.date or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True):
         by_section.setdefault(candidate.section, []).append(candidate)

@@ -28,3 +28,33 @@ def test_draft_without_any_source_says_so_and_how_to_add_one(tmp_path: Path) -> 
     assert "no source is configured" in out(result)
     assert "[[feeds]]" in out(result) and "[actor_map]" in out(result)
     assert (tmp_path / "ws" / "issues" / "2026-12.md").is_file()
+
+
+DRAFT_DEC = ("draft", "--month", "2026-12", "--today", "2026-12-01")
+
+
+def test_init_number_continues_the_series_on_the_first_draft(tmp_path: Path) -> None:
+    result = invoke("init", str(tmp_path / "ws"), "--number", "36")
+    assert code(result) == 0, out(result)
+    assert "number 37" in out(result)
+    result = invoke("--config", str(tmp_path / "ws" / "newsletter.toml"), *DRAFT_DEC)
+    assert code(result) == 0, out(result)
+    assert "\nnumber: 37\n" in (tmp_path / "ws" / "issues" / "2026-12.md").read_text(encoding="utf-8")
+
+
+def test_init_without_a_terminal_starts_at_1_and_says_how_to_change_it(tmp_path: Path) -> None:
+    result = invoke("init", str(tmp_path / "ws"))
+    assert code(result) == 0, out(result)
+    assert "number 1" in out(result) and "--number" in out(result)
+    invoke("--config", str(tmp_path / "ws" / "newsletter.toml"), *DRAFT_DEC)
+    assert "\nnumber: 1\n" in (tmp_path / "ws" / "issues" / "2026-12.md").read_text(encoding="utf-8")
+
+
+def test_init_in_a_terminal_asks_for_the_last_number(tmp_path: Path, monkeypatch: object) -> None:
+    import newsletter.cli.workspace as cli_workspace
+
+    monkeypatch.setattr(cli_workspace, "interactive", lambda: True)  # type: ignore[attr-defined]
+    result = invoke("init", str(tmp_path / "ws"), input="12\n")
+    assert code(result) == 0, out(result)
+    assert "last issue" in out(result) and "number 13" in out(result)
+    assert "first_number = 13" in (tmp_path / "ws" / "newsletter.toml").read_text(encoding="utf-8")
