@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 from newsletter.cli import app
 
 
-def invoke(*args: str, input: str | None = None) -> object:
-    return CliRunner().invoke(app, list(args), input=input, env={"COLUMNS": "250", "NEWSLETTER_LANG": "en"})
+def invoke(*args: str, input: str | None = None, columns: int = 250) -> object:
+    return CliRunner().invoke(app, list(args), input=input, env={"COLUMNS": str(columns), "NEWSLETTER_LANG": "en"})
 
 
 def out(result: object) -> str:
@@ -58,3 +58,23 @@ def test_init_in_a_terminal_asks_for_the_last_number(tmp_path: Path, monkeypatch
     assert code(result) == 0, out(result)
     assert "last issue" in out(result) and "number 13" in out(result)
     assert "first_number = 13" in (tmp_path / "ws" / "newsletter.toml").read_text(encoding="utf-8")
+
+
+def test_a_feed_address_without_https_is_named_a_web_address(tmp_path: Path) -> None:
+    from tests.support.feeds import write_workspace
+
+    (tmp_path / "feeds").mkdir()
+    (tmp_path / "feeds" / "local.xml").write_bytes(b"<rss version='2.0'><channel><title>t</title></channel></rss>")
+    config = write_workspace(
+        tmp_path, "http://127.0.0.1:9",
+        feeds=[("Partenaire", "www.example.org/feed", "veille"), ("Réseau", "example.org/rss", "veille"), ("Copie", "feeds/local.xml", "veille"),
+               ("Absente", "feeds/absente.xml", "veille")],
+        actor_map=False,
+    )
+    result = invoke("--config", str(config), "sources", "check", columns=1000)  # no folded cells
+    assert code(result) == 1
+    text = out(result)
+    assert "looks like a web address" in text
+    assert 'url = "https://www.example.org/feed"' in text and 'url = "https://example.org/rss"' in text
+    assert "https://feeds/" not in text  # a missing local file is only a missing file
+    assert text.count("looks like a web address") == 2
