@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -117,6 +118,18 @@ class ActorMapSection(Schema):
     category_property: str = "category"
     link_property: str = "url"
     updated_property: str = "updated"
+
+
+# What GoGoCarto's documentation shows is the API's own address (`…/api/elements.json`), which a
+# user copies; the config wants the map's address, from which the API paths are built.
+_GOGOCARTO_API_SUFFIX = re.compile(r"/api(?:/elements(?:\.json(?:ld)?)?)?/?(?:[?#].*)?$")
+
+
+def gogocarto_site_url(url: str) -> str:
+    """The map's address from one copied from the API docs: `https://carte.example.org/api/elements.json` -> `https://carte.example.org`."""
+    if not url.startswith(("http://", "https://")):  # a local copy keeps its own layout
+        return url
+    return _GOGOCARTO_API_SUFFIX.sub("", url.strip())
 
 
 class BrevoSection(Schema):
@@ -295,6 +308,9 @@ def parse_config(text: str, *, source: str) -> FileConfig:
     problems = config.reference_problems()
     if problems:
         raise ConfigError(f"{source} has {len(problems)} problem(s)", problems=problems)
+    conf = config.actor_map
+    if conf is not None and conf.kind == "gogocarto" and gogocarto_site_url(conf.url) != conf.url:
+        config = config.model_copy(update={"actor_map": conf.model_copy(update={"url": gogocarto_site_url(conf.url)})})
     return config
 
 

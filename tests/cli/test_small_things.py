@@ -78,3 +78,22 @@ def test_a_feed_address_without_https_is_named_a_web_address(tmp_path: Path) -> 
     assert 'url = "https://www.example.org/feed"' in text and 'url = "https://example.org/rss"' in text
     assert "https://feeds/" not in text  # a missing local file is only a missing file
     assert text.count("looks like a web address") == 2
+
+
+def test_actor_map_url_copied_with_api_elements_json_is_accepted(tmp_path: Path) -> None:
+    from tests.support.feeds import PREVIOUS_ISSUE, FeedServer, serve_realistic, write_workspace
+
+    with FeedServer() as server:
+        serve_realistic(server)
+        config = write_workspace(tmp_path, server.url, feeds=[])
+        text = config.read_text(encoding="utf-8").replace(f'url = "{server.url}/carte"', f'url = "{server.url}/carte/api/elements.json"')
+        config.write_text(text, encoding="utf-8")
+        (tmp_path / "issues" / "2026-11.md").write_text(PREVIOUS_ISSUE, encoding="utf-8")
+        result = invoke("--config", str(config), *DRAFT_DEC)
+        assert code(result) == 0, out(result)
+        site = server.url + "/carte"
+        paths = [path for path, _ in server.requests]
+        assert "/carte/api/elements.json" in paths and "/carte/api/taxonomy.json" in paths, paths
+    draft = (tmp_path / "issues" / "2026-12.md").read_text(encoding="utf-8")
+    assert f"{site}/map/2Kq" in draft  # the actors' links: the map's site, not its API
+    assert "/api/elements.json/" not in draft
