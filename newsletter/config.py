@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter.choices import Layout, Provider
 from newsletter.errors import ConfigError
+from newsletter.i18n import _
 from newsletter.validation import Schema, SchemaError, describe_errors, field, rule
 
 if TYPE_CHECKING:
@@ -282,13 +283,20 @@ class Settings(Schema):
 
 
 def find_config(explicit: Path | None, environ: Mapping[str, str]) -> Path:
-    """The config file: --config, else $NEWSLETTER_CONFIG, else ./newsletter.toml."""
+    """The config file: --config, else $NEWSLETTER_CONFIG, else the first newsletter.toml in the
+    current folder or a folder above it (as git finds .git: a command run from issues/ works);
+    ./newsletter.toml when there is none, for the error to name."""
     if explicit is not None:
         return explicit
     from_env = environ.get(CONFIG_ENV)
     if from_env:
         return Path(from_env)
-    return Path.cwd() / DEFAULT_CONFIG_NAME
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        candidate = folder / DEFAULT_CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return here / DEFAULT_CONFIG_NAME
 
 
 def parse_config(text: str, *, source: str) -> FileConfig:
@@ -335,9 +343,12 @@ def load_settings(
     try:
         text = path.read_text(encoding="utf-8-sig")  # Windows Notepad starts UTF-8 files with a BOM
     except FileNotFoundError:
+        searched = config is None and not env.get(CONFIG_ENV)
         raise ConfigError(
-            f"no configuration file at {path}",
-            hint="run the command from your workspace folder, pass --config PATH, or create a workspace with `newsletter init DIR`",
+            _("no configuration file at {path}, nor in any folder above it").format(path=path)
+            if searched
+            else _("no configuration file at {path}").format(path=path),
+            hint=_("run the command from your workspace folder (or a folder inside it), pass --config PATH, or create a workspace with `newsletter init DIR`"),
         ) from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path} is not UTF-8 text", hint="save it again as UTF-8 in your editor") from None

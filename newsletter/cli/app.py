@@ -75,6 +75,31 @@ class AppContext:
         self.output.secrets.extend(settings.secrets.values())
         return settings
 
+    def issue_path(self, settings: Settings, given: Path) -> Path:
+        """The issue file the user means: `given` as typed (relative to where she is), else the
+        file of that name in the workspace's issues/ folder, with a note saying so.
+
+        Used rather than suggested: the name is the workspace's own issue, the note says which
+        file was read, and `send` still shows the subject and asks before mailing anyone.
+        """
+        if given.exists() or given.is_absolute():
+            return given
+        names = [given.name] if given.suffix else [given.name, given.name + ".md"]
+        candidates = [settings.issues_dir / name for name in names] + [settings.root / given]
+        found = next((candidate for candidate in candidates if candidate.is_file()), None)
+        if found is None:
+            return given
+        import os
+
+        try:
+            shown = Path(os.path.relpath(found))
+        except ValueError:  # another drive (Windows)
+            shown = found
+        from newsletter.i18n import _
+
+        self.output.note(_("{given} is not in this folder: using {path}").format(given=given, path=shown))
+        return shown
+
     def guard(self, action: Callable[[], T]) -> T:
         """Run core code; turn its errors into a message and an exit code (no traceback)."""
         from newsletter.errors import NewsletterError

@@ -29,6 +29,7 @@ def render(
     """
     app_ctx = app_context(ctx)
     settings = app_ctx.settings(provider)
+    issue = app_ctx.issue_path(settings, issue)
     from newsletter.cli.printers import print_render_report
     from newsletter.render.pipeline import render_to_files
 
@@ -55,6 +56,7 @@ def check(
     """
     app_ctx = app_context(ctx)
     settings = app_ctx.settings(provider)
+    issue = app_ctx.issue_path(settings, issue)
     from newsletter.cli.printers import print_render_report
     from newsletter.render.pipeline import check_issue
 
@@ -82,6 +84,7 @@ def preview(
     """
     app_ctx = app_context(ctx)
     settings = app_ctx.settings(provider)
+    issue = app_ctx.issue_path(settings, issue)
     app_ctx.guard(lambda: serve_preview(app_ctx, settings, issue, port=port, open_browser=open_browser))
 
 

@@ -97,3 +97,30 @@ def test_actor_map_url_copied_with_api_elements_json_is_accepted(tmp_path: Path)
     draft = (tmp_path / "issues" / "2026-12.md").read_text(encoding="utf-8")
     assert f"{site}/map/2Kq" in draft  # the actors' links: the map's site, not its API
     assert "/api/elements.json/" not in draft
+
+
+def test_commands_from_a_sub_folder_find_the_workspace(tmp_path: Path, monkeypatch: object) -> None:
+    from tests.support.workspace import make_workspace
+
+    _, issue = make_workspace(tmp_path / "ws")
+    monkeypatch.chdir(issue.parent)  # type: ignore[attr-defined]  # she is in issues/
+    result = invoke("render", "2026-12.md")
+    assert code(result) == 0, out(result)
+    assert (tmp_path / "ws" / "build" / "2026-12.html").is_file()  # the workspace's build/, not issues/build/
+    # A relative --out still means relative to where she is.
+    result = invoke("render", "2026-12.md", "--out", "ici")
+    assert code(result) == 0, out(result)
+    assert (issue.parent / "ici" / "2026-12.html").is_file()
+
+
+def test_an_issue_named_from_the_workspace_root_is_found_in_issues(tmp_path: Path, monkeypatch: object) -> None:
+    from tests.support.workspace import make_workspace
+
+    make_workspace(tmp_path / "ws")
+    monkeypatch.chdir(tmp_path / "ws")  # type: ignore[attr-defined]
+    result = invoke("check", "2026-12.md")
+    assert code(result) == 0, out(result)
+    assert "2026-12.md is not in this folder: using issues/2026-12.md" in out(result)
+    result = invoke("check", "2027-01.md")
+    assert code(result) == 2 and "Traceback" not in out(result)
+    assert "2027-01.md" in out(result)
