@@ -124,3 +124,22 @@ def test_an_issue_named_from_the_workspace_root_is_found_in_issues(tmp_path: Pat
     result = invoke("check", "2027-01.md")
     assert code(result) == 2 and "Traceback" not in out(result)
     assert "2027-01.md" in out(result)
+
+
+def test_outbox_test_says_it_wrote_a_file_and_which(tmp_path: Path) -> None:
+    import email
+    from email import policy
+
+    from tests.support.workspace import make_workspace, workspace_config
+
+    config, issue = make_workspace(tmp_path / "ws", config=workspace_config(provider="outbox", outbox=True))
+    dry = invoke("--config", str(config), "send", str(issue), "--test", "--dry-run")
+    assert code(dry) == 0, out(dry)
+    assert "send a test" not in out(dry).lower() and "write the test message to a file" in out(dry)
+    result = invoke("--config", str(config), "send", str(issue), "--test", "--to", "moi@example.org")
+    assert code(result) == 0, out(result)
+    written = tmp_path / "ws" / "outbox" / "2026-12" / "test.eml"
+    assert "sent a test" not in out(result).lower()
+    assert f"Wrote the test message for moi@example.org to {written} (nothing was mailed)" in " ".join(out(result).split())
+    message = email.message_from_bytes(written.read_bytes(), policy=policy.default)
+    assert message["To"] == "moi@example.org" and message["Subject"] == "Rues scolaires et vélobus en décembre"
