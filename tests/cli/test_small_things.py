@@ -143,3 +143,21 @@ def test_outbox_test_says_it_wrote_a_file_and_which(tmp_path: Path) -> None:
     assert f"Wrote the test message for moi@example.org to {written} (nothing was mailed)" in " ".join(out(result).split())
     message = email.message_from_bytes(written.read_bytes(), policy=policy.default)
     assert message["To"] == "moi@example.org" and message["Subject"] == "Rues scolaires et vélobus en décembre"
+
+
+def test_quiet_verbose_and_debug_work_after_the_command_name(tmp_path: Path) -> None:
+    from tests.support.workspace import make_workspace
+
+    config, issue = make_workspace(tmp_path / "ws")
+    loud = invoke("--config", str(config), "render", str(issue))
+    assert code(loud) == 0 and "wrote" in out(loud)
+    quiet = invoke("--config", str(config), "render", str(issue), "-q")
+    assert code(quiet) == 0, out(quiet)
+    assert "wrote" not in out(quiet)
+    debug = invoke("--config", str(config), "check", str(tmp_path / "nope.md"), "--debug")
+    assert code(debug) == 2 and "Traceback" in out(debug) and "issue file not found" in out(debug)
+    verbose = invoke("--config", str(config), "sources", "check", "-vv")
+    assert "No such option" not in out(verbose)
+    # After `--`, a word is a word: `-q` there is an argument, never the option.
+    literal = invoke("--config", str(config), "check", "--", "-q")
+    assert "issue file not found: -q" in out(literal)
