@@ -169,7 +169,7 @@ def _version(value: bool) -> None:
 def main(
     ctx: typer.Context,
     config: Annotated[Path | None, typer.Option("--config", help="Path of newsletter.toml.", envvar="NEWSLETTER_CONFIG", show_envvar=True)] = None,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More detail (-vv for debug logs); also after the command.")] = 0,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, show_default=False, help="More detail (-vv for debug logs); also after the command.")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and results; also after the command.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors; also after the command.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from newsletter.cli.app import app, app_context
+from newsletter.errors import ExitCode
 from newsletter.i18n import _
 
 
@@ -24,7 +25,7 @@ def init(
     number: Annotated[
         int | None,
         typer.Option(
-            "--number", min=0, metavar="N",
+            "--number", metavar="N",  # no min=0: Click would print "x>=0" in the help; checked below
             help="Number of the last issue already sent (0 if none), so that the first draft continues the series. Asked in a terminal; 0 otherwise.",
         ),
     ] = None,
@@ -36,6 +37,8 @@ def init(
     app_ctx = app_context(ctx)
     from newsletter.workspace import init_workspace
 
+    if number is not None and number < 0:
+        app_ctx.fail(_("--number {number}: give the last issue's number, 0 or more").format(number=number), code=ExitCode.USAGE)
     asked = number is None and interactive()
     if asked:
         import click

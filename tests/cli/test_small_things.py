@@ -161,3 +161,33 @@ def test_quiet_verbose_and_debug_work_after_the_command_name(tmp_path: Path) -> 
     # After `--`, a word is a word: `-q` there is an argument, never the option.
     literal = invoke("--config", str(config), "check", "--", "-q")
     assert "issue file not found: -q" in out(literal)
+
+
+def _command_paths() -> list[list[str]]:
+    import click
+    import typer.main
+
+    paths: list[list[str]] = []
+
+    def walk(command: click.Command, path: list[str]) -> None:
+        paths.append(path)
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return paths
+
+
+def test_every_help_is_free_of_type_placeholders() -> None:
+    import re
+
+    paths = _command_paths()
+    assert ["sources", "check"] in paths and ["init"] in paths
+    placeholder = re.compile(r"<(?:bool|int|float|str|path|list\[[^\]]*\]|dict\[[^\]]*\]|[A-Za-z_]+\[[^\]]*\])>|\b(?:NoneType|typing\.|list\[str\])", re.I)
+    for path in paths:
+        result = invoke(*path, "--help")
+        assert code(result) == 0, (path, out(result))
+        assert not placeholder.search(out(result)), (path, out(result))
+        assert "[default: 0]" not in out(result) and "[default: False]" not in out(result), (path, out(result))
+        assert "x>=" not in out(result) and "<=x" not in out(result), (path, out(result))  # Click's ranges
