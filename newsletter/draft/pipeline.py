@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +40,7 @@ from newsletter.i18n import _
 from newsletter.mdtext import french_md, md_text, md_url
 from newsletter.sources import Candidate, SourceReport
 from newsletter.sources.actormap import MAP_NAME
-from newsletter.sources.collect import collect_sources
+from newsletter.sources.collect import ProgressCallback, collect_sources
 
 PLACEHOLDER = "À COMPLÉTER"
 UPDATED_NOTE = "Acteurs déjà présents dont la fiche a changé : gardez ceux qui méritent une ligne."
@@ -163,7 +162,7 @@ def draft_issue(
     now: dt.datetime | None = None,
     transport: Any = None,
     cache_dir: Path | None = None,
-    on_progress: Callable[[str], None] | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> DraftResult:
     """Fetch every source, keep what is new since the previous issue, write or merge issues/<month>.md.
 

@@ -191,3 +191,22 @@ def test_every_help_is_free_of_type_placeholders() -> None:
         assert not placeholder.search(out(result)), (path, out(result))
         assert "[default: 0]" not in out(result) and "[default: False]" not in out(result), (path, out(result))
         assert "x>=" not in out(result) and "<=x" not in out(result), (path, out(result))  # Click's ranges
+
+
+def test_the_progress_bar_names_the_source_still_awaited(tmp_path: Path) -> None:
+    from tests.support.feeds import FeedServer, Route, asset, serve_realistic, write_workspace
+
+    with FeedServer() as server:
+        serve_realistic(server)
+        server.add("/lent.xml", Route(asset("observatoire.atom"), content_type="application/atom+xml", delay=1.5))
+        config = write_workspace(
+            tmp_path, server.url, feeds=[("Mobiscol", "/wordpress/feed/", "reseau"), ("Lent", "/lent.xml", "veille"), ("Observatoire", "/atom.xml", "veille")]
+        )
+        # FORCE_COLOR makes rich draw the live bar although the output is captured.
+        result = CliRunner().invoke(
+            app, ["--config", str(config), "sources", "check"], env={"COLUMNS": "250", "NEWSLETTER_LANG": "en", "FORCE_COLOR": "1"}
+        )
+    assert code(result) == 0, out(result)
+    frames = out(result)
+    assert "waiting for Lent" in frames
+    assert "waiting for Carte des acteurs" not in frames and "(actor map)" not in frames
