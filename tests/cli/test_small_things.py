@@ -210,3 +210,25 @@ def test_the_progress_bar_names_the_source_still_awaited(tmp_path: Path) -> None
     frames = out(result)
     assert "waiting for Lent" in frames
     assert "waiting for Carte des acteurs" not in frames and "(actor map)" not in frames
+
+
+def test_check_links_offline_says_so_once(tmp_path: Path) -> None:
+    from tests.support.http import LocalServer
+    from tests.support.workspace import FRONT, make_workspace, workspace_config
+
+    class Gone(LocalServer):
+        def handle(self, request: object) -> None:  # never called: the server is stopped
+            raise AssertionError
+
+    with Gone() as gone:
+        base = gone.base_url  # a port with nothing listening once stopped: every connection is refused
+    body = "\n## Édito\n" + "".join(f"Lisez [le guide {n}]({base}/guide-{n}).\n\n" for n in range(5))
+    config, issue = make_workspace(
+        tmp_path / "ws",
+        config=workspace_config(web_url=f"{base}/archive/", unsubscribe_url=f"{base}/desinscription"),
+        issue=FRONT + body,
+    )
+    result = invoke("--config", str(config), "check", str(issue), "--links")
+    assert code(result) == 1 and "Traceback" not in out(result)
+    assert out(result).count("seems to be offline") == 1
+    assert "(link-broken)" not in out(result)
