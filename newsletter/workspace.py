@@ -43,7 +43,8 @@ provider = "outbox"          # outbox (files only) | brevo | mailjet
 # web_url = "https://example.org/lettres/"     # where the web archive is published
 unsubscribe_url = "https://example.org/desinscription"
 organisation = "Mon association"
-address = "Mon association · 1 rue de l'Exemple · 75000 Paris"
+# The footer reads "<organisation> · <address>": the postal address only, without the organisation.
+address = "1 rue de l'Exemple · 75000 Paris"
 # logo_url = "https://example.org/logo.png"
 
 # Sections of the email, in order. layout: text | cards | list | actors | agenda

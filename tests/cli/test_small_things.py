@@ -232,3 +232,16 @@ def test_check_links_offline_says_so_once(tmp_path: Path) -> None:
     assert code(result) == 1 and "Traceback" not in out(result)
     assert out(result).count("seems to be offline") == 1
     assert "(link-broken)" not in out(result)
+
+
+def test_the_init_workspace_footer_names_the_organisation_once(tmp_path: Path) -> None:
+    from tests.support.workspace import BODY, FRONT
+
+    assert code(invoke("init", str(tmp_path / "ws"))) == 0
+    issue = tmp_path / "ws" / "issues" / "2026-12.md"
+    issue.write_text(FRONT + BODY, encoding="utf-8")
+    result = invoke("--config", str(tmp_path / "ws" / "newsletter.toml"), "render", str(issue))
+    assert code(result) in (0, 1), out(result)
+    text = (tmp_path / "ws" / "build" / "2026-12.txt").read_text(encoding="utf-8")
+    footer = next(line for line in text.splitlines() if "rue de l'Exemple" in line)
+    assert footer.count("Mon association") == 1, footer
