@@ -35,6 +35,7 @@ from newsletter.draft.selection import (
 from newsletter.draft.window import PreviousIssue, draft_window
 from newsletter.errors import IssueError, TemplateError, UsageError
 from newsletter.french import french_date, french_spacing
+from newsletter.frontmatter import PREHEADER_MAX, PREHEADER_MIN, SUBJECT_MAX
 from newsletter.fsutil import write_atomic
 from newsletter.i18n import _
 from newsletter.mdtext import french_md, md_text, md_url
@@ -45,6 +46,9 @@ from newsletter.sources.collect import ProgressCallback, collect_sources
 PLACEHOLDER = "À COMPLÉTER"
 UPDATED_NOTE = "Acteurs déjà présents dont la fiche a changé : gardez ceux qui méritent une ligne."
 TRIAGE_TITLE = "À trier"
+# The lengths the check asks for (frontmatter.py), so the draft and the check agree.
+SUBJECT_PLACEHOLDER = f"{PLACEHOLDER} — objet de l'email (au plus {SUBJECT_MAX} caractères)"
+PREHEADER_PLACEHOLDER = f"{PLACEHOLDER} — phrase d'accroche affichée après l'objet ({PREHEADER_MIN} à {PREHEADER_MAX} caractères)"
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -338,8 +342,8 @@ def _draft_context(
     return {
         "front": {
             "title": f"{name} — {french_date(first, 'MMMM yyyy', locale)}",
-            "subject": f"{PLACEHOLDER} — objet de l'email (40 à 60 caractères)",
-            "preheader": f"{PLACEHOLDER} — phrase d'accroche affichée après l'objet",
+            "subject": SUBJECT_PLACEHOLDER,
+            "preheader": PREHEADER_PLACEHOLDER,
             "date": issue_date.isoformat(),
             "number": number,
         },

@@ -17,13 +17,12 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from newsletter.french import typography_faults
+from newsletter.frontmatter import PREHEADER_MAX, PREHEADER_MIN, SUBJECT_MAX
 from newsletter.issue import Issue
 from newsletter.urls import strip_utm
 
 GMAIL_WARN_BYTES = 90 * 1024
 GMAIL_CLIP_BYTES = 102 * 1024
-SUBJECT_MAX = 78
-PREHEADER_MIN, PREHEADER_MAX = 40, 130
 DRAFT_MARKER = "À COMPLÉTER"
 VAGUE_LINK_TEXTS = frozenset({"cliquez ici", "ici", "lien", "en savoir plus", "lire la suite", "click here", "here"})
 ENCODED_PLACEHOLDERS = ("%7B%7B", "{{%20", "%20}}", "%5B%5B", "%5D%5D")
@@ -251,7 +250,7 @@ def check_subject_preheader(data: CheckInput) -> Iterator[Problem]:
     preheader = front.preheader.strip()
     line = _front_line(data.source, "preheader")
     if not preheader:
-        yield _error("preheader", "the preheader is empty; write the line inboxes show after the subject (40 to 130 characters)", line)
+        yield _error("preheader", f"the preheader is empty; write the line inboxes show after the subject ({PREHEADER_MIN} to {PREHEADER_MAX} characters)", line)
     elif not PREHEADER_MIN <= len(preheader) <= PREHEADER_MAX:
         yield _warning("preheader", f"the preheader has {len(preheader)} characters; aim for {PREHEADER_MIN} to {PREHEADER_MAX}", line)
 

@@ -245,3 +245,27 @@ def test_the_init_workspace_footer_names_the_organisation_once(tmp_path: Path) -
     text = (tmp_path / "ws" / "build" / "2026-12.txt").read_text(encoding="utf-8")
     footer = next(line for line in text.splitlines() if "rue de l'Exemple" in line)
     assert footer.count("Mon association") == 1, footer
+
+
+def test_the_draft_placeholders_ask_for_the_lengths_the_check_enforces(tmp_path: Path) -> None:
+    import re
+
+    assert code(invoke("init", str(tmp_path / "ws"))) == 0
+    config = str(tmp_path / "ws" / "newsletter.toml")
+    assert code(invoke("--config", config, *DRAFT_DEC)) == 0
+    path = tmp_path / "ws" / "issues" / "2026-12.md"
+    draft = path.read_text(encoding="utf-8")
+    subject_max = int(re.search(r'^subject: ".*\(au plus (\d+) caractères\)"$', draft, re.M).group(1))  # type: ignore[union-attr]
+    low, high = map(int, re.search(r'^preheader: ".*\((\d+) à (\d+) caractères\)"$', draft, re.M).groups())  # type: ignore[union-attr]
+
+    def problems(subject: str, preheader: str) -> str:
+        text = re.sub(r'^subject: ".*"$', f'subject: "{subject}"', draft, flags=re.M)
+        path.write_text(re.sub(r'^preheader: ".*"$', f'preheader: "{preheader}"', text, flags=re.M), encoding="utf-8")
+        return out(invoke("--config", config, "check", str(path)))
+
+    fits = problems("s" * subject_max, "p" * low)
+    assert "(subject)" not in fits and "(preheader)" not in fits
+    assert "(subject)" not in problems("s" * subject_max, "p" * high).replace("(preheader)", "")
+    assert "(preheader)" not in problems("s" * 10, "p" * high)
+    too_long = problems("s" * (subject_max + 1), "p" * (high + 1))
+    assert f"keep it to {subject_max} or fewer" in too_long and f"aim for {low} to {high}" in too_long
