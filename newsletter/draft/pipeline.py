@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsletter.actorintro import new_actors_phrase
 from newsletter.config import Settings
 from newsletter.draft.actors import ActorSelection, select_actors
 from newsletter.draft.memory import (
@@ -360,14 +361,13 @@ def _draft_context(
 def _actors_intro(settings: Settings, selection: ActorSelection) -> str:
     conf = settings.file.actor_map
     assert conf is not None
-    count = len(selection.new)
-    news = "aucun nouvel acteur ce mois-ci" if count == 0 else (f"{count} nouvel acteur" if count == 1 else f"{count} nouveaux acteurs")
     site = conf.site_url or (conf.url if conf.url.startswith("http") else None)
     licence_url = selection.licence_url or conf.licence_url
     name = settings.file.newsletter.name
     map_label = f"[carte des acteurs {md_text(name)}]({md_url(site.rstrip('/') + '/annuaire')})" if site and conf.kind == "gogocarto" else f"carte des acteurs {md_text(name)}"
     return (
-        f"{selection.total} acteurs sur la carte, dont {news}. "
+        # The render recounts this phrase from the actors left in the section (actorintro.py).
+        f"{selection.total} acteurs sur la carte, {new_actors_phrase(len(selection.new))}. "
         f"Données\u00a0: {map_label}, sous licence [{md_text(conf.licence_name)}]({md_url(licence_url)})."
     )
 

@@ -269,3 +269,30 @@ def test_the_draft_placeholders_ask_for_the_lengths_the_check_enforces(tmp_path:
     assert "(preheader)" not in problems("s" * 10, "p" * high)
     too_long = problems("s" * (subject_max + 1), "p" * (high + 1))
     assert f"keep it to {subject_max} or fewer" in too_long and f"aim for {low} to {high}" in too_long
+
+
+def test_the_actors_intro_counts_the_actors_left_when_rendered(tmp_path: Path) -> None:
+    import re
+
+    from tests.support.feeds import PREVIOUS_ISSUE, FeedServer, serve_realistic, write_workspace
+
+    with FeedServer() as server:
+        serve_realistic(server)
+        config = write_workspace(tmp_path, server.url, feeds=[])
+        (tmp_path / "issues" / "2026-11.md").write_text(PREVIOUS_ISSUE, encoding="utf-8")
+        assert code(invoke("--config", str(config), *DRAFT_DEC)) == 0
+    path = tmp_path / "issues" / "2026-12.md"
+    draft = path.read_text(encoding="utf-8")
+    assert "dont 3 nouveaux acteurs" in draft
+    # The editor keeps one actor of three: she deletes the second and third items of the section.
+    start = draft.index("## Nouveaux acteurs sur la carte")
+    end = draft.index("\n## ", start + 1)
+    section = draft[start:end]
+    items = [m.start() for m in re.finditer(r"^### ", section, re.M)]
+    kept = section[: items[1]]
+    path.write_text(draft[:start] + kept + draft[end:], encoding="utf-8")
+    invoke("--config", str(config), "render", str(path))
+    text = (tmp_path / "build" / "2026-12.txt").read_text(encoding="utf-8")
+    html = (tmp_path / "build" / "2026-12.html").read_text(encoding="utf-8")
+    assert "dont 1 nouvel acteur" in text and "dont 1 nouvel acteur" in html
+    assert "dont 3 nouveaux acteurs" not in text + html
