@@ -315,6 +315,27 @@ def check_typography(data: CheckInput) -> Iterator[Problem]:
             yield _warning("typography", f"French typography: {faults[0].advice}", line_no)
 
 
+def check_agenda_dates(data: CheckInput) -> Iterator[Problem]:
+    """An agenda event whose (last) date is before the issue's date is over when readers see it."""
+    from newsletter.choices import Layout
+    from newsletter.formats import long_date
+    from newsletter.i18n import _
+    from newsletter.render.agenda import event_end
+
+    issue_date = data.issue.front.date
+    for section in data.issue.sections:
+        for item in section.items if section.layout == Layout.agenda else ():
+            end = event_end(item.meta, issue_date=issue_date)
+            if end is not None and end < issue_date:
+                yield _warning(
+                    "agenda-past",
+                    _("the event '{title}' is dated {date}, before the issue's date ({issue_date}): correct its date, or remove it").format(
+                        title=item.title, date=long_date(end), issue_date=long_date(issue_date)
+                    ),
+                    item.line,
+                )
+
+
 def run_checks(data: CheckInput) -> list[Problem]:
     """Run every rule; problems come sorted by level then Markdown line."""
     soup = Document(data.html)
@@ -329,6 +350,7 @@ def run_checks(data: CheckInput) -> list[Problem]:
         check_header_chars(data),
         check_css_and_tags(data, soup),
         check_typography(data),
+        check_agenda_dates(data),
     )
     problems = [problem for group in groups for problem in group]
     unique = list(dict.fromkeys(problems))

@@ -296,3 +296,30 @@ def test_the_actors_intro_counts_the_actors_left_when_rendered(tmp_path: Path) -
     html = (tmp_path / "build" / "2026-12.html").read_text(encoding="utf-8")
     assert "dont 1 nouvel acteur" in text and "dont 1 nouvel acteur" in html
     assert "dont 3 nouveaux acteurs" not in text + html
+
+
+def test_an_agenda_event_before_the_issue_date_is_a_warning(tmp_path: Path) -> None:
+    from tests.support.workspace import FRONT, make_workspace, workspace_config
+
+    config = workspace_config() + '\n[[sections]]\nid = "agenda"\ntitle = "Agenda"\nlayout = "agenda"\n'
+    events = [  # FRONT's date is 2026-12-08
+        ("passé", "jeudi 3 décembre 2026 · en ligne"),
+        ("sans année, passé", "1er décembre · Lyon"),
+        ("numérique, passé", "05/12/2026 · Paris"),
+        ("le jour même", "mardi 8 décembre 2026 · Paris"),
+        ("en cours", "du 30 novembre au 12 décembre 2026 · Paris"),
+        ("janvier sans année", "14 janvier · en ligne"),
+        ("ISO, à venir", "2027-01-20 · Nantes"),
+        ("sans date", "en ligne, date à venir"),
+    ]
+    body = "\n## Agenda\n" + "".join(f"\n### [Événement {name}](https://example.org/{n})\n*{meta}*\nUn rendez-vous.\n" for n, (name, meta) in enumerate(events))
+    _, issue = make_workspace(tmp_path / "ws", config=config, issue=FRONT + body)
+    result = invoke("--config", str(tmp_path / "ws" / "newsletter.toml"), "check", str(issue))
+    assert code(result) == 0, out(result)  # a warning, not an error
+    past = [line for line in out(result).splitlines() if "(agenda-past)" in line]
+    assert len(past) == 3, out(result)
+    lines = issue.read_text(encoding="utf-8").splitlines()
+    for warning, name in zip(past, ["passé", "sans année, passé", "numérique, passé"], strict=True):
+        number = int(warning.split(f"{issue}:", 1)[1].split(":", 1)[0])
+        assert f"Événement {name}]" in lines[number - 1], warning
+    assert "before the issue's date" in past[0]  # its dates are in the user's language (newsletter.formats)
