@@ -38,11 +38,10 @@ from newsletter.errors import IssueError, TemplateError, UsageError
 from newsletter.french import french_date, french_spacing
 from newsletter.frontmatter import PREHEADER_MAX, PREHEADER_MIN, SUBJECT_MAX
 from newsletter.fsutil import write_atomic
-from newsletter.i18n import _
 from newsletter.mdtext import french_md, md_text, md_url
 from newsletter.sources import Candidate, SourceReport
 from newsletter.sources.actormap import MAP_NAME
-from newsletter.sources.collect import ProgressCallback, collect_sources
+from newsletter.sources.collect import ProgressCallback, collect_sources, no_source_warning
 
 PLACEHOLDER = "À COMPLÉTER"
 UPDATED_NOTE = "Acteurs déjà présents dont la fiche a changé : gardez ceux qui méritent une ligne."
@@ -258,18 +257,6 @@ def draft_issue(
 
         save_snapshot(snapshot_path, month=month_name, baseline=baseline, current=selection.current)
     return result
-
-
-def no_source_warning(settings: Settings) -> str:
-    """Why a draft has only its sections' headings, and the lines that add a source."""
-    if settings.file.feeds:  # every feed has `enabled = false`
-        return _("every feed in {config} has enabled = false and there is no [actor_map]: the draft has only the sections' headings").format(
-            config=settings.config_path
-        )
-    return _(
-        "no source is configured in {config}, so the draft has only the sections' headings; to add a feed, write a "
-        '[[feeds]] block with name = "…", url = "https://…" and section = "veille", or an [actor_map] block with url and section'
-    ).format(config=settings.config_path)
 
 
 def _backup(path: Path, moment: dt.datetime) -> Path:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsletter.config import FeedConfig, Settings
+from newsletter.i18n import _
 from newsletter.sources import SourceReport
 from newsletter.sources.actormap import MapOutcome, fetch_actor_map
 from newsletter.sources.cache import HttpCache
@@ -53,6 +54,18 @@ def enabled_feeds(settings: Settings) -> list[FeedConfig]:
 def count_sources(settings: Settings) -> int:
     """How many sources a draft fetches (for a progress bar)."""
     return len(enabled_feeds(settings)) + (1 if settings.file.actor_map else 0)
+
+
+def no_source_warning(settings: Settings) -> str:
+    """Why a draft has only its sections' headings, and the lines that add a source."""
+    if settings.file.feeds:  # every feed has `enabled = false`
+        return _("every feed in {config} has enabled = false and there is no [actor_map]: the draft has only the sections' headings").format(
+            config=settings.config_path
+        )
+    return _(
+        "no source is configured in {config}, so the draft has only the sections' headings; to add a feed, write a "
+        '[[feeds]] block with name = "…", url = "https://…" and section = "veille", or an [actor_map] block with url and section'
+    ).format(config=settings.config_path)
 
 
 @dataclass

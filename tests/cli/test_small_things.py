@@ -323,3 +323,14 @@ def test_an_agenda_event_before_the_issue_date_is_a_warning(tmp_path: Path) -> N
         number = int(warning.split(f"{issue}:", 1)[1].split(":", 1)[0])
         assert f"Événement {name}]" in lines[number - 1], warning
     assert "before the issue's date" in past[0]  # its dates are in the user's language (newsletter.formats)
+
+
+def test_sources_check_and_draft_with_every_feed_disabled_say_so(tmp_path: Path) -> None:
+    from tests.support.feeds import write_workspace
+
+    config = write_workspace(tmp_path, "http://127.0.0.1:9", feeds=[("Partenaire", "https://example.org/feed", "veille")], actor_map=False)
+    config.write_text(config.read_text(encoding="utf-8").replace('section = "veille"', 'section = "veille"\nenabled = false'), encoding="utf-8")
+    result = invoke("--config", str(config), "sources", "check")
+    assert code(result) == 0 and "enabled = false" in out(result), out(result)
+    result = invoke("--config", str(config), *DRAFT_DEC)
+    assert code(result) == 0 and "enabled = false" in out(result), out(result)
