@@ -120,17 +120,26 @@ class ActorMapSection(Schema):
     link_property: str = "url"
     updated_property: str = "updated"
 
+    @property
+    def public_url(self) -> str:
+        """The map's address for readers: `site_url`, else `url` without its query, which may hold an API token."""
+        return self.site_url or self.url.partition("?")[0]
+
 
 # What GoGoCarto's documentation shows is the API's own address (`…/api/elements.json`), which a
 # user copies; the config wants the map's address, from which the API paths are built.
-_GOGOCARTO_API_SUFFIX = re.compile(r"/api(?:/elements(?:\.json(?:ld)?)?)?/?(?:[?#].*)?$")
+_GOGOCARTO_API_SUFFIX = re.compile(r"/api(?:/elements(?:\.json(?:ld)?)?)?/?$")
 
 
 def gogocarto_site_url(url: str) -> str:
-    """The map's address from one copied from the API docs: `https://carte.example.org/api/elements.json` -> `https://carte.example.org`."""
+    """The map's address from one copied from the API docs: `https://carte.example.org/api/elements.json`
+    -> `https://carte.example.org`; a query (`?token=…`) is kept, a `#fragment` dropped."""
     if not url.startswith(("http://", "https://")):  # a local copy keeps its own layout
         return url
-    return _GOGOCARTO_API_SUFFIX.sub("", url.strip())
+    address, _, query = url.strip().partition("#")[0].partition("?")
+    if not _GOGOCARTO_API_SUFFIX.search(address):
+        return url
+    return _GOGOCARTO_API_SUFFIX.sub("", address) + (f"?{query}" if query else "")
 
 
 class BrevoSection(Schema):

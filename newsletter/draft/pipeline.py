@@ -348,7 +348,7 @@ def _draft_context(
 def _actors_intro(settings: Settings, selection: ActorSelection) -> str:
     conf = settings.file.actor_map
     assert conf is not None
-    site = conf.site_url or (conf.url if conf.url.startswith("http") else None)
+    site = conf.public_url if conf.public_url.startswith("http") else None
     licence_url = selection.licence_url or conf.licence_url
     name = settings.file.newsletter.name
     map_label = f"[carte des acteurs {md_text(name)}]({md_url(site.rstrip('/') + '/annuaire')})" if site and conf.kind == "gogocarto" else f"carte des acteurs {md_text(name)}"

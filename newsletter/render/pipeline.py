@@ -180,7 +180,7 @@ def _map_links(actor_map: ActorMapSection | None) -> tuple[str | None, str | Non
     """(the full map, the 'add your action' form) on the map's public site, when known."""
     if actor_map is None:
         return None, None
-    public = actor_map.site_url or actor_map.url
+    public = actor_map.public_url
     if not public.startswith(("http://", "https://")):
         return None, None  # a local copy (the offline example) has no public page to link to
     if actor_map.kind == "gogocarto":

@@ -86,17 +86,21 @@ def test_actor_map_url_copied_with_api_elements_json_is_accepted(tmp_path: Path)
     with FeedServer() as server:
         serve_realistic(server)
         config = write_workspace(tmp_path, server.url, feeds=[])
-        text = config.read_text(encoding="utf-8").replace(f'url = "{server.url}/carte"', f'url = "{server.url}/carte/api/elements.json"')
+        # As copied from the API docs, with the token a protected map needs (README).
+        text = config.read_text(encoding="utf-8").replace(f'url = "{server.url}/carte"', f'url = "{server.url}/carte/api/elements.json?token=s3cret"')
         config.write_text(text, encoding="utf-8")
         (tmp_path / "issues" / "2026-11.md").write_text(PREVIOUS_ISSUE, encoding="utf-8")
         result = invoke("--config", str(config), *DRAFT_DEC)
         assert code(result) == 0, out(result)
         site = server.url + "/carte"
         paths = [path for path, _ in server.requests]
-        assert "/carte/api/elements.json" in paths and "/carte/api/taxonomy.json" in paths, paths
+        assert "/carte/api/elements.json?token=s3cret" in paths and "/carte/api/taxonomy.json?token=s3cret" in paths, paths
     draft = (tmp_path / "issues" / "2026-12.md").read_text(encoding="utf-8")
     assert f"{site}/map/2Kq" in draft  # the actors' links: the map's site, not its API
-    assert "/api/elements.json/" not in draft
+    assert "/api/elements.json/" not in draft and "s3cret" not in draft  # the token stays out of the letter
+    invoke("--config", str(config), "render", str(tmp_path / "issues" / "2026-12.md"))
+    html = (tmp_path / "build" / "2026-12.html").read_text(encoding="utf-8")
+    assert f"{site}/annuaire" in html and "s3cret" not in html
 
 
 def test_commands_from_a_sub_folder_find_the_workspace(tmp_path: Path, monkeypatch: object) -> None:
