@@ -18,6 +18,7 @@ from typing import Any
 
 from newsletter.errors import ProviderError, StateError
 from newsletter.fsutil import write_atomic
+from newsletter.i18n import _
 from newsletter.providers.base import Campaign, MailingList, Message, Status
 
 
@@ -161,7 +162,8 @@ class OutboxProvider:
             email = message_from_bytes(campaign_eml.read_bytes(), policy=SMTP)
         except OSError as exc:
             raise StateError(
-                f"cannot read the outbox file {campaign_eml}: {exc.strerror or exc}", hint="run `newsletter send` for this issue again"
+                _("cannot read the outbox file {path}: {reason}").format(path=campaign_eml, reason=exc.strerror or exc),
+                hint=_("run `newsletter send` for this issue again"),
             ) from None
         del email["To"]
         email["To"] = ", ".join(emails)
