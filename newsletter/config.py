@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter.choices import Layout, Provider
 from newsletter.errors import ConfigError
+from newsletter.i18n import _
 from newsletter.validation import Schema, SchemaError, describe_errors, field, rule
 
 if TYPE_CHECKING:
@@ -42,6 +44,8 @@ class NewsletterSection(Schema):
     title: str
     locale: str = "fr"
     timezone: str = field(default="Europe/Paris", metadata=rule(check=_known_timezone))
+    # The first draft's number when no previous issue exists (`init --number`: a series goes on).
+    first_number: int = field(default=1, metadata=rule(ge=1))
     provider: Provider = Provider.outbox
     web_url: str | None = field(default=None, metadata=_URL)
     subscribe_url: str | None = field(default=None, metadata=_URL)
@@ -116,6 +120,27 @@ class ActorMapSection(Schema):
     category_property: str = "category"
     link_property: str = "url"
     updated_property: str = "updated"
+
+    @property
+    def public_url(self) -> str:
+        """The map's address for readers: `site_url`, else `url` without its query, which may hold an API token."""
+        return self.site_url or self.url.partition("?")[0]
+
+
+# What GoGoCarto's documentation shows is the API's own address (`…/api/elements.json`), which a
+# user copies; the config wants the map's address, from which the API paths are built.
+_GOGOCARTO_API_SUFFIX = re.compile(r"/api(?:/elements(?:\.json(?:ld)?)?)?/?$")
+
+
+def gogocarto_site_url(url: str) -> str:
+    """The map's address from one copied from the API docs: `https://carte.example.org/api/elements.json`
+    -> `https://carte.example.org`; a query (`?token=…`) is kept, a `#fragment` dropped."""
+    if not url.startswith(("http://", "https://")):  # a local copy keeps its own layout
+        return url
+    address, _, query = url.strip().partition("#")[0].partition("?")
+    if not _GOGOCARTO_API_SUFFIX.search(address):
+        return url
+    return _GOGOCARTO_API_SUFFIX.sub("", address) + (f"?{query}" if query else "")
 
 
 class BrevoSection(Schema):
@@ -294,13 +319,20 @@ class Settings(Schema):
 
 
 def find_config(explicit: Path | None, environ: Mapping[str, str]) -> Path:
-    """The config file: --config, else $NEWSLETTER_CONFIG, else ./newsletter.toml."""
+    """The config file: --config, else $NEWSLETTER_CONFIG, else the first newsletter.toml in the
+    current folder or a folder above it (as git finds .git: a command run from issues/ works);
+    ./newsletter.toml when there is none, for the error to name."""
     if explicit is not None:
         return explicit
     from_env = environ.get(CONFIG_ENV)
     if from_env:
         return Path(from_env)
-    return Path.cwd() / DEFAULT_CONFIG_NAME
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        candidate = folder / DEFAULT_CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return here / DEFAULT_CONFIG_NAME
 
 
 def parse_config(text: str, *, source: str) -> FileConfig:
@@ -320,6 +352,9 @@ def parse_config(text: str, *, source: str) -> FileConfig:
     problems = config.reference_problems()
     if problems:
         raise ConfigError(f"{source} has {len(problems)} problem(s)", problems=problems)
+    conf = config.actor_map
+    if conf is not None and conf.kind == "gogocarto" and gogocarto_site_url(conf.url) != conf.url:
+        config = config.model_copy(update={"actor_map": conf.model_copy(update={"url": gogocarto_site_url(conf.url)})})
     return config
 
 
@@ -345,9 +380,12 @@ def load_settings(
     try:
         text = path.read_text(encoding="utf-8-sig")  # Windows Notepad starts UTF-8 files with a BOM
     except FileNotFoundError:
+        searched = config is None and not env.get(CONFIG_ENV)
         raise ConfigError(
-            f"no configuration file at {path}",
-            hint="run the command from your workspace folder, pass --config PATH, or create a workspace with `newsletter init DIR`",
+            _("no configuration file at {path}, nor in any folder above it").format(path=path)
+            if searched
+            else _("no configuration file at {path}").format(path=path),
+            hint=_("run the command from your workspace folder (or a folder inside it), pass --config PATH, or create a workspace with `newsletter init DIR`"),
         ) from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path} is not UTF-8 text", hint="save it again as UTF-8 in your editor") from None

@@ -17,6 +17,11 @@ from newsletter.validation import Schema, SchemaError, describe_errors, rule
 from newsletter.validation import field as schema_field
 
 FRONT_MATTER_FENCE = "---"
+# Lengths, in characters, that the check enforces and the draft's placeholders ask for (one place,
+# so that they cannot disagree): inboxes cut a longer subject; a preheader outside the range is
+# either padded by the inbox with the email's first words or cut.
+SUBJECT_MAX = 78
+PREHEADER_MIN, PREHEADER_MAX = 40, 130
 # Front matter has no use for many YAML aliases (*name); a few nested ones expand exponentially
 # (a 600-byte "billion laughs" gave a 72 MB error message), so more than this is refused.
 MAX_ALIASES = 10

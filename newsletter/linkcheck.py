@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsletter.i18n import _
 from newsletter.render.checks import Level, Problem
 from newsletter.urls import strip_utm
 
@@ -40,6 +41,7 @@ class LinkStatus:
     status: int | None = None
     reason: str = ""
     moved_to: str | None = None
+    unreachable: bool = False  # no connection was made (DNS or connect failure): offline, or the site is gone
 
 
 def is_checkable(url: str) -> bool:
@@ -118,7 +120,8 @@ async def _check_one(client: httpx.AsyncClient, url: str, timeout: float) -> Lin
         try:
             response = await _request(client, "GET", target, timeout)
         except httpx.HTTPError as exc:
-            return LinkStatus(url, ok=False, reason=_describe_error(exc, timeout))
+            # As the draft's sources (sources/fetch.py network_error): a timeout made a connection.
+            return LinkStatus(url, ok=False, reason=_describe_error(exc, timeout), unreachable=isinstance(exc, httpx.ConnectError))
     status = response.status_code
     reason = _status_reason(status, response.reason_phrase)
     if status >= 400:
@@ -188,8 +191,29 @@ def collect_urls(result: RenderResult) -> dict[str, int | None]:
     return urls
 
 
+def seems_offline(statuses: dict[str, LinkStatus]) -> bool:
+    """No address could even be connected to (at least 3 of them): the computer, not the links."""
+    return len(statuses) >= 3 and all(not s.ok and s.unreachable for s in statuses.values())
+
+
 def problems_from_statuses(statuses: dict[str, LinkStatus], lines: dict[str, int | None]) -> list[Problem]:
-    """Broken links become errors, permanent moves warnings; each with its Markdown line."""
+    """Broken links become errors, permanent moves warnings; each with its Markdown line.
+
+    When the computer seems offline, one error says so instead of one per link: the links were
+    not checked, and none of them is known to be broken.
+    """
+    if seems_offline(statuses):
+        return [
+            Problem(
+                Level.error,
+                "link-offline",
+                _(
+                    "none of the {count} addresses could be reached: this computer seems to be offline (no internet connection, "
+                    "or a proxy in the way), so the links were not checked; run `newsletter check --links` again once it is connected"
+                ).format(count=len(statuses)),
+                None,
+            )
+        ]
     problems: list[Problem] = []
     for url, status in statuses.items():
         line = lines.get(url)
@@ -200,9 +224,6 @@ def problems_from_statuses(statuses: dict[str, LinkStatus], lines: dict[str, int
             problems.append(Problem(Level.error, "link-broken", message, line))
         elif status.moved_to:
             problems.append(Problem(Level.warning, "link-moved", f"{where}{url} moved permanently to {status.moved_to}; update the link", line))
-    unreachable = [s for s in statuses.values() if not s.ok and s.status is None]
-    if len(statuses) >= 3 and len(unreachable) == len(statuses):
-        problems.append(Problem(Level.warning, "link-offline", f"none of the {len(statuses)} addresses could be reached: is this computer connected to the internet? Run the check again once it is"))
     return sorted(problems, key=lambda p: (p.level != Level.error, p.line or 0))
 
 

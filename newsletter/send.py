@@ -37,6 +37,7 @@ from newsletter.errors import (
     StateError,
     UsageError,
 )
+from newsletter.i18n import _
 from newsletter.issue import load_issue
 from newsletter.message import build_message, check_addresses, parse_schedule, sender_of
 from newsletter.providers.base import (
@@ -49,6 +50,7 @@ from newsletter.providers.base import (
     SendInterruptedError,
     Status,
 )
+from newsletter.providers.outbox import OutboxProvider
 
 logger = logging.getLogger(__name__)
 
@@ -348,7 +350,14 @@ def send_issue(
         if action is Action.test:
             provider.send_test(campaign, test_addresses)
             record_test(settings.state_dir, issue=message.issue, provider=provider.name, now=now())
-            run.actions.append(f"sent a test to {', '.join(test_addresses)}")
+            if isinstance(provider, OutboxProvider):
+                run.actions.append(
+                    _("wrote the test message for {addresses} to {path} (nothing was mailed)").format(
+                        addresses=", ".join(test_addresses), path=provider.test_message_path(campaign.id)
+                    )
+                )
+            else:
+                run.actions.append(f"sent a test to {', '.join(test_addresses)}")
         if action is Action.now:
             _note_for_report(run, issue_path, lists)
             _send_now(run, campaign)
@@ -425,7 +434,9 @@ def _plan(
 ) -> list[str]:
     steps = [f"create campaign {message.name}" if campaign is None else f"update campaign {campaign.id} ({message.name})"]
     if action is Action.test:
-        steps.append(f"send a test to {', '.join(tests)}")
+        steps.append(
+            _("write the test message to a file (nothing is mailed)") if files_only else f"send a test to {', '.join(tests)}"
+        )
     if action is Action.schedule and when is not None:
         verb = "move the schedule" if campaign is not None and campaign.status is Status.scheduled else "schedule it"
         steps.append(f"{verb} to {when.isoformat(timespec='minutes')}")

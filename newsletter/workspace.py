@@ -37,11 +37,14 @@ name = "Ma lettre"
 title = "La lettre de mon association"
 locale = "fr"
 timezone = "Europe/Paris"
+# The number of this workspace's first issue; the next ones follow the previous issue's number.
+first_number = {first_number}
 provider = "outbox"          # outbox (files only) | brevo | mailjet
 # web_url = "https://example.org/lettres/"     # where the web archive is published
 unsubscribe_url = "https://example.org/desinscription"
 organisation = "Mon association"
-address = "Mon association · 1 rue de l'Exemple · 75000 Paris"
+# The footer reads "<organisation> · <address>": the postal address only, without the organisation.
+address = "1 rue de l'Exemple · 75000 Paris"
 # logo_url = "https://example.org/logo.png"
 
 # Sections of the email, in order. layout: text | cards | list | actors | agenda
@@ -81,8 +84,12 @@ TEMPLATES_README = """This folder overrides the default theme: copy any file of 
 """
 
 
-def init_workspace(directory: Path) -> list[Path]:
-    """Create a workspace in `directory`; never overwrites an existing file. Returns what was created."""
+def init_workspace(directory: Path, *, first_number: int = 1) -> list[Path]:
+    """Create a workspace in `directory`; never overwrites an existing file. Returns what was created.
+
+    `first_number` is the number the first draft gets: the one after the last issue sent before
+    this workspace existed, so that the series goes on.
+    """
     config = directory / "newsletter.toml"
     if config.exists():
         raise UsageError(
@@ -92,7 +99,7 @@ def init_workspace(directory: Path) -> list[Path]:
     from newsletter.fsutil import write_atomic
 
     created: list[Path] = []
-    write_atomic(config, INIT_CONFIG)
+    write_atomic(config, INIT_CONFIG.replace("{first_number}", str(first_number)))
     created.append(config)
     for folder in ("issues", "templates"):
         path = directory / folder

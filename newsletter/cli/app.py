@@ -7,12 +7,15 @@ holds the line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeGuard, TypeVar
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from newsletter import __version__
 from newsletter.choices import Provider
@@ -25,7 +28,27 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# The global flags without a value: accepted after the command name too (`render x.md --debug`).
+_GLOBAL_FLAGS = frozenset({"-q", "--quiet", "--debug", "--verbose"})
+_VERBOSE_SHORT = re.compile(r"^-v+$")
+
+
+class GlobalFlagsGroup(TyperGroup):
+    """The root command: moves -q, -v (-vv) and --debug found after a command name to the front,
+    where Click reads the app's own options; a word after `--` is an argument, left alone."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            end = args.index("--") if "--" in args else len(args)
+            moved = [arg for arg in args[:end] if arg in _GLOBAL_FLAGS or _VERBOSE_SHORT.match(arg)]
+            if moved:
+                rest = [arg for arg in args[:end] if not (arg in _GLOBAL_FLAGS or _VERBOSE_SHORT.match(arg))]
+                args = moved + rest + args[end:]
+        return super().parse_args(ctx, args)
+
+
 app = typer.Typer(
+    cls=GlobalFlagsGroup,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals would print API keys
     add_completion=False,
@@ -75,6 +98,31 @@ class AppContext:
         self.output.secrets.extend(settings.secrets.values())
         return settings
 
+    def issue_path(self, settings: Settings, given: Path) -> Path:
+        """The issue file the user means: `given` as typed (relative to where she is), else the
+        file of that name in the workspace's issues/ folder, with a note saying so.
+
+        Used rather than suggested: the name is the workspace's own issue, the note says which
+        file was read, and `send` still shows the subject and asks before mailing anyone.
+        """
+        if given.exists() or given.is_absolute():
+            return given
+        names = [given.name] if given.suffix else [given.name, given.name + ".md"]
+        candidates = [settings.issues_dir / name for name in names] + [settings.root / given]
+        found = next((candidate for candidate in candidates if candidate.is_file()), None)
+        if found is None:
+            return given
+        import os
+
+        try:
+            shown = Path(os.path.relpath(found))
+        except ValueError:  # another drive (Windows)
+            shown = found
+        from newsletter.i18n import _
+
+        self.output.note(_("{given} is not in this folder: using {path}").format(given=given, path=shown))
+        return shown
+
     def guard(self, action: Callable[[], T]) -> T:
         """Run core code; turn its errors into a message and an exit code (no traceback)."""
         from newsletter.errors import NewsletterError
@@ -121,9 +169,9 @@ def _version(value: bool) -> None:
 def main(
     ctx: typer.Context,
     config: Annotated[Path | None, typer.Option("--config", help="Path of newsletter.toml.", envvar="NEWSLETTER_CONFIG", show_envvar=True)] = None,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More detail (-vv for debug logs).")] = 0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and results.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, show_default=False, help="More detail (-vv for debug logs); also after the command.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and results; also after the command.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors; also after the command.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
     lock_wait: Annotated[
         float,

@@ -69,8 +69,11 @@ def sources_check(ctx: typer.Context) -> None:
     app_ctx = app_context(ctx)
     settings = app_ctx.settings()
     from newsletter.cli.printers import print_check_table, progress_bar
-    from newsletter.sources.collect import check_sources, count_sources
+    from newsletter.sources.collect import check_sources, count_sources, no_source_warning
 
+    if count_sources(settings) == 0:
+        app_ctx.output.warn(no_source_warning(settings))
+        return
     with progress_bar(app_ctx.output, count_sources(settings), "Checking sources") as advance:
         reports = app_ctx.guard(lambda: check_sources(settings, now=dt.datetime.now(settings.tz), on_progress=advance))
     print_check_table(app_ctx.output, reports)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from newsletter.reporting import ReportFiles
     from newsletter.send import SendReport
     from newsletter.sources import SourceReport
+    from newsletter.sources.collect import SourceProgress
     from newsletter.stats import StatsReport
 
 
@@ -56,10 +57,10 @@ def print_render_report(output: Output, result: RenderResult) -> None:
 
 
 @contextmanager
-def progress_bar(output: Output, total: int, label: str) -> Iterator[Callable[[str], None]]:
-    """A stderr progress bar (hidden by -q); yields the callback that advances it."""
+def progress_bar(output: Output, total: int, label: str) -> Iterator[Callable[[SourceProgress], None]]:
+    """A stderr progress bar (hidden by -q) naming the source it waits for; yields the callback that advances it."""
     if output.quiet or total == 0:
-        yield lambda _name: None
+        yield lambda _progress: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -69,8 +70,11 @@ def progress_bar(output: Output, total: int, label: str) -> Iterator[Callable[[s
     ) as progress:
         task = progress.add_task(label, total=total)
 
-        def advance(name: str) -> None:
-            progress.update(task, advance=1, description=f"{label} ({name})")
+        def advance(step: SourceProgress) -> None:
+            from newsletter.i18n import _
+
+            waiting = _("{label}: waiting for {source}").format(label=label, source=step.waiting) if step.waiting else label
+            progress.update(task, advance=1, description=escape(waiting))
 
         yield advance
 
@@ -128,6 +132,8 @@ def _date(value: dt.datetime | None) -> str:
 
 def print_draft_table(output: Output, reports: list[SourceReport]) -> None:
     """Per source: status, found, kept, dropped with reasons; failures with their reason."""
+    if not reports:  # no source configured: the draft's warning says so, an empty table would not
+        return
     from rich.table import Table
     from rich.text import Text  # cells of user text: never read as markup
 

@@ -10,6 +10,7 @@ import typer
 
 from newsletter.cli.app import AppContext, IssueArg, ProviderOpt, app, app_context
 from newsletter.errors import ExitCode
+from newsletter.i18n import _
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -29,6 +30,7 @@ def render(
     """
     app_ctx = app_context(ctx)
     settings = app_ctx.settings(provider)
+    issue = app_ctx.issue_path(settings, issue)
     from newsletter.cli.printers import print_render_report
     from newsletter.render.pipeline import render_to_files
 
@@ -55,6 +57,7 @@ def check(
     """
     app_ctx = app_context(ctx)
     settings = app_ctx.settings(provider)
+    issue = app_ctx.issue_path(settings, issue)
     from newsletter.cli.printers import print_render_report
     from newsletter.render.pipeline import check_issue
 
@@ -73,7 +76,8 @@ def preview(
     ctx: typer.Context,
     issue: IssueArg,
     provider: ProviderOpt = None,
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Local port (0 picks a free one).")] = 8025,
+    # No min/max here: Click would print "0<=x<=65535" in the help; the range is checked below.
+    port: Annotated[int, typer.Option("--port", help="Local port, 0 to 65535 (0 picks a free one).")] = 8025,
     open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the preview in the browser.")] = True,
 ) -> None:
     """Serve a live preview: phone and desktop widths, text part and checks, re-rendered on save.
@@ -81,7 +85,10 @@ def preview(
     Example: newsletter preview issues/2026-12.md
     """
     app_ctx = app_context(ctx)
+    if not 0 <= port <= 65535:
+        app_ctx.fail(_("--port {port} is not a port number: give 0 to 65535 (0 picks a free one)").format(port=port), code=ExitCode.USAGE)
     settings = app_ctx.settings(provider)
+    issue = app_ctx.issue_path(settings, issue)
     app_ctx.guard(lambda: serve_preview(app_ctx, settings, issue, port=port, open_browser=open_browser))
 
 

@@ -75,6 +75,7 @@ def send(
     if sum((test or bool(to), schedule is not None, now)) > 1:
         app_ctx.fail("choose one of --test, --schedule and --now", code=ExitCode.USAGE)
     settings = app_ctx.settings(provider)
+    issue = app_ctx.issue_path(settings, issue)
     import datetime as dt
 
     from newsletter.cli.printers import print_send_report

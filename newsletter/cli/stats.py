@@ -30,6 +30,7 @@ def stats(
     if out is not None and fmt is OutputFormat.table:
         app_ctx.fail("--out needs --format csv or --format json", code=ExitCode.USAGE)
     settings = app_ctx.settings()
+    issues = [app_ctx.issue_path(settings, path) for path in issues or ()]
     import datetime as dt
 
     from newsletter.cli.printers import print_stats_table
@@ -38,7 +39,7 @@ def stats(
     clock = lambda: dt.datetime.now(settings.tz)  # noqa: E731
     # The figures and the statuses read are written into state/campaigns.json: one command at a time.
     with app_ctx.workspace_lock(settings, "stats"):
-        report = app_ctx.guard(lambda: collect_stats(settings, issue_paths=issues or (), cached=cached, now=clock, policy=app_ctx.retry_policy()))
+        report = app_ctx.guard(lambda: collect_stats(settings, issue_paths=issues, cached=cached, now=clock, policy=app_ctx.retry_policy()))
     output = app_ctx.output
     for row in report.rows:
         if row.note:

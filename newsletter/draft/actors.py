@@ -39,8 +39,8 @@ def departement(postal_code: str) -> str:
 def actor_link(conf: ActorMapSection, actor: Actor) -> str | None:
     """The actor's page: `<site>/map/<id>` (fragment-free, survives click tracking; gogocarto.md §7)."""
     if conf.kind == "geojson":
-        return canonical_url(actor.link or "") or canonical_url(conf.site_url or conf.url)
-    site = conf.site_url or conf.url
+        return canonical_url(actor.link or "") or canonical_url(conf.public_url)
+    site = conf.public_url
     if not site.startswith(("http://", "https://")):
         return None
     parts = urlsplit(site)

@@ -11,11 +11,11 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsletter.actorintro import new_actors_phrase
 from newsletter.config import Settings
 from newsletter.draft.actors import ActorSelection, select_actors
 from newsletter.draft.memory import (
@@ -36,15 +36,19 @@ from newsletter.draft.selection import (
 from newsletter.draft.window import PreviousIssue, draft_window
 from newsletter.errors import IssueError, TemplateError, UsageError
 from newsletter.french import french_date, french_spacing
+from newsletter.frontmatter import PREHEADER_MAX, PREHEADER_MIN, SUBJECT_MAX
 from newsletter.fsutil import write_atomic
 from newsletter.mdtext import french_md, md_text, md_url
 from newsletter.sources import Candidate, SourceReport
 from newsletter.sources.actormap import MAP_NAME
-from newsletter.sources.collect import collect_sources
+from newsletter.sources.collect import ProgressCallback, collect_sources, no_source_warning
 
 PLACEHOLDER = "À COMPLÉTER"
 UPDATED_NOTE = "Acteurs déjà présents dont la fiche a changé : gardez ceux qui méritent une ligne."
 TRIAGE_TITLE = "À trier"
+# The lengths the check asks for (frontmatter.py), so the draft and the check agree.
+SUBJECT_PLACEHOLDER = f"{PLACEHOLDER} — objet de l'email (au plus {SUBJECT_MAX} caractères)"
+PREHEADER_PLACEHOLDER = f"{PLACEHOLDER} — phrase d'accroche affichée après l'objet ({PREHEADER_MIN} à {PREHEADER_MAX} caractères)"
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -162,7 +166,7 @@ def draft_issue(
     now: dt.datetime | None = None,
     transport: Any = None,
     cache_dir: Path | None = None,
-    on_progress: Callable[[str], None] | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> DraftResult:
     """Fetch every source, keep what is new since the previous issue, write or merge issues/<month>.md.
 
@@ -192,6 +196,8 @@ def draft_issue(
 
     collection = collect_sources(settings, now=fetched_at, transport=transport, cache_dir=cache_dir, on_progress=on_progress)
     warnings.extend(collection.warnings)
+    if not collection.reports:
+        warnings.append(no_source_warning(settings))
     links = issue_links(settings.issues_dir)
     skip = {month_name, *window.unsent}
     published: set[str] = set().union(*(keys for stem, keys in links.items() if stem not in skip))
@@ -281,7 +287,7 @@ def _draft_context(
     locale = settings.file.newsletter.locale
     first = dt.date(int(month[:4]), int(month[5:]), 1)
     issue_date = today if (today.year, today.month) == (first.year, first.month) else first
-    number = (previous.number + 1) if previous and previous.number else (None if previous else 1)
+    number = (previous.number + 1) if previous and previous.number else (None if previous else settings.file.newsletter.first_number)
     by_section: dict[str, list[Candidate]] = {}
     for candidate in sorted(items, key=lambda c: c.date or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True):
         by_section.setdefault(candidate.section, []).append(candidate)
@@ -324,8 +330,8 @@ def _draft_context(
     return {
         "front": {
             "title": f"{name} — {french_date(first, 'MMMM yyyy', locale)}",
-            "subject": f"{PLACEHOLDER} — objet de l'email (40 à 60 caractères)",
-            "preheader": f"{PLACEHOLDER} — phrase d'accroche affichée après l'objet",
+            "subject": SUBJECT_PLACEHOLDER,
+            "preheader": PREHEADER_PLACEHOLDER,
             "date": issue_date.isoformat(),
             "number": number,
         },
@@ -342,14 +348,13 @@ def _draft_context(
 def _actors_intro(settings: Settings, selection: ActorSelection) -> str:
     conf = settings.file.actor_map
     assert conf is not None
-    count = len(selection.new)
-    news = "aucun nouvel acteur ce mois-ci" if count == 0 else (f"{count} nouvel acteur" if count == 1 else f"{count} nouveaux acteurs")
-    site = conf.site_url or (conf.url if conf.url.startswith("http") else None)
+    site = conf.public_url if conf.public_url.startswith("http") else None
     licence_url = selection.licence_url or conf.licence_url
     name = settings.file.newsletter.name
     map_label = f"[carte des acteurs {md_text(name)}]({md_url(site.rstrip('/') + '/annuaire')})" if site and conf.kind == "gogocarto" else f"carte des acteurs {md_text(name)}"
     return (
-        f"{selection.total} acteurs sur la carte, dont {news}. "
+        # The render recounts this phrase from the actors left in the section (actorintro.py).
+        f"{selection.total} acteurs sur la carte, {new_actors_phrase(len(selection.new))}. "
         f"Données\u00a0: {map_label}, sous licence [{md_text(conf.licence_name)}]({md_url(licence_url)})."
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
+from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr
@@ -17,6 +18,7 @@ from typing import Any
 
 from newsletter.errors import ProviderError, StateError
 from newsletter.fsutil import write_atomic
+from newsletter.i18n import _
 from newsletter.providers.base import Campaign, MailingList, Message, Status
 
 
@@ -147,9 +149,25 @@ class OutboxProvider:
         """Rewrite message.eml and campaign.json, keeping the history."""
         self._save(campaign.id, message, old=self._read(campaign.id), schedule_at=schedule_at)
 
+    def test_message_path(self, campaign_id: str) -> Path:
+        """Where `send --test` writes the test message: outbox/<issue>/test.eml."""
+        return self._folder(campaign_id) / "test.eml"
+
     def send_test(self, campaign: Campaign, emails: Sequence[str]) -> None:
-        """Record the test in campaign.json (nothing leaves the computer)."""
+        """Write the test message, addressed to `emails`, to test.eml and record it in
+        campaign.json (nothing leaves the computer)."""
         data = self._existing(campaign)
+        campaign_eml = self._folder(campaign.id) / "message.eml"
+        try:
+            email = message_from_bytes(campaign_eml.read_bytes(), policy=SMTP)
+        except OSError as exc:
+            raise StateError(
+                _("cannot read the outbox file {path}: {reason}").format(path=campaign_eml, reason=exc.strerror or exc),
+                hint=_("run `newsletter send` for this issue again"),
+            ) from None
+        del email["To"]
+        email["To"] = ", ".join(emails)
+        write_atomic(self.test_message_path(campaign.id), email.as_bytes())
         data.setdefault("tests", []).append({"to": list(emails), "at": self._stamp()})
         self._write(data)
 

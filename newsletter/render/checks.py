@@ -17,13 +17,12 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from newsletter.french import typography_faults
+from newsletter.frontmatter import PREHEADER_MAX, PREHEADER_MIN, SUBJECT_MAX
 from newsletter.issue import Issue
 from newsletter.urls import strip_utm
 
 GMAIL_WARN_BYTES = 90 * 1024
 GMAIL_CLIP_BYTES = 102 * 1024
-SUBJECT_MAX = 78
-PREHEADER_MIN, PREHEADER_MAX = 40, 130
 DRAFT_MARKER = "À COMPLÉTER"
 VAGUE_LINK_TEXTS = frozenset({"cliquez ici", "ici", "lien", "en savoir plus", "lire la suite", "click here", "here"})
 ENCODED_PLACEHOLDERS = ("%7B%7B", "{{%20", "%20}}", "%5B%5B", "%5D%5D")
@@ -251,7 +250,7 @@ def check_subject_preheader(data: CheckInput) -> Iterator[Problem]:
     preheader = front.preheader.strip()
     line = _front_line(data.source, "preheader")
     if not preheader:
-        yield _error("preheader", "the preheader is empty; write the line inboxes show after the subject (40 to 130 characters)", line)
+        yield _error("preheader", f"the preheader is empty; write the line inboxes show after the subject ({PREHEADER_MIN} to {PREHEADER_MAX} characters)", line)
     elif not PREHEADER_MIN <= len(preheader) <= PREHEADER_MAX:
         yield _warning("preheader", f"the preheader has {len(preheader)} characters; aim for {PREHEADER_MIN} to {PREHEADER_MAX}", line)
 
@@ -316,6 +315,27 @@ def check_typography(data: CheckInput) -> Iterator[Problem]:
             yield _warning("typography", f"French typography: {faults[0].advice}", line_no)
 
 
+def check_agenda_dates(data: CheckInput) -> Iterator[Problem]:
+    """An agenda event whose (last) date is before the issue's date is over when readers see it."""
+    from newsletter.choices import Layout
+    from newsletter.formats import long_date
+    from newsletter.i18n import _
+    from newsletter.render.agenda import event_end
+
+    issue_date = data.issue.front.date
+    for section in data.issue.sections:
+        for item in section.items if section.layout == Layout.agenda else ():
+            end = event_end(item.meta, issue_date=issue_date)
+            if end is not None and end < issue_date:
+                yield _warning(
+                    "agenda-past",
+                    _("the event '{title}' is dated {date}, before the issue's date ({issue_date}): correct its date, or remove it").format(
+                        title=item.title, date=long_date(end), issue_date=long_date(issue_date)
+                    ),
+                    item.line,
+                )
+
+
 def run_checks(data: CheckInput) -> list[Problem]:
     """Run every rule; problems come sorted by level then Markdown line."""
     soup = Document(data.html)
@@ -330,6 +350,7 @@ def run_checks(data: CheckInput) -> list[Problem]:
         check_header_chars(data),
         check_css_and_tags(data, soup),
         check_typography(data),
+        check_agenda_dates(data),
     )
     problems = [problem for group in groups for problem in group]
     unique = list(dict.fromkeys(problems))

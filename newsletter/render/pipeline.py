@@ -12,10 +12,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsletter.actorintro import recount_new_actors
 from newsletter.choices import Layout, Provider
 from newsletter.errors import TemplateError
 from newsletter.french import french_date
-from newsletter.issue import Issue, parse_issue, read_issue_text
+from newsletter.issue import Issue, Section, parse_issue, read_issue_text
 from newsletter.render.checks import CheckInput, Level, Problem, run_checks
 from newsletter.render.markup import tag_html_links, tag_text_links
 from newsletter.render.templates import read_theme_file, render_template, template_environment
@@ -142,7 +143,7 @@ def build_context(settings: Settings, issue: Issue, provider: Provider) -> dict[
     news = settings.newsletter
     locale = news.locale
     actor_map = settings.file.actor_map
-    sections = [s for s in issue.sections if s.items or s.intro.strip()]
+    sections = [_recounted(s) for s in issue.sections if s.items or s.intro.strip()]
     has_actors = any(s.layout == Layout.actors for s in sections)
     map_url, add_actor_url = _map_links(actor_map)
     return {
@@ -167,11 +168,19 @@ def build_context(settings: Settings, issue: Issue, provider: Provider) -> dict[
     }
 
 
+def _recounted(section: Section) -> Section:
+    """An actors section whose intro's "dont N nouveaux acteurs" counts the actors left in it."""
+    if section.layout != Layout.actors or not section.intro:
+        return section
+    intro = recount_new_actors(section.intro, len(section.items))
+    return section if intro == section.intro else section.model_copy(update={"intro": intro})
+
+
 def _map_links(actor_map: ActorMapSection | None) -> tuple[str | None, str | None]:
     """(the full map, the 'add your action' form) on the map's public site, when known."""
     if actor_map is None:
         return None, None
-    public = actor_map.site_url or actor_map.url
+    public = actor_map.public_url
     if not public.startswith(("http://", "https://")):
         return None, None  # a local copy (the offline example) has no public page to link to
     if actor_map.kind == "gogocarto":

@@ -314,9 +314,12 @@ def _error_detail(head: bytes, status: int) -> str:
     return ""
 
 
-def _join(base: str, path: str) -> str:
+def _join(base: str, path: str, *, query: str = "") -> str:
+    """`path` under the map's address; the address's own query (`?token=…`, README) goes last, with `query`."""
     if base.startswith(("http://", "https://")):
-        return base.rstrip("/") + "/" + path
+        address, _, own = base.partition("?")
+        params = "&".join(part for part in (own, query) if part)
+        return address.rstrip("/") + "/" + path + (f"?{params}" if params else "")
     return str(base).rstrip("/") + "/" + path.split("/")[-1]
 
 
@@ -329,9 +332,7 @@ class MapOutcome:
 
 
 async def _read_gogocarto(client: httpx.AsyncClient, conf: ActorMapSection, options: FetchOptions, report: SourceReport) -> MapData:
-    elements_url = _join(conf.url, "api/elements.json")
-    if conf.exclude_external and elements_url.startswith("http"):
-        elements_url += "?excludeExternal=true"
+    elements_url = _join(conf.url, "api/elements.json", query="excludeExternal=true" if conf.exclude_external else "")
 
     async def taxonomy() -> list[TaxonomyCategory] | None:
         try:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsletter.config import FeedConfig, Settings
+from newsletter.i18n import _
 from newsletter.sources import SourceReport
 from newsletter.sources.actormap import MapOutcome, fetch_actor_map
 from newsletter.sources.cache import HttpCache
@@ -22,6 +23,21 @@ from newsletter.sources.parsepool import ParsePool, parse_workers
 logger = logging.getLogger(__name__)
 
 MAP_JOB = "\x00actor-map"
+
+
+@dataclass(frozen=True)
+class SourceProgress:
+    """One source finished: its name, and the source the run now waits for (None when none is running).
+
+    `waiting` is the running source that started first, so the slowest one: what a progress bar
+    names while a feed hangs (the last finished source said nothing about the wait).
+    """
+
+    finished: str
+    waiting: str | None
+
+
+ProgressCallback = Callable[[SourceProgress], None]
 
 
 def default_cache_dir() -> Path:
@@ -38,6 +54,18 @@ def enabled_feeds(settings: Settings) -> list[FeedConfig]:
 def count_sources(settings: Settings) -> int:
     """How many sources a draft fetches (for a progress bar)."""
     return len(enabled_feeds(settings)) + (1 if settings.file.actor_map else 0)
+
+
+def no_source_warning(settings: Settings) -> str:
+    """Why a draft has only its sections' headings, and the lines that add a source."""
+    if settings.file.feeds:  # every feed has `enabled = false`
+        return _("every feed in {config} has enabled = false and there is no [actor_map]: the draft has only the sections' headings").format(
+            config=settings.config_path
+        )
+    return _(
+        "no source is configured in {config}, so the draft has only the sections' headings; to add a feed, write a "
+        '[[feeds]] block with name = "…", url = "https://…" and section = "veille", or an [actor_map] block with url and section'
+    ).format(config=settings.config_path)
 
 
 @dataclass
@@ -60,7 +88,7 @@ def collect_sources(
     now: dt.datetime,
     transport: Any = None,
     cache_dir: Path | None = None,
-    on_progress: Callable[[str], None] | None = None,
+    on_progress: ProgressCallback | None = None,
     parse_in_processes: bool | None = None,
 ) -> Collection:
     """Fetch every enabled feed and the actor map concurrently, within the configured deadline.
@@ -89,7 +117,7 @@ async def _collect(
     now: dt.datetime,
     transport: Any,
     cache_dir: Path | None,
-    on_progress: Callable[[str], None] | None,
+    on_progress: ProgressCallback | None,
     parse_in_processes: bool | None,
 ) -> Collection:
     from newsletter.http import build_async_client
@@ -117,13 +145,15 @@ async def _collect(
             jobs: list[tuple[str, Callable[[], Any]]] = [(str(index), feed_job(feed)) for index, feed in enumerate(feeds)]
             if conf is not None:
                 jobs.append((MAP_JOB, lambda: fetch_actor_map(client, conf, options)))
-            names = {str(index): feed.name for index, feed in enumerate(feeds)} | {MAP_JOB: "actor map"}
+            from newsletter.sources.actormap import MAP_NAME
+
+            names = {str(index): feed.name for index, feed in enumerate(feeds)} | {MAP_JOB: MAP_NAME}
             hosts = {str(index): (urlsplit(feed.url).hostname or "").lower() for index, feed in enumerate(feeds)}
             results = await gather_bounded(
                 jobs,
                 concurrency=fetch.concurrency,
                 deadline=fetch.deadline,
-                on_done=(lambda key: on_progress(names[key])) if on_progress else None,
+                on_done=(lambda key, waiting: on_progress(SourceProgress(names[key], names[waiting] if waiting else None))) if on_progress else None,
                 groups=hosts,
                 per_group=fetch.per_host,
             )
@@ -152,15 +182,12 @@ async def _collect(
     return collection
 
 
-ProgressCallback = Callable[[str], None]
-
-
 async def gather_bounded(
     jobs: list[tuple[str, Callable[[], Any]]],
     *,
     concurrency: int,
     deadline: float,
-    on_done: ProgressCallback | None = None,
+    on_done: Callable[[str, str | None], None] | None = None,
     groups: dict[str, str] | None = None,
     per_group: int = 0,
 ) -> dict[str, Any]:
@@ -169,28 +196,35 @@ async def gather_bounded(
     With `groups` ({name: group}, e.g. the host) and `per_group`, at most `per_group` jobs of one
     group run at once; a job waits for its group's slot before it takes a global one.
     Returns {name: result}, where a job that raised has its exception as its result; names that
-    missed the deadline are absent.
+    missed the deadline are absent. `on_done(name, waiting)` follows each job; `waiting` is the
+    running job that started first (the slowest so far), None when no other job runs.
     """
     semaphore = asyncio.Semaphore(concurrency)
     group_slots: dict[str, asyncio.Semaphore] = {}
     results: dict[str, Any] = {}
+    running: dict[str, None] = {}  # in start order: a dict is an ordered set
+
+    async def started(name: str, factory: Callable[[], Any]) -> Any:
+        running[name] = None
+        return await factory()
 
     async def run(name: str, factory: Callable[[], Any]) -> None:
         group = (groups or {}).get(name)
         try:
             if group and per_group > 0:
                 async with group_slots.setdefault(group, asyncio.Semaphore(per_group)), semaphore:
-                    results[name] = await factory()
+                    results[name] = await started(name, factory)
             else:
                 async with semaphore:
-                    results[name] = await factory()
+                    results[name] = await started(name, factory)
         except Exception as exc:
             # The job's own failure, kept as its result: never "Task exception was never
             # retrieved", never mistaken for a job that missed the deadline.
             logger.debug("source job %s failed", name, exc_info=True)
             results[name] = exc
+        running.pop(name, None)
         if on_done is not None:
-            on_done(name)
+            on_done(name, next(iter(running), None))
 
     tasks = [asyncio.create_task(run(name, factory)) for name, factory in jobs]
     if not tasks:
@@ -208,7 +242,7 @@ def check_sources(
     *,
     transport: Any = None,
     cache_dir: Path | None = None,
-    on_progress: Callable[[str], None] | None = None,
+    on_progress: ProgressCallback | None = None,
     now: dt.datetime,
 ) -> list[SourceReport]:
     """Fetch every source once and report its status, last item date and item count (no draft).

@@ -6,6 +6,7 @@ Raises SourceError with a plain-words reason (HTTP status, timeout, DNS, redirec
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from newsletter.errors import SourceError
+from newsletter.i18n import _
 from newsletter.sources.cache import CachedResponse, HttpCache, body_digest
 from newsletter.sources.parsepool import ParsePool
 
@@ -143,12 +145,40 @@ async def fetch_url(
         raise network_error(exc, url, timeout) from exc
 
 
+# A host name first ("www.example.org/feed", "example.org/rss"): a web address written without
+# https://. The last label must not be a file extension, so "feeds/local.xml" is not one.
+_HOST_FIRST = re.compile(r"^(?:www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})(?::\d+)?(?:[/?#]|$)", re.I)
+_FILE_SUFFIXES = frozenset({"xml", "rss", "atom", "json", "geojson", "txt", "html", "htm", "rdf"})
+
+
+def web_address_without_scheme(url: str) -> str | None:
+    """"https://" + `url` when `url` looks like a web address written without its scheme, else None."""
+    match = _HOST_FIRST.match(url.strip())
+    if match is None or url.startswith(("/", ".", "~")):
+        return None
+    host = match.group(0).rstrip("/?#").split(":")[0]
+    if not host.lower().startswith("www.") and host.rsplit(".", 1)[-1].lower() in _FILE_SUFFIXES:
+        return None
+    return "https://" + url.strip()
+
+
 def resolve_feed_location(url: str, root: Path) -> tuple[str, Path | None]:
-    """(url, local path): a URL without an http(s) scheme is a file relative to the workspace."""
+    """(url, local path): a URL without an http(s) scheme is a file relative to the workspace.
+
+    Raises SourceError when no such file exists and the text looks like a web address written
+    without https:// (`www.example.org/feed`): the fix is the scheme, not a missing file.
+    """
     if url.startswith(("http://", "https://")):
         return url, None
     path = Path(url.removeprefix("file://")).expanduser()
-    return url, path if path.is_absolute() else root / path
+    local = path if path.is_absolute() else root / path
+    suggestion = None if url.startswith("file://") else web_address_without_scheme(url)
+    if suggestion is not None and not local.exists():
+        raise SourceError(
+            _('"{url}" looks like a web address, but without https:// it is read as a file of the workspace (there is none): '
+              'write url = "{suggestion}"').format(url=url, suggestion=suggestion)
+        )
+    return url, local
 
 
 @dataclass(frozen=True)

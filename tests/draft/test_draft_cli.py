@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from newsletter.cli import app
 from newsletter.config import load_settings
+from newsletter.draft.pipeline import PREHEADER_PLACEHOLDER, SUBJECT_PLACEHOLDER
 from newsletter.issue import load_issue
 from newsletter.render import pipeline as render
 from tests.support.feeds import (
@@ -62,8 +63,8 @@ def test_filled_draft_renders_without_errors(workspace: Path) -> None:
     assert run(workspace, *DRAFT).exit_code == 0  # type: ignore[attr-defined]
     path = workspace.parent / "issues" / "2026-12.md"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("À COMPLÉTER — objet de l'email (40 à 60 caractères)", "Rues scolaires, vélobus et nouveaux acteurs")
-    text = text.replace("À COMPLÉTER — phrase d'accroche affichée après l'objet", "L’actualité de l’écomobilité scolaire en décembre")
+    text = text.replace(SUBJECT_PLACEHOLDER, "Rues scolaires, vélobus et nouveaux acteurs")
+    text = text.replace(PREHEADER_PLACEHOLDER, "L’actualité de l’écomobilité scolaire en décembre")
     path.write_text(text, encoding="utf-8")
     result = render.render_issue_file(load_settings(workspace, environ={}), path)
     errors = [p for p in result.problems if str(p.level).endswith("error")]
@@ -222,8 +223,8 @@ def test_draft_of_the_example_feeds_has_french_typography(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     path = tmp_path / "ws" / "issues" / "2026-12.md"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("À COMPLÉTER — objet de l'email (40 à 60 caractères)", "Rues scolaires, vélobus et nouveaux acteurs")
-    text = text.replace("À COMPLÉTER — phrase d'accroche affichée après l'objet", "L’actualité de l’écomobilité scolaire en décembre")
+    text = text.replace(SUBJECT_PLACEHOLDER, "Rues scolaires, vélobus et nouveaux acteurs")
+    text = text.replace(PREHEADER_PLACEHOLDER, "L’actualité de l’écomobilité scolaire en décembre")
     path.write_text(text, encoding="utf-8")
     rendered = render.render_issue_file(load_settings(config, environ={}), path)
     typography = [p for p in rendered.problems if p.code == "typography"]

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from newsletter.cli import app
 from newsletter.config import load_settings
+from newsletter.draft.pipeline import PREHEADER_PLACEHOLDER, SUBJECT_PLACEHOLDER
 from newsletter.issue import load_issue
 from newsletter.render import pipeline as render
 from tests.support.feedbuilder import Item, rss
@@ -89,8 +90,8 @@ def test_images_alt_and_addresses(server: FeedServer, tmp_path: Path) -> None:
     by_title = {item.title: item for item in issue.items}
     assert by_title["Piège"].image is None and by_title["Non sécurisée"].image is None
     # what the draft wrote passes check's image rules
-    filled = text.replace("À COMPLÉTER — objet de l'email (40 à 60 caractères)", "Appels à projets et challenge de l'écomobilité")
-    filled = filled.replace("À COMPLÉTER — phrase d'accroche affichée après l'objet", "L’actualité de l’écomobilité scolaire en décembre")
+    filled = text.replace(SUBJECT_PLACEHOLDER, "Appels à projets et challenge de l'écomobilité")
+    filled = filled.replace(PREHEADER_PLACEHOLDER, "L’actualité de l’écomobilité scolaire en décembre")
     path.write_text(filled, encoding="utf-8")
     rendered = render.render_issue_file(load_settings(config, environ={}), path)
     assert not [p for p in rendered.problems if p.code.startswith("img")], rendered.problems

@@ -65,6 +65,6 @@ def test_a_port_out_of_range_is_a_usage_error(tmp_path: Path) -> None:
     config, issue = make_workspace(tmp_path / "ws")
     before = snapshot_tree(tmp_path / "ws")
     result = runner.invoke(app, ["--config", str(config), "preview", str(issue), "--port", "99999", "--no-open"])
-    assert_clean_failure(result.output, result.exit_code, 2, "Invalid value for '--port': 99999 is not in the range 0<=x<=65535")
+    assert_clean_failure(result.output, result.exit_code, 2, "--port 99999 is not a port number: give 0 to 65535")
     assert "unexpected internal error" not in result.output
     assert snapshot_tree(tmp_path / "ws") == before
