@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from newsletter.french import typography_faults
 from newsletter.issue import Issue
+from newsletter.typography import body_text_parts, describe_faults, front_text_parts
 from newsletter.urls import strip_utm
 
 GMAIL_WARN_BYTES = 90 * 1024
@@ -101,6 +102,7 @@ class CheckInput:
     text: str
     unsubscribe: str
     allowed_placeholders: frozenset[str]
+    apostrophes: bool = False  # [typography] apostrophe = "typographic": a straight ' is a fault
 
 
 def _error(code: str, message: str, line: int | None = None) -> Problem:
@@ -298,22 +300,16 @@ def check_css_and_tags(data: CheckInput, soup: Document) -> Iterator[Problem]:
 
 
 def check_typography(data: CheckInput) -> Iterator[Problem]:
-    """French typography, by the rules `french_spacing` applies (newsletter.french): what the
-    fixer would change is flagged, and only that. Headings '# ', table rows and fences are skipped."""
+    """French typography, by the rules `check --fix` applies (newsletter.typography): every fault
+    of a line in one warning, and only what the fixer would change."""
     lines = data.source.splitlines()
-    start = data.issue.body_start_line
-    candidates = [(n, lines[n - 1]) for n in range(start, len(lines) + 1)]
-    for key in ("subject", "preheader"):
-        key_line = _front_line(data.source, key)
-        if key_line:
-            candidates.insert(0, (key_line, lines[key_line - 1].split(":", 1)[1]))
-    for line_no, line in candidates:
-        stripped = line.lstrip()
-        if stripped.startswith(("#", "|", "```")) and not stripped.startswith("##"):
-            continue
-        faults = typography_faults(line)
+    front = data.issue.front
+    values = {"title": front.title, "subject": front.subject, "preheader": front.preheader}
+    parts = [*front_text_parts(lines, values, data.issue.body_start_line - 1), *body_text_parts(lines, data.issue.body_start_line)]
+    for part in parts:
+        faults = typography_faults(part.text, apostrophes=data.apostrophes)
         if faults:
-            yield _warning("typography", f"French typography: {faults[0].advice}", line_no)
+            yield _warning("typography", describe_faults(part.text, faults), part.line)
 
 
 def run_checks(data: CheckInput) -> list[Problem]:

@@ -218,6 +218,7 @@ def render_issue(
             text=text,
             unsubscribe=unsubscribe,
             allowed_placeholders=ALLOWED_PLACEHOLDERS.get(chosen, frozenset()) | ({unsubscribe} if unsubscribe else set()),
+            apostrophes=settings.typographic_apostrophes,
         )
     )
     parse_warnings = tuple(Problem(Level.warning, "structure", message, line) for line, message in issue.warnings)
