@@ -43,8 +43,9 @@ def _ending(line: str) -> tuple[str, str]:
     return stripped, line[len(stripped) :]
 
 
-def body_text_parts(lines: list[str], first_line: int) -> Iterator[TextPart]:
-    """The text of the body (from 1-based `first_line`), outside fenced code and HTML comments."""
+def body_text_parts(lines: list[str], first_line: int, *, hide_comments: bool = True) -> Iterator[TextPart]:
+    """The text of the body (from 1-based `first_line`), outside fenced code and HTML comments
+    (`hide_comments=False` keeps the comments, for the check that reports them)."""
     fence: str | None = None
     in_comment = False
     for number in range(first_line, len(lines) + 1):
@@ -59,6 +60,9 @@ def body_text_parts(lines: list[str], first_line: int) -> Iterator[TextPart]:
             if opening:
                 fence = opening.group(1)
                 continue
+        if not hide_comments:
+            yield TextPart(number, "", line, ending)
+            continue
         head, position = "", 0
         if in_comment:
             end = line.find("-->")

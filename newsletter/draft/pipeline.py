@@ -37,6 +37,7 @@ from newsletter.draft.window import PreviousIssue, draft_window
 from newsletter.errors import IssueError, TemplateError, UsageError
 from newsletter.french import french_date, french_spacing, typographic_apostrophes
 from newsletter.fsutil import backup_copy, write_atomic
+from newsletter.issue import TRIAGE_TITLE
 from newsletter.mdtext import french_md, md_text, md_url
 from newsletter.sources import Candidate, SourceReport
 from newsletter.sources.actormap import MAP_NAME
@@ -44,7 +45,6 @@ from newsletter.sources.collect import collect_sources
 
 PLACEHOLDER = "À COMPLÉTER"
 UPDATED_NOTE = "Acteurs déjà présents dont la fiche a changé : gardez ceux qui méritent une ligne."
-TRIAGE_TITLE = "À trier"
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 

@@ -12,12 +12,12 @@ import html as html_lib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import NamedTuple
 
 from newsletter.french import typography_faults
 from newsletter.issue import Issue
+from newsletter.render.problems import CheckInput, Level, Problem, error, warning
+from newsletter.render.slips import check_draft_leftovers, check_local_images, check_markdown_slips
 from newsletter.typography import body_text_parts, describe_faults, front_text_parts
 from newsletter.urls import strip_utm
 
@@ -25,24 +25,8 @@ GMAIL_WARN_BYTES = 90 * 1024
 GMAIL_CLIP_BYTES = 102 * 1024
 SUBJECT_MAX = 78
 PREHEADER_MIN, PREHEADER_MAX = 40, 130
-DRAFT_MARKER = "À COMPLÉTER"
 VAGUE_LINK_TEXTS = frozenset({"cliquez ici", "ici", "lien", "en savoir plus", "lire la suite", "click here", "here"})
 ENCODED_PLACEHOLDERS = ("%7B%7B", "{{%20", "%20}}", "%5B%5B", "%5D%5D")
-
-
-class Level(StrEnum):
-    error = "error"
-    warning = "warning"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One finding of a check; `line` is the line of the Markdown issue when known."""
-
-    level: Level
-    code: str
-    message: str
-    line: int | None = None
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -92,25 +76,9 @@ class Document:
         return self.tags.get(name, [])
 
 
-@dataclass(frozen=True)
-class CheckInput:
-    """What the checks look at: the issue, both parts, and the placeholders allowed."""
+_error, _warning = error, warning
 
-    issue: Issue
-    source: str  # the issue file's text
-    html: str
-    text: str
-    unsubscribe: str
-    allowed_placeholders: frozenset[str]
-    apostrophes: bool = False  # [typography] apostrophe = "typographic": a straight ' is a fault
-
-
-def _error(code: str, message: str, line: int | None = None) -> Problem:
-    return Problem(Level.error, code, message, line)
-
-
-def _warning(code: str, message: str, line: int | None = None) -> Problem:
-    return Problem(Level.warning, code, message, line)
+__all__ = ["CheckInput", "Level", "Problem", "run_checks"]
 
 
 def check_size(data: CheckInput) -> Iterator[Problem]:
@@ -153,12 +121,13 @@ def check_images(data: CheckInput, soup: Document) -> Iterator[Problem]:
         if not image.alt.strip():
             yield _error("img-alt", f"the image {image.src} has no alt text; write one between the brackets: ![what it shows](…)", image.line)
     markdown_srcs = {image.src for image in data.issue.images}
+    local = {image.written for image in data.local_images if not image.found or image.url is None}
     for img in soup.find_all("img"):
         src = img.get("src") or ""
         line = _markdown_line(data.issue, src)
         if img.get("alt") is None and src not in markdown_srcs:
             yield _error("img-alt", f"an image of the theme has no alt attribute: {src}", line)
-        if not src.startswith("https://"):
+        if not src.startswith("https://") and src not in local:  # check_local_images says more
             yield _error("img-src", f"the image source '{src}' is not an absolute https:// URL; mail clients cannot load it", line)
 
 
@@ -220,9 +189,6 @@ def check_leftovers(data: CheckInput) -> Iterator[Problem]:
             if encoded in part:
                 yield _error("encoded-placeholder", f"a percent-encoded placeholder ('{encoded}') in the {part_name}: the provider would not replace it")
                 break
-    for line_no, line in enumerate(data.source.splitlines(), start=1):
-        if DRAFT_MARKER in line:
-            yield _error("draft-marker", f"'{DRAFT_MARKER}' is still in the issue: fill it in or delete it", line_no)
 
 
 def check_unsubscribe(data: CheckInput) -> Iterator[Problem]:
@@ -326,6 +292,9 @@ def run_checks(data: CheckInput) -> list[Problem]:
         check_header_chars(data),
         check_css_and_tags(data, soup),
         check_typography(data),
+        check_markdown_slips(data),
+        check_draft_leftovers(data),
+        check_local_images(data),
     )
     problems = [problem for group in groups for problem in group]
     unique = list(dict.fromkeys(problems))

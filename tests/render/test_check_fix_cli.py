@@ -25,7 +25,10 @@ def test_check_fix_fixes_a_dozen_faults_and_the_check_is_then_silent(tmp_path: P
     config, issue = make_workspace(tmp_path / "ws", issue=source)
 
     code, before = run("--config", str(config), "check", str(issue))
-    assert code == 0, before  # typography is a warning: check passes
+    # Typography is a warning; the one error is the HTML comment the fixture keeps to show
+    # that the fixer leaves comments alone.
+    assert code == 1, before
+    assert "1 error(s)" in before and "(raw-html)" in before
     assert (
         f"{issue}:11: French typography: “Attention:” needs a no-break space before ':'; “ci-dessous;la” needs a narrow "
         "no-break space before ';' and a space after it; “1” needs '1er' rather than '1'; “décembre!” needs a narrow no-break "
@@ -35,7 +38,7 @@ def test_check_fix_fixes_a_dozen_faults_and_the_check_is_then_silent(tmp_path: P
     assert f"{issue}:3: French typography: “scolaires:” needs a no-break space before ':'" in before
 
     code, output = run("--config", str(config), "check", "--fix", str(issue))
-    assert code == 0, output
+    assert code == 1, output
     backups = list(issue.parent.glob("2026-12.md.bak-*"))
     assert len(backups) == 1 and backups[0].read_text(encoding="utf-8") == source
     assert f"Fixed the French typography of {issue} on 6 lines; the file as it was is in {backups[0]}" in " ".join(output.split())
@@ -44,7 +47,7 @@ def test_check_fix_fixes_a_dozen_faults_and_the_check_is_then_silent(tmp_path: P
     assert "line 3: “scolaires:” → “scolaires[nbsp]:”" in output
     assert "line 25: “XIXème” → “XIXe”" in output
     assert "(typography)" not in output  # the check that follows the fix is silent about it
-    assert "all checks passed" in output
+    assert "1 error(s), 0 warning(s)" in output
 
     fixed = issue.read_text(encoding="utf-8")
     for kept in ("https://ex.org/a?b=1;c=2", "`a: b; c!`", "à 10:30 devant", "contact@mobiscol.org", "code: garde; tout!",
@@ -53,7 +56,7 @@ def test_check_fix_fixes_a_dozen_faults_and_the_check_is_then_silent(tmp_path: P
     assert f"contact@mobiscol.org{NNBSP}!" in fixed and f"Attention{NBSP}: le programme" in fixed
 
     code, again = run("--config", str(config), "check", "--fix", str(issue))
-    assert code == 0, again
+    assert code == 1, again
     assert f"French typography of {issue}: nothing to fix." in " ".join(again.split())
     assert len(list(issue.parent.glob("2026-12.md.bak-*"))) == 1  # nothing written, no second backup
 
@@ -62,10 +65,10 @@ def test_check_fix_writes_typographic_apostrophes_when_the_config_asks(tmp_path:
     source = (ASSETS / "faults.md").read_text(encoding="utf-8")
     config, issue = make_workspace(tmp_path / "ws", issue=source, config=CONFIG + '\n[typography]\napostrophe = "typographic"\n')
     code, before = run("--config", str(config), "check", str(issue))
-    assert code == 0, before
+    assert code == 1, before
     assert "“l'école” needs the apostrophe ’ rather than '" in before
     code, output = run("--config", str(config), "check", "--fix", str(issue))
-    assert code == 0, output
+    assert code == 1, output
     assert "“l'école ;” → “l’école[narrow nbsp];”" in output
     assert "(typography)" not in output
     assert "devant l’école" in issue.read_text(encoding="utf-8")
