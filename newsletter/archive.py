@@ -29,9 +29,10 @@ from newsletter.config import Settings
 from newsletter.errors import IssueError, UsageError
 from newsletter.french import french_date
 from newsletter.fsutil import write_atomic
-from newsletter.issue import Issue, parse_issue, read_issue_text
+from newsletter.issue import Issue, read_issue_text
 from newsletter.render.checks import Problem
-from newsletter.render.pipeline import render_issue
+from newsletter.render.images import LocalImage
+from newsletter.render.pipeline import parse_for_render, render_issue
 from newsletter.render.templates import render_template, template_environment
 from newsletter.tracking import UNSETTLED
 
@@ -113,7 +114,7 @@ def _feed_id(settings: Settings, stem: str) -> str:
 _IGNORED_ON_THE_WEB = frozenset({"unsubscribe"})
 
 
-def _web_page(settings: Settings, issue: Issue, source: str) -> tuple[str, list[Problem]]:
+def _web_page(settings: Settings, issue: Issue, source: str, local_images: tuple[LocalImage, ...] = ()) -> tuple[str, list[Problem]]:
     """The email's HTML for the web, with a way back to the index and the feed announced,
     and the error-level problems that keep it from being published (a draft left unfinished)."""
     news = settings.newsletter
@@ -123,6 +124,7 @@ def _web_page(settings: Settings, issue: Issue, source: str) -> tuple[str, list[
         source=source,
         provider=Provider.outbox,
         extra_context={"web_link": None, "unsubscribe": news.subscribe_url or "", "archive": True},
+        local_images=local_images,
     )
     blocking = [p for p in result.errors if p.code not in _IGNORED_ON_THE_WEB]
     document = result.html
@@ -268,10 +270,10 @@ def _entry(settings: Settings, stem: str, front: _Front, sent_at: str | None) ->
 def _build_page(settings: Settings, path: Path, source: str, out: Path, key: str) -> _Built:
     """Render one issue's page and write it; or say why it is not published."""
     try:
-        issue = parse_issue(source, path, settings.file.sections)
+        issue, local_images = parse_for_render(settings, source, path)
     except IssueError as exc:
         return _Built(key=key, skipped="it does not parse: " + (exc.problems[0] if exc.problems else exc.message))
-    page, blocking = _web_page(settings, issue, source)
+    page, blocking = _web_page(settings, issue, source, local_images)
     if blocking:
         first = blocking[0]
         where = f"line {first.line}: " if first.line else ""
@@ -406,8 +408,8 @@ def write_issue_page(settings: Settings, issue_path: Path, out_dir: Path | None 
     """
     out = out_dir or settings.path(DEFAULT_DIR)
     source = read_issue_text(issue_path)
-    issue = parse_issue(source, issue_path, settings.file.sections)
-    page, blocking = _web_page(settings, issue, source)
+    issue, local_images = parse_for_render(settings, source, issue_path)
+    page, blocking = _web_page(settings, issue, source, local_images)
     if blocking:
         first = blocking[0]
         raise IssueError(

@@ -186,6 +186,12 @@ class PublishSection(Schema):
     timeout: float = field(default=30.0, metadata=rule(gt=0))  # seconds per network operation
 
 
+class TypographySection(Schema):
+    # "keep": straight apostrophes are left as written (the default: many writers type ' and
+    # want it kept); "typographic": the draft and `check --fix` write ’, and the check asks for it.
+    apostrophe: Literal["keep", "typographic"] = "keep"
+
+
 class FileConfig(Schema):
     """The whole of newsletter.toml, as written by the user."""
 
@@ -200,6 +206,7 @@ class FileConfig(Schema):
     outbox: OutboxSection = field(default_factory=OutboxSection)
     utm: UtmSection = field(default_factory=UtmSection)
     publish: PublishSection = field(default_factory=PublishSection)
+    typography: TypographySection = field(default_factory=TypographySection)
 
     def reference_problems(self) -> list[str]:
         """What the keys say about each other: unique section ids, feeds and map on known sections."""
@@ -313,6 +320,11 @@ class Settings(Schema):
     @property
     def state_dir(self) -> Path:
         return self.path(self.file.newsletter.state_dir)
+
+    @property
+    def typographic_apostrophes(self) -> bool:
+        """Whether ’ replaces the straight apostrophe ([typography] apostrophe = "typographic")."""
+        return self.file.typography.apostrophe == "typographic"
 
     def section_by_id(self, section_id: str) -> SectionConfig | None:
         return next((s for s in self.file.sections if s.id == section_id), None)

@@ -1,4 +1,4 @@
-"""French rules: typographic spacing (the fixer and the check share one rule set), and dates in words.
+"""French rules: typography (one rule set for the draft, `check --fix` and the check), and dates in words.
 
 Pure functions; Babel is imported only for a date in another language than French.
 """
@@ -7,60 +7,98 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import NamedTuple
+
+from newsletter.i18n import N_, _
 
 NBSP = "\u00a0"  # before ':' and inside « »
 NNBSP = "\u202f"  # narrow no-break space, before ; ! ?
+APOSTROPHE = "\u2019"  # ’, the typographic apostrophe
 
 # Left alone: web and e-mail addresses (their ':' '?' ';' '!' are syntax, not punctuation), and
-# in Markdown, link targets '](…)', autolinks '<…>', code spans and the '[label]:' of a link
-# reference definition (the draft's comments are written `[//]: # "…"`).
+# in Markdown, link targets '](…)', autolinks '<…>', code spans, the '[label]:' of a link
+# reference definition (the draft's comments are written `[//]: # "…"`), HTML tags, an HTML
+# comment's part on this line, and HTML entities (the ';' of '&amp;' is not punctuation).
 _URL = r"(?:https?|ftp|mailto|file):\S+|www\.\S+"
 _EMAIL = r"[\w.+-]+@[\w-]+\.[\w.-]+"
-_UNTOUCHED = re.compile(rf"^ {{0,3}}\[[^\]]+\]:|\]\([^)]*\)|<(?:{_URL})>|`[^`]*`|{_URL}|(?P<email>{_EMAIL})", re.I | re.M)
+_UNTOUCHED = re.compile(
+    rf"^ {{0,3}}\[[^\]]+\]:|\]\([^)]*\)|<(?:{_URL})>|`[^`]*`|<!--.*?(?:-->|$)|</?[A-Za-z][^<>]*>"
+    rf"|&(?:#\d+|#x[0-9a-f]+|[a-z]\w*);|{_URL}|(?P<email>{_EMAIL})",
+    re.I | re.M,
+)
 # Cheap test for "_UNTOUCHED cannot match": none of the characters or words any of its branches needs.
-_MAY_BE_UNTOUCHED = re.compile(r"[@`\[\]<]|(?:https?|ftp|mailto|file):|www\.", re.I)
+_MAY_BE_UNTOUCHED = re.compile(r"[@`\[\]<&]|(?:https?|ftp|mailto|file):|www\.", re.I)
 # What may follow a mark for it to be punctuation: a space, the end, another mark, a closing sign.
 _AFTER = r"(?=[\s;:!?.,)\]»\"'’…]|$)"
 # What a mark may be glued to: a word, a closing sign, a quote.
 _GLUED = r"([\w»)\]…’'\"])"
+_LETTER = r"[^\W\d_]"
+_MONTHS = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
+_SUFFIX = r"(?:ième|ieme|ème|eme|è)"
+_NO_DIGIT_BEFORE = r"(?<![\w,.])"  # '1' starts a number: not the end of 21, 1,1 or v1.1
+# Ordinals as the Imprimerie nationale writes them: 1er, 1re, 2e, XIXe; and the first day of a
+# month is the 1er. '1ème' is left alone (1er or 1re? the writer knows).
+_ORDINAL = re.compile(
+    rf"{_NO_DIGIT_BEFORE}1(?=[ \u00a0\u202f](?i:{_MONTHS})\b)"
+    rf"|{_NO_DIGIT_BEFORE}1(?P<first>ier)\b"
+    rf"|{_NO_DIGIT_BEFORE}1(?P<first_f>ière|iere|ère|ere)\b"
+    rf"|{_NO_DIGIT_BEFORE}(?P<number>\d*[02-9]|\d+1){_SUFFIX}\b"
+    rf"|\b(?P<roman>[IVXLC]+){_SUFFIX}\b"
+)
+# Cheap test for "_ORDINAL cannot match": a digit or a Roman numeral before its suffix, or '1 '.
+_MAY_BE_ORDINAL = re.compile(r"\d[eèi]|1[ \u00a0\u202f][^\W\d_]|[IVXLC][eèi]")
+
+
+def _ordinal(match: re.Match[str]) -> str:
+    if match.group("number"):
+        return match.group("number") + "e"
+    if match.group("roman"):
+        return match.group("roman") + "e"
+    return "1re" if match.group("first_f") else "1er"
 
 
 class _Rule(NamedTuple):
     pattern: re.Pattern[str]
-    replacement: str
-    space: str  # the space the rule puts in
-    side: str  # "before" or "after" the mark
+    replacement: str | Callable[[re.Match[str]], str]
+    needs: Callable[[str], object]  # falsy when the rule cannot match `text` (a cheap test first)
+    advice: str  # what to write, N_-marked; {mark} is the punctuation mark
+    apostrophe: bool = False  # only where [typography] apostrophe = "typographic"
 
 
-# The French spacing rules, applied in this order by the fixer and searched by the check.
+def _has(marks: str) -> Callable[[str], object]:
+    # One character class searched in C: cheaper than a substring test per mark.
+    return re.compile("[" + re.escape(marks) + "]").search
+
+
+# The French rules, applied in this order by the fixer and searched by the check.
 _RULES = (
-    _Rule(re.compile(r"[ \t]+([;!?])" + _AFTER), NNBSP + r"\1", NNBSP, "before"),
-    _Rule(re.compile(_GLUED + r"([;!?])" + _AFTER), r"\1" + NNBSP + r"\2", NNBSP, "before"),
-    _Rule(re.compile(r"[ \t\u202f]+(:)" + _AFTER), NBSP + r"\1", NBSP, "before"),
-    _Rule(re.compile(_GLUED + r"(:)(?=\s|$)"), r"\1" + NBSP + r"\2", NBSP, "before"),
-    _Rule(re.compile(r"(«)(?!\u00a0)[ \t\u202f]*"), r"\1" + NBSP, NBSP, "after"),
-    _Rule(re.compile(r"(?<!\u00a0)[ \t\u202f]*(»)"), NBSP + r"\1", NBSP, "before"),
+    _Rule(re.compile(r"[ \t]+([;!?])" + _AFTER), NNBSP + r"\1", _has(";!?"), N_("a narrow no-break space before '{mark}'")),
+    _Rule(re.compile(_GLUED + r"([;!?])" + _AFTER), r"\1" + NNBSP + r"\2", _has(";!?"), N_("a narrow no-break space before '{mark}'")),
+    # 'ci-dessous;la suite': a ';' glued to two words (a '?' or '!' there may be a name: Yahoo!Mail).
+    _Rule(re.compile(rf"({_LETTER})(;)(?={_LETTER})"), r"\1" + NNBSP + r"\2 ", _has(";"), N_("a narrow no-break space before '{mark}' and a space after it")),
+    _Rule(re.compile(r"[ \t\u202f]+(:)" + _AFTER), NBSP + r"\1", _has(":"), N_("a no-break space before '{mark}'")),
+    _Rule(re.compile(_GLUED + r"(:)(?=\s|$)"), r"\1" + NBSP + r"\2", _has(":"), N_("a no-break space before '{mark}'")),
+    _Rule(re.compile(r"(«)(?!\u00a0)[ \t\u202f]*"), r"\1" + NBSP, _has("«"), N_("a no-break space after '{mark}'")),
+    _Rule(re.compile(r"(?<!\u00a0)[ \t\u202f]*(»)"), NBSP + r"\1", _has("»"), N_("a no-break space before '{mark}'")),
+    _Rule(_ORDINAL, _ordinal, _MAY_BE_ORDINAL.search, N_("'{fixed}' rather than '{found}'")),
+    _Rule(re.compile(rf"(?<={_LETTER})'(?={_LETTER})"), APOSTROPHE, _has("'"), N_("the apostrophe ’ rather than '"), apostrophe=True),
 )
-# The mark(s) each rule needs in the text to change anything.
-_RULE_MARKS = (";!?", ";!?", ":", ":", "«", "»")
 # A word character put in front of the text after an e-mail address, so that a mark glued to
 # the address ("contact@ex.org!") is seen as glued to a word; it is taken off again.
 _GLUE = "x"
+# Cheap test for "no rule can match" (with and without the apostrophe rule): most lines of an issue.
+_MAY_CHANGE = re.compile(r"[;:!?«»]|" + _MAY_BE_ORDINAL.pattern)
+_MAY_CHANGE_WITH_APOSTROPHES = re.compile(r"[;:!?«»']|" + _MAY_BE_ORDINAL.pattern)
 
 
 class TypographyFault(NamedTuple):
-    """A mark of `french_spacing`'s rules that lacks its space: which mark, where, which space."""
+    """What the fixer changes at one place: the text found, what replaces it, and why (in words)."""
 
-    mark: str
-    column: int  # 0-based index of the mark in the line
-    side: str  # the space goes "before" or "after" the mark
-    space: str  # NBSP or NNBSP
-
-    @property
-    def advice(self) -> str:
-        name = "a narrow no-break space (U+202F)" if self.space == NNBSP else "a no-break space (U+00A0, Option+Space)"
-        return f"put {name} {self.side} '{self.mark}'"
+    column: int  # 0-based index in the line of the first character replaced
+    found: str
+    fixed: str
+    advice: str  # "a narrow no-break space before ';'", in the user's language
 
 
 def _segments(text: str) -> list[tuple[int, str, bool]]:
@@ -79,27 +117,40 @@ def _segments(text: str) -> list[tuple[int, str, bool]]:
     return out
 
 
-def _fix(segment: str, after_email: bool) -> str:
+_RULES_WITHOUT_APOSTROPHES = tuple(rule for rule in _RULES if not rule.apostrophe)
+
+
+def _rules(apostrophes: bool) -> tuple[_Rule, ...]:
+    return _RULES if apostrophes else _RULES_WITHOUT_APOSTROPHES
+
+
+def _fix(segment: str, after_email: bool, rules: tuple[_Rule, ...]) -> str:
     glued = _GLUE + segment if after_email else segment
-    for rule, marks in zip(_RULES, _RULE_MARKS, strict=True):
-        if any(mark in glued for mark in marks):  # a rule whose mark is absent changes nothing
+    for rule in rules:
+        if rule.needs(glued):  # a rule whose mark is absent changes nothing
             glued = rule.pattern.sub(rule.replacement, glued)
     return glued[len(_GLUE) :] if after_email else glued
 
 
-def french_spacing(text: str) -> str:
-    """`text` with French spacing: U+202F before ; ! ?, U+00A0 before : and inside « ».
+def _may_change(text: str, apostrophes: bool) -> bool:
+    return (_MAY_CHANGE_WITH_APOSTROPHES if apostrophes else _MAY_CHANGE).search(text) is not None
+
+
+def french_typography(text: str, *, apostrophes: bool = False) -> str:
+    """`text` with French typography: U+202F before ; ! ?, U+00A0 before : and inside « », 1er/1re/2e,
+    and with `apostrophes` the apostrophe ’ between two letters.
 
     A plain space is replaced, a missing one added; URLs, e-mail addresses, Markdown link
-    targets and code spans, and times such as 10:30 are left alone, as is text already spaced
-    right (a no-break space before ; ! ? stays). Only the first of a run of marks ("?!") gets
-    the space. `typography_faults` finds exactly what this changes.
+    targets and code spans, HTML tags and entities, and times such as 10:30 are left alone, as
+    is text already right (a no-break space before ; ! ? stays). Only the first of a run of
+    marks ("?!") gets the space. `typography_faults` finds exactly what this changes.
     """
-    if not any(mark in text for mark in ";:!?«»"):
+    if not _may_change(text, apostrophes):
         return text
+    rules = _rules(apostrophes)
     out: list[str] = []
     for start, segment, after_email in _segments(text):
-        out.append(_fix(segment, after_email))
+        out.append(_fix(segment, after_email, rules))
         end = start + len(segment)
         match = _UNTOUCHED.match(text, end)
         if match:
@@ -107,21 +158,53 @@ def french_spacing(text: str) -> str:
     return "".join(out)
 
 
-def typography_faults(line: str) -> list[TypographyFault]:
-    """The marks of `line` that `french_spacing` would space: empty exactly when it changes nothing."""
-    if not any(mark in line for mark in ";:!?«»"):
+def french_spacing(text: str) -> str:
+    """`french_typography` without the apostrophes: what the draft writes from a source's words."""
+    return french_typography(text)
+
+
+def typographic_apostrophes(text: str) -> str:
+    """`text` with ’ for each straight apostrophe between two letters, outside addresses and code."""
+    if "'" not in text:
+        return text
+    rule = _RULES[-1]
+    out: list[str] = []
+    for start, segment, _after_email in _segments(text):
+        out.append(rule.pattern.sub(APOSTROPHE, segment))
+        match = _UNTOUCHED.match(text, start + len(segment))
+        if match:
+            out.append(match.group(0))
+    return "".join(out)
+
+
+def _advice(rule: _Rule, match: re.Match[str], fixed: str) -> str:
+    mark = match.group(match.lastindex or 0) if rule.replacement is not _ordinal else ""
+    return _(rule.advice).format(mark=mark, found=match.group(0), fixed=fixed)
+
+
+def typography_faults(line: str, *, apostrophes: bool = False) -> list[TypographyFault]:
+    """The places of `line` that `french_typography` changes: empty exactly when it changes nothing."""
+    if not _may_change(line, apostrophes):
         return []
-    faults: list[TypographyFault] = []
+    rules = _rules(apostrophes)
+    faults: dict[tuple[int, str], TypographyFault] = {}
     for start, segment, after_email in _segments(line):
-        if not any(mark in segment for mark in ";:!?«»"):
+        if not _may_change(segment, apostrophes):
             continue
         glued = _GLUE + segment if after_email else segment
         shift = start - (len(_GLUE) if after_email else 0)
-        for rule in _RULES:
+        for rule in rules:
+            if not rule.needs(glued):
+                continue
             for match in rule.pattern.finditer(glued):
-                mark_group = match.lastindex or 0
-                faults.append(TypographyFault(match.group(mark_group), shift + match.start(mark_group), rule.side, rule.space))
-    return sorted(set(faults), key=lambda fault: fault.column)
+                fixed = match.expand(rule.replacement) if isinstance(rule.replacement, str) else rule.replacement(match)
+                if fixed == match.group(0):
+                    continue
+                found, column = match.group(0), shift + match.start()
+                if column < start:  # the match began on the glue put after an e-mail address
+                    found, fixed, column = found[start - column :], fixed[start - column :], start
+                faults.setdefault((column, found), TypographyFault(column, found, fixed, _advice(rule, match, fixed)))
+    return sorted(faults.values())
 
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre")

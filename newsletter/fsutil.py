@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import stat
 import tempfile
@@ -69,3 +70,26 @@ def write_atomic(
                 hint="check the free disk space and the folder's permissions",
             ) from exc
         raise
+
+
+def backup_copy(path: Path, moment: dt.datetime, *, hint: str) -> Path:
+    """Copy `path` to a new `<name>.bak-YYYYmmdd-HHMMSS[-N]` next to it; never overwrites a file.
+
+    `moment` (the CLI's clock) names the copy; OutputError (with `hint`) when no name is free.
+    """
+    from newsletter.i18n import _
+
+    data = path.read_bytes()
+    stem = f"{path.name}.bak-{moment.strftime('%Y%m%d-%H%M%S')}"
+    for attempt in range(1, 1000):
+        backup = path.with_name(stem if attempt == 1 else f"{stem}-{attempt}")
+        try:
+            # O_EXCL: two backups in the same second get two files, never one over the other.
+            with backup.open("xb") as handle:
+                handle.write(data)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputError(_("cannot write the backup {path}: {reason}").format(path=backup, reason=exc.strerror or exc), hint=hint) from exc
+        return backup
+    raise OutputError(_("cannot find a free backup name next to {path}").format(path=path), hint=hint)

@@ -100,8 +100,19 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "section"
 
 
+# The section the draft appends new candidates under; `check` refuses to send it.
+TRIAGE_TITLE = "À trier"
+# Apostrophes and quotes a title may be typed with: "Défi Moov’IDF" is "Défi Moov'IDF".
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+
+
 def _fold(text: str) -> str:
-    return slugify(text).replace("-", " ")
+    return slugify(text.translate(_APOSTROPHES)).replace("-", " ")
+
+
+def same_title(first: str, second: str) -> bool:
+    """Whether two section titles name the same section (case, accents, apostrophes and spaces aside)."""
+    return _fold(first) == _fold(second)
 
 
 def read_issue_text(path: Path) -> str:
@@ -205,10 +216,21 @@ class _Builder:
         for conf in self.sections_config:
             if folded in {_fold(conf.title), _fold(conf.id)}:
                 return {"id": conf.id, "title": title, "layout": conf.layout, "line": line, "configured": True}
-        self.warnings.append(
-            (line, f"section '{title}' is not in the configuration; it is laid out as text (add it to [[sections]] or rename it)")
-        )
+        if folded != _fold(TRIAGE_TITLE):  # the draft's own section: the check refuses it, with its own words
+            self.warnings.append((line, self.unknown_section(title)))
         return {"id": slugify(title), "title": title, "layout": Layout.text, "line": line, "configured": False}
+
+    def unknown_section(self, title: str) -> str:
+        from difflib import get_close_matches
+
+        from newsletter.i18n import _
+
+        message = _("section '{title}' is not in the configuration; it is laid out as text (add it to [[sections]] or rename it)").format(title=title)
+        titles = {_fold(conf.title): conf.title for conf in self.sections_config}
+        close = get_close_matches(_fold(title), list(titles), n=1, cutoff=0.6)
+        if close:
+            message += _("; did you mean '{title}'?").format(title=titles[close[0]])
+        return message
 
 
 def _lines_of(inline: Token) -> list[list[Token]]:

@@ -78,6 +78,13 @@ def sender_of(settings: Settings) -> tuple[str, str, str, list[str]]:
 
 def build_message(settings: Settings, issue_path: Path) -> Message:
     """Render the issue for the provider; IssueError when a check is at error level."""
+    return prepare_message(settings, issue_path)[0]
+
+
+def prepare_message(settings: Settings, issue_path: Path) -> tuple[Message, tuple[str, ...]]:
+    """The message and the check's warnings ('line 12: …'), which `send` shows before asking to go
+    ahead; IssueError when a check is at error level."""
+    from newsletter.i18n import _
     from newsletter.render.pipeline import render_issue_file
 
     result = render_issue_file(settings, issue_path, provider=settings.provider)
@@ -87,9 +94,12 @@ def build_message(settings: Settings, issue_path: Path) -> Message:
             problems=[f"line {p.line}: {p.message}" if p.line else p.message for p in result.errors],
             hint=f"fix them (see `newsletter check {issue_path}`), then send again",
         )
-    sender_name, sender_email, reply_to, _ = sender_of(settings)
+    sender_name, sender_email, reply_to, _tests = sender_of(settings)
     stem = result.issue.stem
-    return Message(
+    warnings = tuple(
+        _("line {line}: {message}").format(line=p.line, message=p.message) if p.line else p.message for p in result.warnings
+    )
+    message = Message(
         issue=stem,
         name=campaign_name(settings, stem),
         subject=result.issue.front.subject,
@@ -100,3 +110,4 @@ def build_message(settings: Settings, issue_path: Path) -> Message:
         sender_email=sender_email,
         reply_to=reply_to,
     )
+    return message, warnings

@@ -39,7 +39,7 @@ from newsletter.errors import (
 )
 from newsletter.i18n import _
 from newsletter.issue import load_issue
-from newsletter.message import build_message, check_addresses, parse_schedule, sender_of
+from newsletter.message import check_addresses, parse_schedule, prepare_message, sender_of
 from newsletter.providers.base import (
     Campaign,
     CampaignProvider,
@@ -79,6 +79,7 @@ class Confirmation:
     lists: list[MailingList]
     when: dt.datetime | None  # None: now
     moving_from: dt.datetime | None = None
+    warnings: tuple[str, ...] = ()  # the check's warnings on the issue, shown before the question
 
     @property
     def subscribers(self) -> int:
@@ -306,10 +307,12 @@ def send_issue(
                 hint=f"pass --to name@example.org, or set test_emails in the [{settings.provider.value}] section of newsletter.toml",
             )
     load_state(settings.state_dir)  # a corrupt state stops us before any call
-    message = build_message(settings, issue_path)
+    message, check_warnings = prepare_message(settings, issue_path)
     run = _Run(settings, provider, message, now, dry_run)
     lists = provider.preflight(message)
-    warnings: list[str] = []
+    confirmed = action in (Action.schedule, Action.now) and not dry_run
+    # The check's warnings come before the question when there is one, else in the report.
+    warnings: list[str] = [] if confirmed else list(check_warnings)
     try:
         campaign = _find(run)
         run.campaign = campaign
@@ -330,7 +333,7 @@ def send_issue(
         plan = _plan(message, campaign, action, when, test_addresses, files_only=provider.name == "outbox")
         if dry_run:
             return _report(settings, run, lists, campaign, plan=[f"would {step}" for step in plan], when=when, dry_run=True, warnings=warnings)
-        if action in (Action.schedule, Action.now) and not confirm(Confirmation(provider.name, message.subject, lists, when, moving_from)):
+        if action in (Action.schedule, Action.now) and not confirm(Confirmation(provider.name, message.subject, lists, when, moving_from, check_warnings)):
             raise SendCancelledError("cancelled: nothing was scheduled or sent", hint="run the command again and answer yes, or pass --yes")
         if campaign is None:
             campaign = _create(run, when)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from newsletter.sources import SourceReport
     from newsletter.sources.collect import SourceProgress
     from newsletter.stats import StatsReport
+    from newsletter.typography import FixResult
 
 
 def print_render_report(output: Output, result: RenderResult) -> None:
@@ -54,6 +55,33 @@ def print_render_report(output: Output, result: RenderResult) -> None:
             output.note(f"  wrote {written}")
     if errors:
         output.print_err("  [red]Fix the errors above before sending.[/red]")
+
+
+def visible_spaces(text: str) -> str:
+    """`text` with its no-break spaces named, so that a change of space can be seen."""
+    from newsletter.french import NBSP, NNBSP
+    from newsletter.i18n import _
+
+    return text.replace(NNBSP, _("[narrow nbsp]")).replace(NBSP, _("[nbsp]"))
+
+
+def print_typography_fixes(output: Output, path: Path, result: FixResult) -> None:
+    """What `check --fix` changed: each line's changed words, before → after, and the backup."""
+    from newsletter.i18n import _, ngettext
+    from newsletter.typography import change_excerpts
+
+    if not result.changes:
+        output.note(_("French typography of {path}: nothing to fix.").format(path=path))
+        return
+    count = len(result.changes)
+    output.note(
+        ngettext("Fixed the French typography of {path} on {count} line; the file as it was is in {backup}",
+                 "Fixed the French typography of {path} on {count} lines; the file as it was is in {backup}", count)
+        .format(path=path, count=count, backup=result.backup)
+    )
+    for change in result.changes:
+        for before, after in change_excerpts(change.before, change.after):
+            output.note(_("  line {line}: “{before}” → “{after}”").format(line=change.line, before=visible_spaces(before), after=visible_spaces(after)))
 
 
 @contextmanager

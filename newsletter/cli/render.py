@@ -10,7 +10,7 @@ import typer
 
 from newsletter.cli.app import AppContext, IssueArg, ProviderOpt, app, app_context
 from newsletter.errors import ExitCode
-from newsletter.i18n import _
+from newsletter.i18n import N_, _
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -50,8 +50,12 @@ def check(
     issue: IssueArg,
     provider: ProviderOpt = None,
     links: Annotated[bool, typer.Option("--links", help="Also fetch every link and image and report broken ones.")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help=N_("First fix the French typography in the issue file (a backup copy is kept next to it) and list each change."))] = False,
 ) -> None:
     """Run the email rules on an issue without writing files; exit 1 on any error (for CI).
+
+    With --fix, the French typography of the file is fixed first (no-break spaces, 1er, and ’
+    when [typography] apostrophe = "typographic"), then checked.
 
     Example: newsletter check issues/2026-12.md --links
     """
@@ -60,6 +64,16 @@ def check(
     issue = app_ctx.issue_path(settings, issue)
     from newsletter.cli.printers import print_render_report
     from newsletter.render.pipeline import check_issue
+
+    if fix:
+        import datetime as dt
+
+        from newsletter.cli.printers import print_typography_fixes
+        from newsletter.typography import fix_issue_file
+
+        with app_ctx.workspace_lock(settings, "check --fix"):
+            fixed = app_ctx.guard(lambda: fix_issue_file(issue, apostrophes=settings.typographic_apostrophes, now=dt.datetime.now(settings.tz)))
+        print_typography_fixes(app_ctx.output, issue, fixed)
 
     result = app_ctx.guard(lambda: check_issue(settings, issue))
     if links:

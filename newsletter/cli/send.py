@@ -25,6 +25,11 @@ def confirm_prompt(output: Output, *, yes: bool, interactive: bool) -> Callable[
     from newsletter.errors import UsageError
 
     def ask(c: Confirmation) -> bool:
+        from newsletter.i18n import ngettext
+
+        if c.warnings:
+            count = len(c.warnings)
+            output.warn(ngettext("the check found {count} warning on the issue:", "the check found {count} warnings on the issue:", count).format(count=count), problems=c.warnings)
         when = "NOW" if c.when is None else format_moment(c.when)
         lists = ", ".join(f"{lst.name} (id {lst.id}, {lst.subscribers} subscribers)" for lst in c.lists)
         output.note(f"About to {'send' if c.when is None else 'schedule'} on {c.provider}:")

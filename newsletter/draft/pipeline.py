@@ -35,9 +35,10 @@ from newsletter.draft.selection import (
 )
 from newsletter.draft.window import PreviousIssue, draft_window
 from newsletter.errors import IssueError, TemplateError, UsageError
-from newsletter.french import french_date, french_spacing
+from newsletter.french import french_date, french_spacing, typographic_apostrophes
 from newsletter.frontmatter import PREHEADER_MAX, PREHEADER_MIN, SUBJECT_MAX
-from newsletter.fsutil import write_atomic
+from newsletter.fsutil import backup_copy, write_atomic
+from newsletter.issue import TRIAGE_TITLE
 from newsletter.mdtext import french_md, md_text, md_url
 from newsletter.sources import Candidate, SourceReport
 from newsletter.sources.actormap import MAP_NAME
@@ -45,7 +46,6 @@ from newsletter.sources.collect import ProgressCallback, collect_sources, no_sou
 
 PLACEHOLDER = "À COMPLÉTER"
 UPDATED_NOTE = "Acteurs déjà présents dont la fiche a changé : gardez ceux qui méritent une ligne."
-TRIAGE_TITLE = "À trier"
 # The lengths the check asks for (frontmatter.py), so the draft and the check agree.
 SUBJECT_PLACEHOLDER = f"{PLACEHOLDER} — objet de l'email (au plus {SUBJECT_MAX} caractères)"
 PREHEADER_PLACEHOLDER = f"{PLACEHOLDER} — phrase d'accroche affichée après l'objet ({PREHEADER_MIN} à {PREHEADER_MAX} caractères)"
@@ -74,20 +74,26 @@ def md_comment(text: str) -> str:
 @functools.lru_cache(maxsize=1024)
 def _format_day(day: dt.date, locale: str) -> str:
     # Cached: a draft dates thousands of items over a few dozen days, and Babel costs ~50 µs a call.
+    if day.day == 1 and locale.startswith("fr"):
+        return "1er " + french_date(day, "MMMM yyyy", locale)  # the French rules' 1er (newsletter.french)
     return french_date(day, "d MMMM yyyy", locale)
 
 
-def item_context(candidate: Candidate, *, locale: str) -> dict[str, Any]:
-    """What draft.md.j2 needs for one item, already escaped for Markdown (and French spacing)."""
+def item_context(candidate: Candidate, *, locale: str, apostrophes: bool = False) -> dict[str, Any]:
+    """What draft.md.j2 needs for one item, already escaped for Markdown (and French typography,
+    with ’ when `apostrophes`: what `check --fix` would write, so that the check finds nothing)."""
     french = locale.startswith("fr")
-    meta = french_spacing(candidate.meta) if french else candidate.meta
+    meta = candidate.meta
     if not meta and candidate.date is not None and candidate.date_known:
         meta = f"{candidate.source} · {_format_day(candidate.date.date(), locale)}"
     elif not meta:
         meta = f"{candidate.source} · date inconnue"
+    meta = french_spacing(meta) if french else meta
     if french:
         # Prepared on the parse workers while other feeds were fetched (`Candidate.drafted`).
         title, summary, alt = candidate.drafted or (french_md(candidate.title), french_md(candidate.summary), french_md(candidate.image_alt))
+        if apostrophes:
+            title, summary, alt, meta = (typographic_apostrophes(text) for text in (title, summary, alt, meta))
     else:
         title, summary, alt = md_text(candidate.title), md_text(candidate.summary), md_text(candidate.image_alt)
     image, note = candidate.image, ""
@@ -235,7 +241,7 @@ def draft_issue(
         _merge(settings, path, context, result, proposed=month_record.keys() if month_record else set())
     else:
         if path.exists():
-            result.backup = _backup(path, fetched_at)
+            result.backup = backup_copy(path, fetched_at, hint=f"delete old {path.name}.bak-* files, then run draft --force again")
             result.action = "replaced"
         else:
             result.action = "created"
@@ -259,22 +265,6 @@ def draft_issue(
     return result
 
 
-def _backup(path: Path, moment: dt.datetime) -> Path:
-    """Copy `path` to a new `<name>.bak-YYYYmmdd-HHMMSS[-N]` next to it; never overwrites a file."""
-    data = path.read_bytes()
-    stem = f"{path.name}.bak-{moment.strftime('%Y%m%d-%H%M%S')}"
-    for attempt in range(1, 1000):
-        backup = path.with_name(stem if attempt == 1 else f"{stem}-{attempt}")
-        try:
-            # O_EXCL: two forced drafts in the same second get two backups, never one over the other.
-            with backup.open("xb") as handle:
-                handle.write(data)
-        except FileExistsError:
-            continue
-        return backup
-    raise IssueError(f"cannot find a free backup name next to {path}", hint=f"delete old {path.name}.bak-* files, then run draft --force again")
-
-
 def _draft_context(
     settings: Settings,
     month: str,
@@ -285,6 +275,7 @@ def _draft_context(
     selection: ActorSelection | None,
 ) -> dict[str, Any]:
     locale = settings.file.newsletter.locale
+    apostrophes = settings.typographic_apostrophes
     first = dt.date(int(month[:4]), int(month[5:]), 1)
     issue_date = today if (today.year, today.month) == (first.year, first.month) else first
     number = (previous.number + 1) if previous and previous.number else (None if previous else settings.file.newsletter.first_number)
@@ -298,18 +289,18 @@ def _draft_context(
     for section in settings.file.sections:
         entry: dict[str, Any] = {"id": section.id, "title": section.title, "intro": "", "notes": [], "items": []}
         if conf is not None and section.id == conf.section and selection is not None:
-            entry["items"] = [item_context(c, locale=locale) for c in selection.new]
+            entry["items"] = [item_context(c, locale=locale, apostrophes=apostrophes) for c in selection.new]
             entry["intro"] = _actors_intro(settings, selection)
             if selection.first_run:
                 entry["notes"].append(
                     f"Premier relevé de la carte : sont annoncés les acteurs créés ou validés depuis le {_format_day(since, locale)}. Les prochains brouillons compareront avec ce relevé."
                 )
         elif section.id == updated_id:
-            entry["items"] = [item_context(c, locale=locale) for c in selection.updated] if selection is not None else []
+            entry["items"] = [item_context(c, locale=locale, apostrophes=apostrophes) for c in selection.updated] if selection is not None else []
             if entry["items"]:
                 entry["notes"].append(UPDATED_NOTE)
         else:
-            entry["items"] = [item_context(c, locale=locale) for c in by_section.get(section.id, [])]
+            entry["items"] = [item_context(c, locale=locale, apostrophes=apostrophes) for c in by_section.get(section.id, [])]
         if section.id == "edito":
             entry["notes"].append("Écrivez ici l'édito (600 à 900 caractères), puis supprimez cette ligne.")
         elif not entry["items"] and not entry["intro"]:
@@ -323,7 +314,7 @@ def _draft_context(
                     "title": "Fiches mises à jour sur la carte",
                     "intro": "",
                     "notes": [UPDATED_NOTE],
-                    "items": [item_context(c, locale=locale) for c in selection.updated],
+                    "items": [item_context(c, locale=locale, apostrophes=apostrophes) for c in selection.updated],
                 }
             )
     name = settings.file.newsletter.title

@@ -12,35 +12,20 @@ import html as html_lib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import NamedTuple
 
 from newsletter.french import typography_faults
 from newsletter.frontmatter import PREHEADER_MAX, PREHEADER_MIN, SUBJECT_MAX
 from newsletter.issue import Issue
+from newsletter.render.problems import CheckInput, Level, Problem, error, warning
+from newsletter.render.slips import check_draft_leftovers, check_local_images, check_markdown_slips
+from newsletter.typography import body_text_parts, describe_faults, front_text_parts
 from newsletter.urls import strip_utm
 
 GMAIL_WARN_BYTES = 90 * 1024
 GMAIL_CLIP_BYTES = 102 * 1024
-DRAFT_MARKER = "À COMPLÉTER"
 VAGUE_LINK_TEXTS = frozenset({"cliquez ici", "ici", "lien", "en savoir plus", "lire la suite", "click here", "here"})
 ENCODED_PLACEHOLDERS = ("%7B%7B", "{{%20", "%20}}", "%5B%5B", "%5D%5D")
-
-
-class Level(StrEnum):
-    error = "error"
-    warning = "warning"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One finding of a check; `line` is the line of the Markdown issue when known."""
-
-    level: Level
-    code: str
-    message: str
-    line: int | None = None
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -90,24 +75,9 @@ class Document:
         return self.tags.get(name, [])
 
 
-@dataclass(frozen=True)
-class CheckInput:
-    """What the checks look at: the issue, both parts, and the placeholders allowed."""
+_error, _warning = error, warning
 
-    issue: Issue
-    source: str  # the issue file's text
-    html: str
-    text: str
-    unsubscribe: str
-    allowed_placeholders: frozenset[str]
-
-
-def _error(code: str, message: str, line: int | None = None) -> Problem:
-    return Problem(Level.error, code, message, line)
-
-
-def _warning(code: str, message: str, line: int | None = None) -> Problem:
-    return Problem(Level.warning, code, message, line)
+__all__ = ["CheckInput", "Level", "Problem", "run_checks"]
 
 
 def check_size(data: CheckInput) -> Iterator[Problem]:
@@ -150,12 +120,13 @@ def check_images(data: CheckInput, soup: Document) -> Iterator[Problem]:
         if not image.alt.strip():
             yield _error("img-alt", f"the image {image.src} has no alt text; write one between the brackets: ![what it shows](…)", image.line)
     markdown_srcs = {image.src for image in data.issue.images}
+    local = {image.written for image in data.local_images if not image.found or image.url is None}
     for img in soup.find_all("img"):
         src = img.get("src") or ""
         line = _markdown_line(data.issue, src)
         if img.get("alt") is None and src not in markdown_srcs:
             yield _error("img-alt", f"an image of the theme has no alt attribute: {src}", line)
-        if not src.startswith("https://"):
+        if not src.startswith("https://") and src not in local:  # check_local_images says more
             yield _error("img-src", f"the image source '{src}' is not an absolute https:// URL; mail clients cannot load it", line)
 
 
@@ -217,9 +188,6 @@ def check_leftovers(data: CheckInput) -> Iterator[Problem]:
             if encoded in part:
                 yield _error("encoded-placeholder", f"a percent-encoded placeholder ('{encoded}') in the {part_name}: the provider would not replace it")
                 break
-    for line_no, line in enumerate(data.source.splitlines(), start=1):
-        if DRAFT_MARKER in line:
-            yield _error("draft-marker", f"'{DRAFT_MARKER}' is still in the issue: fill it in or delete it", line_no)
 
 
 def check_unsubscribe(data: CheckInput) -> Iterator[Problem]:
@@ -297,22 +265,16 @@ def check_css_and_tags(data: CheckInput, soup: Document) -> Iterator[Problem]:
 
 
 def check_typography(data: CheckInput) -> Iterator[Problem]:
-    """French typography, by the rules `french_spacing` applies (newsletter.french): what the
-    fixer would change is flagged, and only that. Headings '# ', table rows and fences are skipped."""
+    """French typography, by the rules `check --fix` applies (newsletter.typography): every fault
+    of a line in one warning, and only what the fixer would change."""
     lines = data.source.splitlines()
-    start = data.issue.body_start_line
-    candidates = [(n, lines[n - 1]) for n in range(start, len(lines) + 1)]
-    for key in ("subject", "preheader"):
-        key_line = _front_line(data.source, key)
-        if key_line:
-            candidates.insert(0, (key_line, lines[key_line - 1].split(":", 1)[1]))
-    for line_no, line in candidates:
-        stripped = line.lstrip()
-        if stripped.startswith(("#", "|", "```")) and not stripped.startswith("##"):
-            continue
-        faults = typography_faults(line)
+    front = data.issue.front
+    values = {"title": front.title, "subject": front.subject, "preheader": front.preheader}
+    parts = [*front_text_parts(lines, values, data.issue.body_start_line - 1), *body_text_parts(lines, data.issue.body_start_line)]
+    for part in parts:
+        faults = typography_faults(part.text, apostrophes=data.apostrophes)
         if faults:
-            yield _warning("typography", f"French typography: {faults[0].advice}", line_no)
+            yield _warning("typography", describe_faults(part.text, faults), part.line)
 
 
 def check_agenda_dates(data: CheckInput) -> Iterator[Problem]:
@@ -351,6 +313,9 @@ def run_checks(data: CheckInput) -> list[Problem]:
         check_css_and_tags(data, soup),
         check_typography(data),
         check_agenda_dates(data),
+        check_markdown_slips(data),
+        check_draft_leftovers(data),
+        check_local_images(data),
     )
     problems = [problem for group in groups for problem in group]
     unique = list(dict.fromkeys(problems))

@@ -18,6 +18,7 @@ from newsletter.errors import TemplateError
 from newsletter.french import french_date
 from newsletter.issue import Issue, Section, parse_issue, read_issue_text
 from newsletter.render.checks import CheckInput, Level, Problem, run_checks
+from newsletter.render.images import LocalImage, localise_images
 from newsletter.render.markup import tag_html_links, tag_text_links
 from newsletter.render.templates import read_theme_file, render_template, template_environment
 
@@ -204,8 +205,12 @@ def render_issue(
     source: str,
     provider: Provider | None = None,
     extra_context: Mapping[str, Any] | None = None,
+    local_images: tuple[LocalImage, ...] = (),
 ) -> RenderResult:
-    """Render both parts of an issue in memory and run the checks; writes nothing."""
+    """Render both parts of an issue in memory and run the checks; writes nothing.
+
+    `local_images` are the images written as files, found by `parse_for_render`.
+    """
     chosen = provider or settings.provider
     env = template_environment(settings)
     context = build_context(settings, issue, chosen)
@@ -227,6 +232,8 @@ def render_issue(
             text=text,
             unsubscribe=unsubscribe,
             allowed_placeholders=ALLOWED_PLACEHOLDERS.get(chosen, frozenset()) | ({unsubscribe} if unsubscribe else set()),
+            apostrophes=settings.typographic_apostrophes,
+            local_images=local_images,
         )
     )
     parse_warnings = tuple(Problem(Level.warning, "structure", message, line) for line, message in issue.warnings)
@@ -248,8 +255,14 @@ def render_issue(
 def render_issue_file(settings: Settings, path: Path, *, provider: Provider | None = None) -> RenderResult:
     """Read, parse and render an issue file in memory."""
     source = read_issue_text(path)
-    issue = parse_issue(source, path, settings.file.sections)
-    return render_issue(settings, issue, source=source, provider=provider)
+    issue, local_images = parse_for_render(settings, source, path)
+    return render_issue(settings, issue, source=source, provider=provider, local_images=local_images)
+
+
+def parse_for_render(settings: Settings, source: str, path: Path) -> tuple[Issue, tuple[LocalImage, ...]]:
+    """Parse an issue's text, its images of the workspace's images/ at their address under web_url."""
+    parsed, local_images = localise_images(source, root=settings.root, web_url=settings.newsletter.web_url)
+    return parse_issue(parsed, path, settings.file.sections), local_images
 
 
 def write_outputs(result: RenderResult, out_dir: Path) -> RenderResult:

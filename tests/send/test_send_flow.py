@@ -200,3 +200,29 @@ def test_sending_now_keeps_the_list_size(cli: CliFn, workspace: Workspace, targe
     record = _state(workspace)["issues"]["2026-12"][target.name]
     assert (record["status"], record["subscribers"]) == ("sent", 1264)
     assert record["digest"]["items"]
+def test_the_checks_warnings_come_before_the_question(cli: CliFn, workspace: Workspace, target: Target) -> None:
+    workspace.set_edito("Bonjour! Un formulaire à compléter avant le 15 est en ligne.")
+    result = cli("send", str(workspace.issue), "--provider", target.name, "--schedule", FUTURE, "--yes")
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    warned = output.index("Warning: the check found 3 warnings on the issue:")
+    assert warned < output.index("About to schedule")
+    assert "- line 11: French typography: “Bonjour!” needs a narrow no-break space before '!'" in output
+    assert "- line 11: 'à compléter' is in the issue: if it is the draft's placeholder, fill it in or delete it" in output
+    assert "- [newsletter] web_url is not set" in output
+    assert output.count("French typography") == 1  # shown once, before the question, not again in the report
+
+
+def test_a_push_reports_the_checks_warnings(cli: CliFn, workspace: Workspace, target: Target) -> None:
+    workspace.set_edito("Bonjour! Un édito pour la relecture de décembre.")
+    result = cli("send", str(workspace.issue), "--provider", target.name)
+    assert result.exit_code == 0, result.output
+    assert "Warning: line 11: French typography: “Bonjour!” needs a narrow no-break space before '!'" in " ".join(result.output.split())
+
+
+def test_the_drafts_triage_section_is_never_sent(cli: CliFn, workspace: Workspace, target: Target) -> None:
+    workspace.set_edito("Bonjour.\n\n## À trier\n\n### [Un reste](https://www.example.org/reste)")
+    result = cli("send", str(workspace.issue), "--provider", target.name, "--now", "--yes")
+    assert result.exit_code == 1, result.output
+    assert "line 13: the draft's section '## À trier' is still in the issue, and send would publish it" in " ".join(result.output.split())
+    assert target.campaign_count() == 0
