@@ -200,6 +200,8 @@ def test_sending_now_keeps_the_list_size(cli: CliFn, workspace: Workspace, targe
     record = _state(workspace)["issues"]["2026-12"][target.name]
     assert (record["status"], record["subscribers"]) == ("sent", 1264)
     assert record["digest"]["items"]
+
+
 def test_the_checks_warnings_come_before_the_question(cli: CliFn, workspace: Workspace, target: Target) -> None:
     workspace.set_edito("Bonjour! Un formulaire à compléter avant le 15 est en ligne.")
     result = cli("send", str(workspace.issue), "--provider", target.name, "--schedule", FUTURE, "--yes")
