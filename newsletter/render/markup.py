@@ -28,12 +28,20 @@ def _tokens(source: str) -> tuple[Token, ...]:
     return tuple(markdown_parser().parse(source))
 
 
-def markdown_to_html(source: str) -> str:
-    """Render free Markdown of an issue to HTML (raw HTML in the source is escaped)."""
+def markdown_to_html(source: str, *, image_width: int | None = None) -> str:
+    """Render free Markdown of an issue to HTML (raw HTML in the source is escaped).
+
+    `image_width` (px, the width of the column the HTML goes in) is written on every image:
+    Outlook for Windows ignores CSS max-width and shows an image without a width attribute at
+    its file's full size; other clients scale it down to the column with the theme's CSS.
+    """
     if not source.strip():
         return ""
     parser = markdown_parser()
-    return str(parser.renderer.render(list(_tokens(source)), parser.options, {})).strip()
+    rendered = str(parser.renderer.render(list(_tokens(source)), parser.options, {})).strip()
+    if image_width is not None and "<img " in rendered:
+        rendered = rendered.replace("<img ", f'<img width="{int(image_width)}" ')
+    return rendered
 
 
 def tag_html_links(document: str, params: Mapping[str, str], *, skip: frozenset[str] = frozenset()) -> str:

@@ -66,7 +66,7 @@ def _environment(workspace_templates: Path, theme: Path) -> jinja2.Environment:
         auto_reload=True,  # the preview re-reads a template edited while it runs
         bytecode_cache=_bytecode_cache(),
     )
-    env.filters["md"] = lambda source: Markup(markdown_to_html(source))
+    env.filters["md"] = lambda source, width=None: Markup(markdown_to_html(source, image_width=width))
     env.filters["md_text"] = markdown_to_text
     return env
 
