@@ -18,7 +18,8 @@ from newsletter.french import french_date
 from newsletter.issue import Issue, parse_issue, read_issue_text
 from newsletter.render.checks import CheckInput, Level, Problem, run_checks
 from newsletter.render.markup import tag_html_links, tag_text_links
-from newsletter.render.templates import read_theme_file, render_template, template_environment
+from newsletter.render.palette import theme_palette
+from newsletter.render.templates import render_template, template_environment
 
 if TYPE_CHECKING:
     from newsletter.config import ActorMapSection, Settings
@@ -180,6 +181,7 @@ def build_context(settings: Settings, issue: Issue, provider: Provider) -> dict[
         "section_config": {s.id: s for s in settings.file.sections},
         "news": news,
         "theme": settings.file.theme,
+        "palette": theme_palette(settings.file.theme.primary_color, settings.file.theme.accent_color),
         "unsubscribe": unsubscribe_placeholder(settings, provider),
         "web_link": web_link(settings, issue),
         "has_actors": has_actors,
@@ -227,7 +229,8 @@ def render_issue(
     if extra_context:
         context.update(extra_context)
     mjml = render_template(env, MJML_TEMPLATE, context)
-    html = inline_css(compile_mjml(protect_attributes(xml_chars_only(mjml))), read_theme_file(env, INLINE_CSS))
+    # inline.css is a template too: its colours come from the palette.
+    html = inline_css(compile_mjml(protect_attributes(xml_chars_only(mjml))), render_template(env, INLINE_CSS, context))
     text = render_template(env, TEXT_TEMPLATE, context)
     params = utm_params(settings, issue)
     skip = frozenset(u for u in (settings.newsletter.unsubscribe_url, settings.newsletter.subscribe_url) if u)

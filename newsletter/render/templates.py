@@ -109,10 +109,3 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
         where = f"{frame[0]}:{frame[1]}" if frame else name
         raise TemplateError(f"template {where}: {exc}", hint="check the variable or filter used on that line of the template") from exc
 
-
-def read_theme_file(env: jinja2.Environment, name: str) -> str:
-    """The text of a non-template file of the theme (inline.css), found like a template."""
-    loader = env.loader
-    assert loader is not None
-    source, _, _ = loader.get_source(env, name)
-    return source
