@@ -206,12 +206,18 @@ def _map_links(actor_map: ActorMapSection | None) -> tuple[str | None, str | Non
     return public, None
 
 
-def utm_params(settings: Settings, issue: Issue) -> dict[str, str]:
-    """The UTM parameters for this issue, or none when disabled."""
+def utm_params(settings: Settings, issue: Issue, *, medium: str | None = None) -> dict[str, str]:
+    """The UTM parameters for this issue, or none when disabled; `medium` overrides [utm] medium."""
     utm = settings.file.utm
     if not utm.enabled:
         return {}
-    return {"utm_source": utm.source, "utm_medium": utm.medium, "utm_campaign": utm.campaign or issue.stem}
+    return {"utm_source": utm.source, "utm_medium": medium or utm.medium, "utm_campaign": utm.campaign or issue.stem}
+
+
+def untagged_urls(settings: Settings) -> frozenset[str]:
+    """Links that never get UTM parameters: the subscription pages and the map data's licence."""
+    licence = settings.file.actor_map.licence_url if settings.file.actor_map else None
+    return frozenset(u for u in (settings.newsletter.unsubscribe_url, settings.newsletter.subscribe_url, licence) if u)
 
 
 def render_issue(
@@ -221,8 +227,12 @@ def render_issue(
     source: str,
     provider: Provider | None = None,
     extra_context: Mapping[str, Any] | None = None,
+    utm_medium: str | None = None,
 ) -> RenderResult:
-    """Render both parts of an issue in memory and run the checks; writes nothing."""
+    """Render both parts of an issue in memory and run the checks; writes nothing.
+
+    `utm_medium` replaces [utm] medium (the web archive says "web").
+    """
     chosen = provider or settings.provider
     env = template_environment(settings)
     context = build_context(settings, issue, chosen)
@@ -232,8 +242,8 @@ def render_issue(
     # inline.css is a template too: its colours come from the palette.
     html = inline_css(compile_mjml(protect_attributes(xml_chars_only(mjml))), render_template(env, INLINE_CSS, context))
     text = render_template(env, TEXT_TEMPLATE, context)
-    params = utm_params(settings, issue)
-    skip = frozenset(u for u in (settings.newsletter.unsubscribe_url, settings.newsletter.subscribe_url) if u)
+    params = utm_params(settings, issue, medium=utm_medium)
+    skip = untagged_urls(settings)
     html = tag_html_links(html, params, skip=skip)
     text = tag_text_links(text, params, skip=skip)
     unsubscribe = unsubscribe_placeholder(settings, chosen)
