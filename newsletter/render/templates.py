@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from newsletter.errors import TemplateError
-from newsletter.render.markup import markdown_to_html, markdown_to_text
+from newsletter.render.markup import markdown_to_html, markdown_to_text, wrap_text
 from newsletter.workspace import default_theme_dir
 
 if TYPE_CHECKING:
@@ -68,6 +68,7 @@ def _environment(workspace_templates: Path, theme: Path) -> jinja2.Environment:
     )
     env.filters["md"] = lambda source, width=None: Markup(markdown_to_html(source, image_width=width))
     env.filters["md_text"] = markdown_to_text
+    env.filters["wrap_text"] = wrap_text
     return env
 
 
