@@ -1,11 +1,17 @@
-"""Screenshots of the example issue (375 px, 700 px, dark mode) with headless Chromium.
+"""Screenshots of the example issue (375 and 700 px, light and dark, Outlook-like) with headless Chromium.
 
 Run with `make screenshots`. Offline, the email's https images cannot load, so a copy of the
 HTML points them at the example workspace's local files (reference/email.md §8).
+
+The "Outlook-like" shot approximates Outlook for Windows (the Word engine), which no headless
+browser runs: the `<!--[if mso]>` markup is shown and the `<!--[if !mso]>` markup dropped, as
+Outlook does; media queries, border-radius and max-width are removed (Word ignores them), and
+the text is in Segoe UI. It shows the widths Outlook uses (the MSO tables, `<img width>`).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +29,22 @@ CHROMIUM_FLAGS = [
 def localise(html: str, remote_prefix: str, local_dir: Path) -> str:
     """Point remote image URLs at local files for an offline screenshot."""
     return html.replace(remote_prefix, local_dir.as_uri() + "/")
+
+
+_MSO_OPEN = re.compile(r"<!--\[if [^\]]*mso[^\]]*\]>")
+_NOT_MSO = re.compile(r"<!--\[if !mso[^\]]*\]><!-->.*?<!--<!\[endif\]-->", re.DOTALL)
+_MEDIA = re.compile(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
+_IGNORED_BY_WORD = re.compile(r"(?:border-radius|max-width|box-shadow)\s*:[^;\"]*;?")
+
+
+def outlook_like(html: str) -> str:
+    """The email as Outlook for Windows reads it (an approximation; see the module's docstring)."""
+    html = _NOT_MSO.sub("", html)
+    html = _MSO_OPEN.sub("", html).replace("<![endif]-->", "")
+    html = _MEDIA.sub("", html)
+    html = _IGNORED_BY_WORD.sub("", html)
+    style = '<style>body, table, td, div, p, a, h1, h2, h3, h4, li, span { font-family: "Segoe UI", "DejaVu Sans", sans-serif !important; }</style>'
+    return html.replace("</head>", style + "</head>", 1)
 
 
 def shoot(page: Path, target: Path, *, width: int, dark: bool = False, height: int = 7000) -> None:
@@ -49,6 +71,16 @@ def crop_background(path: Path) -> None:
         image.crop((0, 0, image.width, min(image.height, box[3] + 24))).save(path, optimize=True)
 
 
+# (file name, window width, dark mode, Outlook-like) of each shot of the example issue.
+SHOTS = (
+    ("issue-375.png", 375, False, False),
+    ("issue-375-dark.png", 375, True, False),
+    ("issue-700.png", 700, False, False),
+    ("issue-700-dark.png", 700, True, False),
+    ("issue-outlook.png", 700, False, True),
+)
+
+
 def main() -> None:
     out_dir = ROOT / "docs" / "screenshots"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -62,10 +94,10 @@ def main() -> None:
     html = (build / "2026-11.html").read_text(encoding="utf-8")
     page = build / "preview.html"
     page.write_text(localise(html, "https://lettre.example.org/mobiscol/images/", workspace / "images"), encoding="utf-8")
-    shoot(page, out_dir / "issue-375.png", width=375, height=12000)
-    shoot(page, out_dir / "issue-700.png", width=700)
-    shoot(page, out_dir / "issue-700-dark.png", width=700, dark=True)
-    for name in ("issue-375.png", "issue-700.png", "issue-700-dark.png"):
+    outlook = build / "outlook.html"
+    outlook.write_text(outlook_like(page.read_text(encoding="utf-8")), encoding="utf-8")
+    for name, width, dark, like_outlook in SHOTS:
+        shoot(outlook if like_outlook else page, out_dir / name, width=width, dark=dark, height=12000 if width < 500 else 7000)
         print(out_dir / name)
 
 

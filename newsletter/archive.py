@@ -1,7 +1,7 @@
 """The web archive: one page per issue, an index and an Atom feed, as a static site.
 
 Each page is the email's HTML rendered for the web: the unsubscribe link becomes the
-subscription page, "Voir dans le navigateur" is left out, UTM parameters are kept. Pages are
+subscription page, "Voir dans le navigateur" is left out, UTM parameters say utm_medium=web. Pages are
 named `<stem>.html`, the address the email's "Voir dans le navigateur" link points at
 (render.web_link), so the published archive is the web version of every email. Links inside
 the site are relative; links in the feed are absolute under `web_url`.
@@ -32,6 +32,7 @@ from newsletter.fsutil import write_atomic
 from newsletter.issue import Issue, read_issue_text
 from newsletter.render.checks import Problem
 from newsletter.render.images import LocalImage
+from newsletter.render.palette import theme_palette
 from newsletter.render.pipeline import parse_for_render, render_issue
 from newsletter.render.templates import render_template, template_environment
 from newsletter.tracking import UNSETTLED
@@ -110,6 +111,9 @@ def _feed_id(settings: Settings, stem: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"newsletter:{settings.newsletter.name}:{stem}").urn
 
 
+# Visits of the archive are not email clicks: its links say so (issue 11 §6).
+WEB_MEDIUM = "web"
+
 # The web page replaces the unsubscribe link by the subscription page on purpose.
 _IGNORED_ON_THE_WEB = frozenset({"unsubscribe"})
 
@@ -125,6 +129,7 @@ def _web_page(settings: Settings, issue: Issue, source: str, local_images: tuple
         provider=Provider.outbox,
         extra_context={"web_link": None, "unsubscribe": news.subscribe_url or "", "archive": True},
         local_images=local_images,
+        utm_medium=WEB_MEDIUM,
     )
     blocking = [p for p in result.errors if p.code not in _IGNORED_ON_THE_WEB]
     document = result.html
@@ -134,11 +139,13 @@ def _web_page(settings: Settings, issue: Issue, source: str, local_images: tuple
     if base:
         head += f'<link rel="canonical" href="{html_lib.escape(base + issue.stem + ".html")}">'
     document = re.sub(r"</head>", lambda _: head + "</head>", document, count=1, flags=re.IGNORECASE)
-    primary = settings.file.theme.primary_color
+    link = theme_palette(settings.file.theme.primary_color, settings.file.theme.accent_color).light.link
+    # 16 px side padding: at 375 px the email's cards reach the edge, the link must not; the
+    # nl-link class gives it the email's dark-mode link colour.
     nav = (
-        '<div class="archive-nav" style="max-width:640px;margin:0 auto;padding:14px 0 0;'
+        '<div class="archive-nav" style="max-width:640px;margin:0 auto;padding:14px 16px 0;'
         'font-family:system-ui,-apple-system,Segoe UI,Roboto,Arial,sans-serif;font-size:15px;">'
-        f'<a href="index.html" style="color:{primary};font-weight:600;text-decoration:none;">'
+        f'<a href="index.html" class="nl-link" style="display:inline-block;padding:10px 0;color:{link};font-weight:600;text-decoration:none;">'
         f"&larr; Toutes les lettres de {html_lib.escape(news.name)}</a></div>"
     )
     match = re.search(r"<body[^>]*>", document, flags=re.IGNORECASE)
@@ -367,6 +374,7 @@ def build_archive(
     context: dict[str, Any] = {
         "news": news,
         "theme": settings.file.theme,
+        "palette": theme_palette(settings.file.theme.primary_color, settings.file.theme.accent_color),
         "entries": entries,
         "base_url": base,
         "feed_id": f"{base}feed.xml" if base else uuid.uuid5(uuid.NAMESPACE_URL, f"newsletter:{news.name}:feed").urn,

@@ -33,6 +33,10 @@ def build_eml(message: Message, *, now: dt.datetime, unsubscribe: str) -> bytes:
     domain = message.sender_email.rpartition("@")[2] or "localhost"
     email["Message-ID"] = f"<{message.name}@{domain}>"
     email["List-Unsubscribe"] = unsubscribe
+    if unsubscribe.startswith("<https://"):
+        # RFC 8058 one-click unsubscribe, which Gmail and Yahoo require of bulk senders; it is
+        # only valid with an https URI in List-Unsubscribe.
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.text, subtype="plain", charset="utf-8")
     email.add_alternative(message.html, subtype="html", charset="utf-8")
     return email.as_bytes()

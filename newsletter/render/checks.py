@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from newsletter.french import typography_faults
 from newsletter.frontmatter import PREHEADER_MAX, PREHEADER_MIN, SUBJECT_MAX
+from newsletter.i18n import _
 from newsletter.issue import Issue
 from newsletter.render.problems import CheckInput, Level, Problem, error, warning
 from newsletter.render.slips import check_draft_leftovers, check_local_images, check_markdown_slips
@@ -176,6 +177,10 @@ def check_links(data: CheckInput, soup: Document) -> Iterator[Problem]:
             yield (_warning if code == "link-http" else _error)(code, f"in the theme: {message}")
 
 
+# What mjml-python leaves of a character it escapes in an attribute value (pipeline.protect_attributes).
+_RUST_ESCAPE = re.compile(r"\\u\{[0-9a-fA-F]{1,6}\}")
+
+
 def check_leftovers(data: CheckInput) -> Iterator[Problem]:
     for part_name, part in (("HTML", data.html), ("text part", data.text)):
         # [[NAME]] and Mailjet's template language: [[data:firstname:""]], [[var:city]].
@@ -184,6 +189,8 @@ def check_leftovers(data: CheckInput) -> Iterator[Problem]:
             if token in data.allowed_placeholders:
                 continue
             yield _error("template-syntax", f"leftover template syntax '{token}' in the {part_name}; remove it or write it differently")
+        if part_name == "HTML" and (escaped := _RUST_ESCAPE.search(part)):
+            yield _error("escaped-char", _("the HTML contains '{text}' where a character should be (escaped by mjml-python); screen readers would read it aloud").format(text=escaped.group(0)))
         for encoded in ENCODED_PLACEHOLDERS:
             if encoded in part:
                 yield _error("encoded-placeholder", f"a percent-encoded placeholder ('{encoded}') in the {part_name}: the provider would not replace it")

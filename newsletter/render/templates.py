@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from newsletter.errors import TemplateError
-from newsletter.render.markup import markdown_to_html, markdown_to_text
+from newsletter.render.markup import markdown_to_html, markdown_to_text, wrap_text
 from newsletter.workspace import default_theme_dir
 
 if TYPE_CHECKING:
@@ -66,8 +66,9 @@ def _environment(workspace_templates: Path, theme: Path) -> jinja2.Environment:
         auto_reload=True,  # the preview re-reads a template edited while it runs
         bytecode_cache=_bytecode_cache(),
     )
-    env.filters["md"] = lambda source: Markup(markdown_to_html(source))
+    env.filters["md"] = lambda source, width=None: Markup(markdown_to_html(source, image_width=width))
     env.filters["md_text"] = markdown_to_text
+    env.filters["wrap_text"] = wrap_text
     return env
 
 
@@ -109,10 +110,3 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
         where = f"{frame[0]}:{frame[1]}" if frame else name
         raise TemplateError(f"template {where}: {exc}", hint="check the variable or filter used on that line of the template") from exc
 
-
-def read_theme_file(env: jinja2.Environment, name: str) -> str:
-    """The text of a non-template file of the theme (inline.css), found like a template."""
-    loader = env.loader
-    assert loader is not None
-    source, _, _ = loader.get_source(env, name)
-    return source

@@ -7,7 +7,6 @@ is skipped with the reason shown by `pytest -ra`.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,23 +14,13 @@ import pytest
 
 from newsletter.config import load_settings
 from newsletter.render.pipeline import render_issue_file
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES
 from tests.support.workspace import make_workspace
 
 
-def mjml_cli() -> str | None:
-    local = ROOT / ".cache" / "node" / "node_modules" / ".bin" / "mjml"
-    if local.exists() and shutil.which("node"):
-        return str(local)
-    return shutil.which("mjml")
-
-
 @pytest.fixture
-def validator() -> str:
-    found = mjml_cli()
-    if found is None:
-        pytest.skip("the official MJML validator is not installed (needs Node.js; run `make mjml-validator`)")
-    return found
+def validator(official_mjml: str) -> str:
+    return official_mjml
 
 
 def validate(cli: str, mjml: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:

@@ -71,6 +71,7 @@ def test_outbox_writes_a_parseable_message(cli: CliFn, workspace: Workspace) -> 
     assert message["From"] == "Mobiscol <lettre@example.org>"
     assert message["Reply-To"] == "contact@example.org"
     assert message["List-Unsubscribe"] == "<https://lettre.example.org/desinscription>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"  # RFC 8058
     assert message["Message-ID"] == "<mobiscol-2026-12@example.org>"
     assert message["Date"] and message.get_content_type() == "multipart/alternative"
     plain = message.get_body(preferencelist=("plain",))
@@ -147,3 +148,16 @@ def test_demo_ends_with_a_send_to_the_outbox(tmp_path) -> None:
     assert "campaign:   2026-11  mobiscol-2026-11" in result.output
     state = json.loads((target / "state" / "campaigns.json").read_text(encoding="utf-8"))
     assert state["issues"]["2026-11"]["outbox"]["created_at"] == "2026-11-09T18:00:00+01:00"
+
+
+def test_one_click_unsubscribe_only_with_an_https_address() -> None:
+    import datetime as dt
+
+    from newsletter.providers.outbox import build_eml
+    from tests.providers.test_payloads import MESSAGE
+
+    now = dt.datetime(2026, 12, 8, 9, 30, tzinfo=dt.UTC)
+    https = email.message_from_bytes(build_eml(MESSAGE, now=now, unsubscribe="<https://x.example.org/u>"), policy=policy.default)
+    assert https["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    mailto = email.message_from_bytes(build_eml(MESSAGE, now=now, unsubscribe="<mailto:c@example.org?subject=unsubscribe>"), policy=policy.default)
+    assert mailto["List-Unsubscribe-Post"] is None

@@ -86,3 +86,48 @@ def make_workspace(root: Path, *, config: str = CONFIG, issue: str | None = None
     issue_path.parent.mkdir(exist_ok=True)
     issue_path.write_text(FRONT + BODY if issue is None else issue, encoding="utf-8")
     return config_path, issue_path
+
+
+# Everything the theme can draw, on top of the example issue: free Markdown with a quote, a
+# '####' heading, a rule, a table and a link in a sentence; an item with a button in the
+# highlighted section.
+EDITO_EXTRAS = """
+> « Le chemin de l'école est le premier espace public que l'enfant parcourt seul. »
+
+#### Ce que change l'hiver
+
+Les horaires des lignes, selon [le guide du réseau](https://www.example.org/guide-hiver) :
+
+| Ligne | Départ | Arrivée à l'école |
+|---|---|---|
+| Pédibus des Acacias | 8 h 05 | 8 h 25 |
+| Vélobus des Tilleuls | 7 h 50 | 8 h 15 |
+
+---
+"""
+
+HIGHLIGHT_ITEM = """
+### [Préinscrire sa classe au Défi Moov'IDF 2027](https://defi-moov-idf.org/inscription)
+*Préinscriptions jusqu'au 15 mars 2027*
+Une classe préinscrite reçoit le kit de comptage dès janvier.
+"""
+
+
+def kitchen_sink_workspace(root: Path, *, theme: tuple[str, str] | None = None) -> tuple[Path, Path]:
+    """A copy of the example workspace whose issue uses every block of the theme; (config, issue)."""
+    import shutil
+
+    from tests.conftest import EXAMPLES
+
+    shutil.copytree(EXAMPLES, root)
+    config = root / "newsletter.toml"
+    if theme is not None:
+        text = config.read_text(encoding="utf-8")
+        text = text.replace('primary_color = "#00806e"', f'primary_color = "{theme[0]}"').replace('accent_color = "#e8590c"', f'accent_color = "{theme[1]}"')
+        config.write_text(text, encoding="utf-8")
+    issue = root / "issues" / "2026-11.md"
+    text = issue.read_text(encoding="utf-8")
+    text = text.replace("\n*L'équipe Mobiscol*", EDITO_EXTRAS + "\n*L'équipe Mobiscol*", 1)
+    text = text.rstrip("\n") + "\n" + HIGHLIGHT_ITEM
+    issue.write_text(text, encoding="utf-8")
+    return config, issue
