@@ -8,25 +8,26 @@ from typing import Annotated
 import typer
 
 from newsletter.cli.app import IssueArg, app, app_context
+from newsletter.i18n import _
 
 defi_app = typer.Typer(
     no_args_is_help=True,
-    help="The Défi Moov'IDF results: an input file to fill in, its import and checks, the report, the newsletter's section.",
+    help=_("The Défi Moov'IDF results: an input file to fill in, its import and checks, the report, the newsletter's section."),
 )
 app.add_typer(defi_app, name="defi")
 
-YearOpt = Annotated[int | None, typer.Option("--year", help="The year's results to use (default: the latest imported).", show_default=False)]
+YearOpt = Annotated[int | None, typer.Option("--year", help=_("The year's results to use (default: the latest imported)."), show_default=False)]
 
 
-@defi_app.command("template")
+@defi_app.command(
+    "template",
+    help=_("Write an empty input file for the schools' counts (never overwrites a file).\n\nExample: newsletter defi template comptages-2027.xlsx"),
+)
 def template(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The file to write: .xlsx (with an instructions sheet) or .csv.", show_default=False)],
+    file: Annotated[Path, typer.Argument(metavar=_("FILE"), help=_("The file to write: .xlsx (with an instructions sheet) or .csv."), show_default=False)],
 ) -> None:
-    """Write an empty input file for the schools' counts (never overwrites a file).
-
-    Example: newsletter defi template comptages-2027.xlsx
-    """
+    """`newsletter defi template` (help text in the decorator)."""
     from newsletter.cli.printers import print_defi_template
     from newsletter.defi.template import write_template
 
@@ -34,17 +35,19 @@ def template(
     print_defi_template(app_ctx.output, app_ctx.guard(lambda: write_template(file)))
 
 
-@defi_app.command("import")
+@defi_app.command(
+    "import",
+    help=_(
+        "Check every row of a counts file and store the year's results in defi/<year>.json.\n\n"
+        "Nothing is imported while a row has a problem: each one is listed with its row number.\n\n"
+        "Example: newsletter defi import comptages/defi-moov-idf-2026.csv"
+    ),
+)
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The counts: the template filled in, or a form's export (.csv or .xlsx).", show_default=False)],
+    file: Annotated[Path, typer.Argument(metavar=_("FILE"), help=_("The counts: the template filled in, or a form's export (.csv or .xlsx)."), show_default=False)],
 ) -> None:
-    """Check every row of a counts file and store the year's results in defi/<year>.json.
-
-    Nothing is imported while a row has a problem: each one is listed with its row number.
-
-    Example: newsletter defi import comptages/defi-moov-idf-2026.csv
-    """
+    """`newsletter defi import` (help text in the decorator)."""
     from newsletter.cli.printers import print_defi_import
     from newsletter.defi.store import DEFI_DIR, import_file
 
@@ -55,16 +58,16 @@ def import_(
     print_defi_import(app_ctx.output, result, source=file)
 
 
-@defi_app.command("report")
+@defi_app.command(
+    "report",
+    help=_("Write the year's results as an HTML page with charts and an .xlsx workbook.\n\nExample: newsletter defi report --year 2026 --out reports/"),
+)
 def report(
     ctx: typer.Context,
     year: YearOpt = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for the report's files (default: reports/ in the workspace).", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", help=_("Folder for the report's files (default: reports/ in the workspace)."), show_default=False)] = None,
 ) -> None:
-    """Write the year's results as an HTML page with charts and an .xlsx workbook.
-
-    Example: newsletter defi report --year 2026 --out reports/
-    """
+    """`newsletter defi report` (help text in the decorator)."""
     from newsletter.cli.printers import print_defi_report
     from newsletter.defi.report import write_defi_report
 
@@ -74,19 +77,21 @@ def report(
     print_defi_report(app_ctx.output, data.year, files)
 
 
-@defi_app.command("section")
+@defi_app.command(
+    "section",
+    help=_(
+        "Write the key figures, the podium per level and a chart into the issue's Défi section.\n\n"
+        "The section is the one with id \"defi\" in newsletter.toml; the chart goes into images/.\n\n"
+        "Example: newsletter defi section issues/2027-06.md"
+    ),
+)
 def section(
     ctx: typer.Context,
     issue: IssueArg,
     year: YearOpt = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace the Défi block even if it was edited since it was written.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=_("Replace the Défi block even if it was edited since it was written."))] = False,
 ) -> None:
-    """Write the key figures, the podium per level and a chart into the issue's Défi section.
-
-    The section is the one with id "defi" in newsletter.toml; the chart goes into images/.
-
-    Example: newsletter defi section issues/2027-06.md
-    """
+    """`newsletter defi section` (help text in the decorator)."""
     from newsletter.cli.printers import print_defi_section
     from newsletter.defi.section import write_section
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from newsletter.cli.app import app, app_context
+from newsletter.i18n import _
 
 if TYPE_CHECKING:
     from newsletter.cli.app import AppContext
@@ -15,17 +16,16 @@ if TYPE_CHECKING:
     from newsletter.publish.pipeline import PublishReport
 
 SITE_DIR = "site"  # archive.DEFAULT_DIR, without importing the archive (and the renderer) to publish
-SiteOpt = Annotated[Path | None, typer.Option("--site", help="Folder of the site (default: site/ of the workspace).")]
+SiteOpt = Annotated[Path | None, typer.Option("--site", help=_("Folder of the site (default: site/ of the workspace)."))]
 AcceptKeyOpt = Annotated[
     str | None,
-    typer.Option("--accept-host-key", metavar="SHA256:…", help="Trust the SFTP server's host key with this fingerprint (checked with its administrator), then publish."),
+    typer.Option("--accept-host-key", metavar="SHA256:…", help=_("Trust the SFTP server's host key with this fingerprint (checked with its administrator), then publish.")),
 ]
 
 
 def run_publish(app_ctx: AppContext, settings: Settings, site: Path | None, *, dry_run: bool, accept_key: str | None) -> PublishReport:
     """Publish the whole site with a progress bar (the caller holds the workspace lock)."""
     from newsletter.cli.printers import byte_progress
-    from newsletter.i18n import _
     from newsletter.publish.pipeline import connection_for, publish_site, require_target
 
     target = app_ctx.guard(lambda: require_target(settings))
@@ -38,20 +38,21 @@ def run_publish(app_ctx: AppContext, settings: Settings, site: Path | None, *, d
         )
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Upload the site built by `newsletter archive` to [publish] target: only what changed.\n\n"
+        "Removes on the server only the files it published itself and the site no longer has. "
+        "The password comes from NEWSLETTER_PUBLISH_PASSWORD, never from newsletter.toml.\n\n"
+        "Example: newsletter publish --dry-run"
+    )
+)
 def publish(
     ctx: typer.Context,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be sent and removed; connect to nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Say what would be sent and removed; connect to nothing."))] = False,
     site: SiteOpt = None,
     accept_host_key: AcceptKeyOpt = None,
 ) -> None:
-    """Upload the site built by `newsletter archive` to [publish] target: only what changed.
-
-    Removes on the server only the files it published itself and the site no longer has.
-    The password comes from NEWSLETTER_PUBLISH_PASSWORD, never from newsletter.toml.
-
-    Example: newsletter publish --dry-run
-    """
+    """`newsletter publish`: the help text is in the decorator, for the catalog."""
     from newsletter.cli.printers import print_publish_report
 
     app_ctx = app_context(ctx)
@@ -69,7 +70,7 @@ def put_issue_online(app_ctx: AppContext, settings: Settings, issue: Path, *, st
     """
     from newsletter.cli.printers import byte_progress
     from newsletter.errors import NewsletterError
-    from newsletter.i18n import _
+    from newsletter.i18n import ngettext
     from newsletter.publish.online import check_images_online, issue_images, publish_issue
     from newsletter.publish.pipeline import configured_target
 
@@ -84,17 +85,18 @@ def put_issue_online(app_ctx: AppContext, settings: Settings, issue: Path, *, st
 
             with build_client(timeout=settings.file.fetch.timeout) as client:
                 count = check_images_online(settings, issue, client)
-            output.note(_("The {count} image(s) of the issue are online").format(count=count))
+            output.note(ngettext("The issue's image is online", "The {count} images of the issue are online", count).format(count=count))
             return
         with byte_progress(output, _("Publishing")) as progress:
             report = publish_issue(settings, issue, target=target, dry_run=dry_run, progress=progress)
         if report.dry_run:
             output.note(_("Dry run: would publish the issue's images and web page to {target}: {files}").format(target=report.target, files=", ".join(report.sent)))
         else:
+            sent = ngettext("{sent} file sent", "{sent} files sent", len(report.sent)).format(sent=len(report.sent))
             output.note(
-                _("Published the issue's images and web page to {target}: {sent} file(s) sent, {unchanged} already there "
+                _("Published the issue's images and web page to {target}: {sent}, {unchanged} already there "
                   "(the page stays out of the index and the feed until the campaign is sent)").format(
-                    target=report.target, sent=len(report.sent), unchanged=len(report.unchanged)
+                    target=report.target, sent=sent, unchanged=len(report.unchanged)
                 )
             )
 
@@ -104,4 +106,4 @@ def put_issue_online(app_ctx: AppContext, settings: Settings, issue: Path, *, st
     try:
         run()
     except NewsletterError as exc:
-        output.warn(exc.message + (f" ({exc.hint})" if exc.hint else ""), problems=exc.problems)
+        output.warn(_("{message} ({hint})").format(message=exc.message, hint=exc.hint) if exc.hint else exc.message, problems=exc.problems)

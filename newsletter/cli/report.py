@@ -13,20 +13,21 @@ from newsletter.errors import ExitCode
 from newsletter.i18n import _
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Write the letter's report for a period: issues sent, rates, list size, most clicked items, network.\n\n"
+        "One self-contained HTML page (prints to PDF from a browser) and the same tables as an .xlsx workbook.\n\n"
+        "Example: newsletter report --from 2026-01 --to 2026-12 --out reports/"
+    )
+)
 def report(
     ctx: typer.Context,
-    start: Annotated[str | None, typer.Option("--from", help="First month, YYYY-MM (default: January of this year).", show_default=False)] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Last month, YYYY-MM (default: December of the first month's year).", show_default=False)] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder to write the report into (default: reports/ in the workspace).", show_default=False)] = None,
-    cached: Annotated[bool, typer.Option("--cached", help="Use the figures last read (stored in the state); no network.")] = False,
+    start: Annotated[str | None, typer.Option("--from", metavar=_("YYYY-MM"), help=_("First month, YYYY-MM (default: January of this year)."), show_default=False)] = None,
+    end: Annotated[str | None, typer.Option("--to", metavar=_("YYYY-MM"), help=_("Last month, YYYY-MM (default: December of the first month's year)."), show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", help=_("Folder to write the report into (default: reports/ in the workspace)."), show_default=False)] = None,
+    cached: Annotated[bool, typer.Option("--cached", help=_("Use the figures last read (stored in the state); no network."))] = False,
 ) -> None:
-    """Write the letter's report for a period: issues sent, rates, list size, most clicked items, network.
-
-    One self-contained HTML page (prints to PDF from a browser) and the same tables as an .xlsx workbook.
-
-    Example: newsletter report --from 2026-01 --to 2026-12 --out reports/
-    """
+    """`newsletter report` (help text in the decorator)."""
     app_ctx = app_context(ctx)
     settings = app_ctx.settings()
     today = dt.datetime.now(settings.tz).date()

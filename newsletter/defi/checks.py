@@ -315,10 +315,10 @@ def check_table(table: RawTable) -> CheckedFile:
         bad_rows = len({number for number, _p in problems if number})
         raise DefiDataError(
             ngettext(
-                "{file}: {count} problem on {rows} row(s); nothing was imported",
-                "{file}: {count} problems on {rows} row(s); nothing was imported",
+                "{file}: {count} problem on {rows}; nothing was imported",
+                "{file}: {count} problems on {rows}; nothing was imported",
                 len(problems),
-            ).format(file=source, count=len(problems), rows=bad_rows),
+            ).format(file=source, count=len(problems), rows=ngettext("{count} row", "{count} rows", bad_rows).format(count=bad_rows)),
             problems=[problem for _n, problem in problems],
             hint=_("correct these rows in the file, then import it again"),
         )

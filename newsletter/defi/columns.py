@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsletter import i18n
 from newsletter.defi.model import Mode, fold
-from newsletter.i18n import N_, _
+from newsletter.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Column:
     @property
     def header(self) -> str:
         """The header the template writes, in the language in use."""
-        return _(self.label)
+        return i18n._(self.label)  # marked with N_ in COLUMNS
 
     def names(self) -> set[str]:
         """Every folded name that designates this column."""

@@ -8,7 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-from newsletter.i18n import N_, _
+from newsletter import i18n
+from newsletter.i18n import N_
 
 
 class Level(StrEnum):
@@ -22,12 +23,12 @@ class Level(StrEnum):
     @property
     def label(self) -> str:
         """The level in words, in the language in use."""
-        return _(LEVEL_LABELS[self])
+        return i18n._(LEVEL_LABELS[self])  # marked with N_ where defined
 
     @property
     def short_label(self) -> str:
         """The level in one short word, for a chart's axis."""
-        return _(LEVEL_SHORT_LABELS[self])
+        return i18n._(LEVEL_SHORT_LABELS[self])  # marked with N_ where defined
 
 
 LEVEL_LABELS = {
@@ -67,7 +68,7 @@ class Mode(StrEnum):
     @property
     def label(self) -> str:
         """The mode in words, in the language in use."""
-        return _(MODE_LABELS[self])
+        return i18n._(MODE_LABELS[self])  # marked with N_ where defined
 
 
 MODE_LABELS = {

@@ -131,5 +131,5 @@ def read_table(path: Path, *, is_data: HeaderTest | None = None) -> RawTable:
     try:
         text = decode_csv(raw)
     except UsageError as exc:
-        raise UsageError(f"{path}: {exc.message}", hint=exc.hint) from None
+        raise UsageError(_("{path}: {message}").format(path=path, message=exc.message), hint=exc.hint) from None
     return read_csv_text(text, path)

@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+from newsletter import i18n
 from newsletter.defi.columns import COLUMNS
 from newsletter.defi.model import DEPARTEMENT_CODES, LEVEL_CHOICES
 from newsletter.errors import UsageError
@@ -35,7 +36,7 @@ INSTRUCTIONS = (
 
 def instructions() -> list[str]:
     """The instructions, in the language in use."""
-    return [_(line).format(codes=DEPARTEMENT_CODES, levels=LEVEL_CHOICES) if line else "" for line in INSTRUCTIONS]
+    return [i18n._(line).format(codes=DEPARTEMENT_CODES, levels=LEVEL_CHOICES) if line else "" for line in INSTRUCTIONS]
 
 
 def template_csv() -> bytes:

@@ -9,6 +9,7 @@ import socket
 import ssl
 from typing import NoReturn
 
+from newsletter import formats
 from newsletter.errors import PublishError
 from newsletter.i18n import _
 from newsletter.publish.remote import BytesSent, Connection, temp_name
@@ -31,7 +32,7 @@ def fail_network(target: PublishTarget, exc: BaseException, *, doing: str, timeo
         ) from None
     if isinstance(exc, TimeoutError | socket.timeout):
         raise PublishError(
-            _("{where} did not answer within {seconds} s ({doing})").format(where=where, seconds=timeout, doing=doing),
+            _("{where} did not answer within {seconds} s ({doing})").format(where=where, seconds=formats.decimal(timeout), doing=doing),
             hint=_("check your connection, or raise [publish] timeout in newsletter.toml; then run `newsletter publish` again: it sends only what is missing"),
         ) from None
     if isinstance(exc, socket.gaierror):

@@ -54,7 +54,7 @@ class GitRemote:
                 hint=_("check your connection, then run `newsletter publish` again"),
             ) from None
         if done.returncode != 0:
-            reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+            reason = (done.stderr.strip().splitlines() or [_("exit status {code}").format(code=done.returncode)])[-1]
             raise PublishError(
                 _("git failed {doing} {target}: {reason}").format(doing=doing, target=self.target.display, reason=reason),
                 hint=_("check the repository address in [publish] target and that you may push to it (try `git ls-remote {url}`)").format(

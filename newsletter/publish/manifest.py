@@ -14,6 +14,7 @@ import logging
 from pathlib import Path
 
 from newsletter.fsutil import write_atomic
+from newsletter.i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -35,11 +36,11 @@ def load_manifest(state_dir: Path) -> dict[str, Files]:
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
-        logger.warning("%s is unreadable (%s): every file is sent again, and none is removed from the server", path, type(exc).__name__)
+        logger.warning(_("{path} is unreadable ({reason}): every file is sent again, and none is removed from the server").format(path=path, reason=type(exc).__name__))
         return {}
     targets = raw.get("targets") if isinstance(raw, dict) and raw.get("version") == VERSION else None
     if not isinstance(targets, dict):
-        logger.warning("%s is not a manifest of this version: every file is sent again, and none is removed from the server", path)
+        logger.warning(_("{path} is not a manifest of this version: every file is sent again, and none is removed from the server").format(path=path))
         return {}
     return {target: dict(files) for target, files in targets.items() if isinstance(target, str) and _valid(files)}
 

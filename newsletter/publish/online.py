@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from newsletter.archive import DEFAULT_DIR, copy_images, write_issue_page
 from newsletter.config import Settings
 from newsletter.errors import ImagesOfflineError, UsageError
-from newsletter.i18n import _
+from newsletter.i18n import _, ngettext
 from newsletter.issue import load_issue
 from newsletter.publish.pipeline import Progress, PublishReport, connection_for, publish_site
 from newsletter.publish.target import PublishTarget
@@ -81,7 +81,11 @@ def check_images_online(settings: Settings, issue_path: Path, client: httpx.Clie
     missing = missing_images(client, images)
     if missing:
         raise ImagesOfflineError(
-            _("{count} image(s) of {issue} are not online yet: the subscribers would get an email with broken images").format(
+            ngettext(
+                "{count} image of {issue} is not online yet: the subscribers would get an email with a broken image",
+                "{count} images of {issue} are not online yet: the subscribers would get an email with broken images",
+                len(missing),
+            ).format(
                 count=len(missing), issue=issue_path
             ),
             problems=[image.url for image in missing],
@@ -108,7 +112,11 @@ def publish_issue(
     absent = [image for image in images if not (local / image.path.removeprefix("images/")).is_file() or not image.path.startswith("images/")]
     if absent:
         raise UsageError(
-            _("the email links {count} image(s) under web_url that are not in the workspace's images/ folder").format(count=len(absent)),
+            ngettext(
+                "the email links {count} image under web_url that is not in the workspace's images/ folder",
+                "the email links {count} images under web_url that are not in the workspace's images/ folder",
+                len(absent),
+            ).format(count=len(absent)),
             problems=[image.url for image in absent],
             hint=_("put each file in images/ (the site publishes images/ as {base}images/), or fix the link in the issue").format(
                 base=(settings.newsletter.web_url or "").rstrip("/") + "/"

@@ -179,7 +179,8 @@ def publish_site(
             removed.append(path)
             if not remote.transactional:
                 published.pop(path, None)
-        remote.finish(_("newsletter: publish {sent} file(s), remove {removed}").format(sent=len(done), removed=len(removed)))
+        # The commit message of a Git target: written into the site's repository, in English like the tool's name.
+        remote.finish(f"newsletter: publish {len(done)} files, remove {len(removed)}")
         if remote.transactional:
             published.update({path: hashes[path] for path in done})
             for path in removed:
@@ -195,8 +196,12 @@ def publish_site(
                 len(plan.upload),
             ).format(done=len(done), total=len(plan.upload))
         )
-        hint = exc.hint or _("fix the cause, then run `newsletter publish` again: it sends only the {count} file(s) still missing").format(count=left)
-        raise type(exc)(f"{exc.message}; {what}", problems=exc.problems, hint=hint) from exc
+        hint = exc.hint or ngettext(
+            "fix the cause, then run `newsletter publish` again: it sends only the file still missing",
+            "fix the cause, then run `newsletter publish` again: it sends only the {count} files still missing",
+            left,
+        ).format(count=left)
+        raise type(exc)(_("{message}; {what}").format(message=exc.message, what=what), problems=exc.problems, hint=hint) from exc
     finally:
         remote.close()
         manifest[target.display] = published

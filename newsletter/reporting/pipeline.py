@@ -9,6 +9,7 @@ from pathlib import Path
 
 from newsletter.campaigns import load_state
 from newsletter.config import Settings
+from newsletter.i18n import _
 from newsletter.providers.retry import RetryPolicy
 from newsletter.reporting.files import ReportFiles, write_report
 from newsletter.reporting.letter import LetterYear, letter_year, month_start
@@ -52,7 +53,7 @@ def write_letter_report(
             if not in_period or all(r.provider == "outbox" for r in records):
                 continue
             read = refresh(settings, issue_paths=[settings.issues_dir / f"{stem}.md"], cached=False, now=now, policy=policy)
-            notes.extend(f"{row.issue} on {row.provider}: {row.note}" for row in read.rows if row.note)
+            notes.extend(_("{issue} on {provider}: {note}").format(issue=row.issue, provider=row.provider, note=row.note) for row in read.rows if row.note)
     state = load_state(settings.state_dir)
     actor_sections = {settings.file.actor_map.section} if settings.file.actor_map else {"acteurs"}
     veille_sections = {feed.section for feed in settings.file.feeds}

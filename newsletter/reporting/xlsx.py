@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Iterable
 
+from newsletter.i18n import _
 from newsletter.reporting.model import CellValue, ColumnKind, Report, Table
 
 #: Excel refuses these characters in a sheet name, and names longer than 31 characters.
@@ -32,7 +33,7 @@ def sheet_name(title: str, taken: Iterable[str] = ()) -> str:
 
     Excel compares sheet names case-insensitively; a name already taken gets ` (2)`, ` (3)`…
     """
-    base = _FORBIDDEN.sub("-", title).strip().strip("'") or "Feuille"
+    base = _FORBIDDEN.sub("-", title).strip().strip("'") or _("Sheet")
     used = {name.casefold() for name in taken}
     candidate, number = base[:MAX_SHEET_NAME].rstrip(), 1
     while candidate.casefold() in used:

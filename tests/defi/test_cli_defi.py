@@ -52,7 +52,7 @@ def test_the_bad_example_lists_every_bad_row_and_imports_nothing(imported: Path)
     before = stored.read_bytes()
     code, output = run(imported, "defi", "import", BAD)
     assert code == 1
-    assert "defi-moov-idf-2026-erreurs.csv: 10 problems on 9 row(s); nothing was imported" in output
+    assert "defi-moov-idf-2026-erreurs.csv: 10 problems on 9 rows; nothing was imported" in output
     for expected in [
         "row 4: Département: '27' is not a département of Île-de-France (75, 77, 78, 91, 92, 93, 94, 95)",
         "row 5: Vélo: '2,5' is not a whole number",

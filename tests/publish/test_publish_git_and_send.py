@@ -90,7 +90,7 @@ def test_send_now_without_target_refuses_while_images_are_missing(ws: Path, cli:
     issue = str(ws / "issues" / "2026-11.md")
     result = cli("send", issue, "--now", "--yes", "--provider", "brevo")
     assert result.exit_code == 1, result.output
-    assert f"2 image(s) of {issue} are not online yet" in result.output
+    assert f"2 images of {issue} are not online yet" in result.output
     assert f"{base}images/pedibus.png" in result.output and f"{base}images/rue-scolaire.png" in result.output
     assert f"{base}images/velobus.png" not in result.output
     assert "newsletter archive --publish" in result.output
@@ -98,7 +98,7 @@ def test_send_now_without_target_refuses_while_images_are_missing(ws: Path, cli:
 
     test = cli("send", issue, "--test", "--to", "equipe@example.org", "--provider", "outbox")
     # Only a warning: the command goes on (and stops later, at render's own rule on http:// images).
-    assert f"Warning: 2 image(s) of {issue} are not online yet" in test.output
+    assert f"Warning: 2 images of {issue} are not online yet" in test.output
     assert f"{issue} has 4 error(s)" in test.output
 
 

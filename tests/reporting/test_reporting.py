@@ -74,7 +74,7 @@ def test_write_report_writes_html_and_xlsx(example_workspace: Path) -> None:
 @pytest.mark.parametrize(("title", "expected"), [
     ("a" * 40, "a" * 31),
     ("Veille: sources / mois?", "Veille- sources - mois-"),
-    ("", "Feuille"),
+    ("", "Sheet"),
 ])
 def test_sheet_names_are_valid(title: str, expected: str) -> None:
     assert sheet_name(title) == expected
