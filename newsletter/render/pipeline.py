@@ -104,6 +104,8 @@ def web_link(settings: Settings, issue: Issue) -> str | None:
 # possessive '*+' keeps the scan linear (0.3 ms on the example issue against 0.8 ms without).
 _VALUE_WITH_NON_ASCII = re.compile(r'="[\x00-\x21\x23-\x7f]*+[^\x00-\x7f][^"]*"')
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# mj-title's text becomes the body's aria-label attribute too, escaped the same way.
+_TITLE_WITH_NON_ASCII = re.compile(r"<mj-title>[^<]*[^\x00-\x7f][^<]*</mj-title>")
 
 
 def _references(match: re.Match[str]) -> str:
@@ -120,7 +122,7 @@ def protect_attributes(mjml: str) -> str:
     """
     if mjml.isascii():
         return mjml
-    return _VALUE_WITH_NON_ASCII.sub(_references, mjml)
+    return _TITLE_WITH_NON_ASCII.sub(_references, _VALUE_WITH_NON_ASCII.sub(_references, mjml))
 
 
 def compile_mjml(mjml: str, *, template: str = MJML_TEMPLATE) -> str:

@@ -42,6 +42,23 @@ def test_alt_texts_keep_their_non_breaking_spaces(tmp_path: Path) -> None:
     assert not [p for p in result.problems if p.code == "escaped-char"]
 
 
+def test_a_subject_with_french_spacing_reaches_the_title_and_the_aria_label_intact(tmp_path: Path) -> None:
+    # mj-title's text is copied into the body's aria-label: `check --fix` puts a no-break space
+    # into a subject such as "Rues scolaires : le vélobus en hiver".
+    workspace = tmp_path / "ws"
+    shutil.copytree(EXAMPLES, workspace)
+    issue = workspace / "issues" / "2026-11.md"
+    text = issue.read_text(encoding="utf-8")
+    subject = f"Rues scolaires{NBSP}: le vélobus en hiver"
+    text = re.sub(r"(?m)^subject: .*$", f'subject: "{subject}"', text, count=1)
+    issue.write_text(text, encoding="utf-8")
+    result = render_issue_file(load_settings(workspace / "newsletter.toml", environ={}), issue)
+    assert "\\u{" not in result.html
+    labels = [html.unescape(value) for value in re.findall(r'aria-label="([^"]*)"', result.html)]
+    assert subject in labels
+    assert not [p for p in result.problems if p.code == "escaped-char"]
+
+
 def test_protect_attributes_leaves_text_and_ascii_alone() -> None:
     source = f'<mj-image alt="a{NBSP}b" src="https://x/é.png" /><mj-text><p title="ok">Déjà{NBSP}: là</p></mj-text>'
     protected = protect_attributes(source)
