@@ -99,6 +99,7 @@ class SftpServer:
 
         self.root = root
         self.faults: dict[str, str] = {}
+        self.passwords: list[str] = []  # every password the server received
         self.host_key = asyncssh.generate_private_key("ssh-ed25519")
         self.fingerprint = self.host_key.get_fingerprint("sha256")
         self.loop = asyncio.new_event_loop()
@@ -112,7 +113,7 @@ class SftpServer:
     def _run(self) -> None:
         import asyncssh
 
-        faults, root = self.faults, self.root
+        faults, root, passwords = self.faults, self.root, self.passwords
         connections = self.connections = []  # type: ignore[var-annotated]
         handles = self.handles = []  # type: ignore[var-annotated]
 
@@ -127,6 +128,7 @@ class SftpServer:
                 return True
 
             def validate_password(self, username: str, password: str) -> bool:
+                passwords.append(password)
                 return username == USER and password == PASSWORD
 
         class _Sftp(asyncssh.SFTPServer):  # type: ignore[misc]
