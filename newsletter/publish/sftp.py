@@ -84,16 +84,16 @@ def check_host_key(target: PublishTarget, key: paramiko.PKey, connection: Connec
     known = _known_keys([connection.known_hosts, USER_KNOWN_HOSTS.expanduser()], name)
     same_type = known.get(key.get_name())
     if same_type is not None:
-        recorded, where, line = same_type
+        recorded, where, number = same_type
         if recorded.asbytes() == key.asbytes():
             return
         raise HostKeyError(
             _("the host key of {host} CHANGED: it is now {fingerprint}, not the key recorded on line {line} of {file} ({recorded}). "
               "Someone may be intercepting the connection; nothing was sent, not even the password").format(
-                host=name, fingerprint=shown, line=line, file=where, recorded=fingerprint(recorded)
+                host=name, fingerprint=shown, line=number, file=where, recorded=fingerprint(recorded)
             ),
             hint=_("ask the server's administrator whether its key changed; only if it did, delete line {line} of {file}, "
-                   "then run `newsletter publish` again: it will show the new fingerprint to accept").format(line=line, file=where),
+                   "then run `newsletter publish` again: it will show the new fingerprint to accept").format(line=number, file=where),
         )
     if connection.accept_key is not None and connection.accept_key.strip() == shown:
         line = f"{name} {key.get_name()} {key.get_base64()}\n"
