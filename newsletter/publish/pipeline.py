@@ -116,6 +116,14 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def preview_publish(settings: Settings, target: PublishTarget, contents: dict[str, bytes]) -> PublishReport:
+    """A dry run for files held in memory: which of them the manifest says `target` lacks (or holds in another version)."""
+    published = load_manifest(settings.state_dir).get(target.display, {})
+    changed = tuple(path for path, data in contents.items() if published.get(path) != hashlib.sha256(data).hexdigest())
+    unchanged = tuple(path for path in contents if path not in changed)
+    return PublishReport(target.display, changed, unchanged, (), sum(len(contents[path]) for path in changed), True)
+
+
 def plan_publish(target: PublishTarget, files: dict[str, Path], published: Files, *, only: Collection[str] | None = None) -> tuple[PublishPlan, Files]:
     """Compare the site with what the manifest says is on the target; also return the new hashes.
 
