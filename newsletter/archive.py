@@ -415,6 +415,14 @@ def write_issue_page(settings: Settings, issue_path: Path, out_dir: Path | None 
     (and removes it again if the issue is never sent).
     """
     out = out_dir or settings.path(DEFAULT_DIR)
+    name, page = build_issue_page(settings, issue_path)
+    target = out / name
+    _write_if_changed(target, page)
+    return target
+
+
+def build_issue_page(settings: Settings, issue_path: Path) -> tuple[str, str]:
+    """One issue's web page, in memory: its file name in the site and its HTML (`send --dry-run` compares it, writing nothing)."""
     source = read_issue_text(issue_path)
     issue, local_images = parse_for_render(settings, source, issue_path)
     page, blocking = _web_page(settings, issue, source, local_images)
@@ -425,9 +433,7 @@ def write_issue_page(settings: Settings, issue_path: Path, out_dir: Path | None 
             problems=[f"{issue_path}:{p.line}: {p.message}" if p.line else p.message for p in blocking],
             hint=f"fix them (`newsletter check {issue_path}` lists them), then run the command again; first: {first.message}",
         )
-    target = out / f"{issue.stem}.html"
-    _write_if_changed(target, page)
-    return target
+    return f"{issue.stem}.html", page
 
 
 def copy_images(settings: Settings, out_dir: Path) -> int:

@@ -184,6 +184,10 @@ class PublishSection(Schema):
     # and a password typed into it is never echoed by the config checker).
     target: str | None = None
     timeout: float = field(default=30.0, metadata=rule(gt=0))  # seconds per network operation
+    # ftps:// only: a PEM file of certificates trusted besides the system's (a host's self-signed
+    # certificate, or its private CA), relative to the workspace. Never a switch that turns the
+    # check off: the password travels inside that TLS connection.
+    ca_file: str | None = None
 
 
 class TypographySection(Schema):

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsletter.cli.output import escape
 
@@ -111,21 +111,38 @@ def progress_bar(output: Output, total: int, label: str) -> Iterator[Callable[[S
 def byte_progress(output: Output, label: str) -> Iterator[Callable[[str, int, int], None]]:
     """A stderr progress bar in bytes (hidden by -q), drawn only once the core reports a transfer;
     yields the core's progress callback: (file being sent, bytes sent, bytes in all)."""
-    if output.quiet or not output.err.is_terminal:  # a log file gets the report, not a bar's leftovers
-        yield lambda _path, _sent, _total: None
-        return
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+    # The bar (and rich) is set up on the first transfer only: a publish with nothing to send
+    # starts no console at all, and a log file gets the report, not a bar's leftovers.
+    bar: list[tuple[Any, Any]] = []
 
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-        console=output.err, transient=True,
-    ) as progress:
-        task = progress.add_task(label, total=None)
+    def update(path: str, sent: int, total: int) -> None:
+        if not bar:
+            if output.quiet or not output.err.is_terminal:
+                bar.append((None, None))
+            else:
+                from rich.progress import (
+                    BarColumn,
+                    DownloadColumn,
+                    Progress,
+                    TextColumn,
+                    TransferSpeedColumn,
+                )
 
-        def update(path: str, sent: int, total: int) -> None:
+                progress = Progress(
+                    TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                    console=output.err, transient=True,
+                )
+                progress.start()
+                bar.append((progress, progress.add_task(label, total=None)))
+        progress, task = bar[0]
+        if progress is not None:
             progress.update(task, completed=sent, total=total, description=f"{label} {escape(path)}")
 
+    try:
         yield update
+    finally:
+        if bar and bar[0][0] is not None:
+            bar[0][0].stop()
 
 
 def print_publish_report(output: Output, report: PublishReport) -> None:

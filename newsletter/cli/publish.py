@@ -89,8 +89,14 @@ def put_issue_online(app_ctx: AppContext, settings: Settings, issue: Path, *, st
             return
         with byte_progress(output, _("Publishing")) as progress:
             report = publish_issue(settings, issue, target=target, dry_run=dry_run, progress=progress)
-        if report.dry_run:
-            output.note(_("Dry run: would publish the issue's images and web page to {target}: {files}").format(target=report.target, files=", ".join(report.sent)))
+        if report.dry_run and report.sent:
+            output.note(
+                _("Dry run: would publish to {target}: {files} ({unchanged} file(s) of the issue already there)").format(
+                    target=report.target, files=", ".join(report.sent), unchanged=len(report.unchanged)
+                )
+            )
+        elif report.dry_run:
+            output.note(_("Dry run: the issue's images and web page are already on {target}: nothing to publish").format(target=report.target))
         else:
             sent = ngettext("{sent} file sent", "{sent} files sent", len(report.sent)).format(sent=len(report.sent))
             output.note(

@@ -47,6 +47,27 @@ def fail_network(target: PublishTarget, exc: BaseException, *, doing: str, timeo
     ) from None
 
 
+def tls_context(connection: Connection) -> ssl.SSLContext:
+    """The system's trusted certificates, plus [publish] ca_file; the server name is always checked."""
+    context = ssl.create_default_context()
+    if connection.ca_file is not None:
+        try:
+            context.load_verify_locations(cafile=str(connection.ca_file))
+        except FileNotFoundError:
+            raise PublishError(
+                _("[publish] ca_file names {path}, which does not exist").format(path=connection.ca_file),
+                hint=_("save the server's certificate there (a PEM file), or fix the path in newsletter.toml"),
+            ) from None
+        except (ssl.SSLError, OSError, ValueError) as exc:
+            raise PublishError(
+                _("[publish] ca_file {path} holds no certificate that can be read ({reason})").format(
+                    path=connection.ca_file, reason=getattr(exc, "reason", None) or type(exc).__name__
+                ),
+                hint=_("it must be a PEM file (text starting with -----BEGIN CERTIFICATE-----)"),
+            ) from None
+    return context
+
+
 class FtpRemote:
     """A folder on an FTP server; `ftps://` negotiates TLS first and protects the data connection too."""
 
@@ -61,12 +82,27 @@ class FtpRemote:
     @classmethod
     def connect(cls, target: PublishTarget, connection: Connection) -> FtpRemote:
         """Log in and enter the target folder; PublishError for a refused login or a missing folder."""
-        ftp: ftplib.FTP = ftplib.FTP_TLS(context=ssl.create_default_context()) if target.scheme == "ftps" else ftplib.FTP()
+        ftp: ftplib.FTP = ftplib.FTP_TLS(context=tls_context(connection)) if target.scheme == "ftps" else ftplib.FTP()
         try:
             ftp.connect(target.host, target.default_port, timeout=connection.timeout)
+            if isinstance(ftp, ftplib.FTP_TLS):
+                cls._secure(ftp, target)  # before the password goes anywhere
             ftp.login(target.user or "anonymous", connection.password or "")
             if isinstance(ftp, ftplib.FTP_TLS):
-                ftp.prot_p()
+                ftp.prot_p()  # the files travel encrypted too, not only the password
+        except ssl.SSLCertVerificationError as exc:
+            cls._close(ftp)
+            raise PublishError(
+                _("the TLS certificate of {host} cannot be trusted ({reason}); nothing was sent, not even the password").format(
+                    host=target.host, reason=exc.verify_message or exc.reason or str(exc)
+                ),
+                hint=_("if your host gave you its certificate (or its own CA's), save it as a PEM file and set "
+                       '[publish] ca_file = "that-file.pem" in newsletter.toml; if the certificate names another server, '
+                       "write that name in [publish] target"),
+            ) from None
+        except PublishError:
+            cls._close(ftp)
+            raise
         except ftplib.error_perm as exc:
             cls._close(ftp)
             if _reply_code(exc) in ("530", "331", "332"):
@@ -97,6 +133,19 @@ class FtpRemote:
             remote.close()
             fail_network(target, exc, doing=_("opening {path}").format(path=target.path), timeout=connection.timeout)
         return remote
+
+    @staticmethod
+    def _secure(ftp: ftplib.FTP_TLS, target: PublishTarget) -> None:
+        """AUTH TLS, with its refusal worded (ftplib's `login` would send it too, but say less)."""
+        try:
+            ftp.auth()
+        except ftplib.error_perm as exc:
+            raise PublishError(
+                _("{host} does not offer TLS (it answered AUTH TLS with: {reply}); nothing was sent, not even the password").format(
+                    host=target.host, reply=str(exc)
+                ),
+                hint=_("ask your host for the FTPS (explicit TLS) address; ftp:// would send the password unencrypted"),
+            ) from None
 
     def _refused(self, exc: ftplib.Error, path: str) -> NoReturn:
         code = _reply_code(exc)

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from newsletter.errors import PublishError
@@ -19,6 +20,66 @@ from newsletter.publish.remote import BytesSent, Connection
 from newsletter.publish.target import PublishTarget
 
 AUTHOR = ("newsletter", "newsletter@localhost")
+
+
+def ssh_command(timeout: float) -> str:
+    """The ssh that git runs: never asks anything (BatchMode: no password, passphrase or host-key prompt)."""
+    return f"ssh -o BatchMode=yes -o ConnectTimeout={max(1, round(timeout))}"
+
+
+def git_environment(base: Mapping[str, str], timeout: float) -> dict[str, str]:
+    """The environment of every git command: no prompt can wait for a person who is not there."""
+    return {
+        **base,
+        "GIT_TERMINAL_PROMPT": "0",  # https: never ask for a user name or password
+        "GIT_SSH_COMMAND": ssh_command(timeout),
+        "LC_ALL": "C",  # git's messages in English, so the checks in explain_failure hold
+    }
+
+
+def explain_failure(target: PublishTarget, stderr: str, status: int, *, doing: str) -> PublishError:
+    """A failed git command in plain words, with git's own lines (the hook's `remote:` ones too) as problems."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    text = "\n".join(lines)
+    retry = _("then run `newsletter publish` again")
+    if "Host key verification failed" in text:
+        return PublishError(
+            _("the SSH host key of {host} is unknown or changed, so git refused to connect; nothing was sent").format(host=target.host),
+            problems=lines,
+            hint=_("connect once with `ssh {where}` in a terminal, check the fingerprint with the server's administrator and accept it; {retry}").format(
+                where=f"-p {target.port} {target.user + '@' if target.user else ''}{target.host}" if target.port else f"{target.user + '@' if target.user else ''}{target.host}",
+                retry=retry,
+            ),
+        )
+    if "Permission denied (publickey" in text or "Permission denied, please try again" in text:
+        return PublishError(
+            _("{host} refused your SSH key for user '{user}'; nothing was sent").format(host=target.host, user=target.user or ""),
+            problems=lines,
+            hint=_("add your key to the SSH agent (`ssh-add`) and check that the repository knows it (a deploy key with write access); {retry}").format(retry=retry),
+        )
+    if "[remote rejected]" in text or "hook declined" in text:
+        said = [line for line in lines if line.startswith("remote:")] or lines
+        return PublishError(
+            _("the repository {target} refused the push").format(target=target.display),
+            problems=said,
+            hint=_("the server's hook (or a branch protection) gave its reason: fix that, or ask the repository's administrator; {retry}").format(retry=retry),
+        )
+    if "[rejected]" in text:
+        return PublishError(
+            _("the branch {branch} of {target} changed on the server while publishing").format(
+                branch=target.branch, target=target.display
+            ),
+            problems=lines,
+            hint=_("someone else pushed to it; {retry}: newsletter starts from the new state of the branch").format(retry=retry),
+        )
+    reason = lines[-1] if lines else _("exit status {status}").format(status=status)
+    return PublishError(
+        _("git failed {doing} {target}: {reason}").format(doing=doing, target=target.display, reason=reason),
+        problems=lines[:-1],
+        hint=_("check the repository address in [publish] target and that you may push to it (try `git ls-remote {url}`)").format(
+            url=target.git_url
+        ),
+    )
 
 
 class GitRemote:
@@ -32,16 +93,10 @@ class GitRemote:
         self.timeout = timeout
 
     def _git(self, *args: str, cwd: Path | None = None, doing: str) -> str:
-        env = {
-            **os.environ,
-            "GIT_TERMINAL_PROMPT": "0",  # never wait for a password nobody will type
-            "GIT_SSH_COMMAND": f"ssh -o BatchMode=yes -o ConnectTimeout={max(1, round(self.timeout))}",
-            "LC_ALL": "C",
-        }
         try:
             done = subprocess.run(
-                ["git", *args], cwd=cwd or self.work, env=env, capture_output=True, text=True,
-                timeout=max(self.timeout * 4, 10), check=False,
+                ["git", *args], cwd=cwd or self.work, env=git_environment(os.environ, self.timeout), capture_output=True, text=True,
+                stdin=subprocess.DEVNULL, timeout=max(self.timeout * 4, 10), check=False,
             )
         except FileNotFoundError:
             raise PublishError(
@@ -54,13 +109,7 @@ class GitRemote:
                 hint=_("check your connection, then run `newsletter publish` again"),
             ) from None
         if done.returncode != 0:
-            reason = (done.stderr.strip().splitlines() or [_("exit status {code}").format(code=done.returncode)])[-1]
-            raise PublishError(
-                _("git failed {doing} {target}: {reason}").format(doing=doing, target=self.target.display, reason=reason),
-                hint=_("check the repository address in [publish] target and that you may push to it (try `git ls-remote {url}`)").format(
-                    url=self.target.git_url
-                ),
-            )
+            raise explain_failure(self.target, done.stderr, done.returncode, doing=doing)
         return done.stdout
 
     @classmethod
@@ -91,7 +140,7 @@ class GitRemote:
 
     def finish(self, message: str) -> None:
         self._git("add", "-A", doing=_("staging the site for"))
-        staged = subprocess.run(["git", "diff", "--cached", "--quiet"], cwd=self.work, check=False, capture_output=True)
+        staged = subprocess.run(["git", "diff", "--cached", "--quiet"], cwd=self.work, check=False, capture_output=True, stdin=subprocess.DEVNULL)
         if staged.returncode == 0:
             return  # the branch already holds exactly this site
         name, email = AUTHOR

@@ -14,12 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from newsletter.archive import DEFAULT_DIR, copy_images, write_issue_page
+from newsletter.archive import DEFAULT_DIR, build_issue_page, copy_images, write_issue_page
 from newsletter.config import Settings
 from newsletter.errors import ImagesOfflineError, UsageError
 from newsletter.i18n import _, ngettext
 from newsletter.issue import load_issue
-from newsletter.publish.pipeline import Progress, PublishReport, connection_for, publish_site
+from newsletter.publish.pipeline import (
+    Progress,
+    PublishReport,
+    connection_for,
+    preview_publish,
+    publish_site,
+)
 from newsletter.publish.target import PublishTarget
 
 if TYPE_CHECKING:
@@ -123,8 +129,11 @@ def publish_issue(
             ),
         )
     files = [image.path for image in images]
-    if dry_run:  # nothing is written, not even in site/: say what would go
-        return PublishReport(target.display, (*files, f"{issue_path.stem}.html"), (), (), 0, True)
+    if dry_run:  # nothing is written, not even in site/, and nothing connects: compare with the manifest
+        name, page = build_issue_page(settings, issue_path)
+        contents = {image.path: (local / image.path.removeprefix("images/")).read_bytes() for image in images}
+        contents[name] = page.encode("utf-8")
+        return preview_publish(settings, target, contents)
     copy_images(settings, site)
     files.append(write_issue_page(settings, issue_path, site).name)
     return publish_site(settings, site, target=target, connection=connection_for(settings), only=files, progress=progress)

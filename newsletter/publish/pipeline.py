@@ -67,7 +67,6 @@ def open_remote(target: PublishTarget, connection: Connection) -> Remote:
     return GitRemote.connect(target, connection)
 
 
-
 def configured_target(settings: Settings) -> PublishTarget | None:
     """`[publish] target`, checked; None when it is not set."""
     text = settings.file.publish.target
@@ -88,11 +87,13 @@ def require_target(settings: Settings) -> PublishTarget:
 def connection_for(settings: Settings, *, accept_key: str | None = None) -> Connection:
     """How to connect: the password from the environment, the timeout, the accepted host keys."""
     password = settings.secrets.publish_password
+    ca_file = settings.file.publish.ca_file
     return Connection(
         password=password.get_secret_value() if password is not None else None,
         timeout=settings.file.publish.timeout,
         known_hosts=settings.state_dir / KNOWN_HOSTS,
         accept_key=accept_key,
+        ca_file=settings.path(ca_file) if ca_file else None,
     )
 
 
@@ -113,6 +114,14 @@ def site_files(site_dir: Path) -> dict[str, Path]:
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def preview_publish(settings: Settings, target: PublishTarget, contents: dict[str, bytes]) -> PublishReport:
+    """A dry run for files held in memory: which of them the manifest says `target` lacks (or holds in another version)."""
+    published = load_manifest(settings.state_dir).get(target.display, {})
+    changed = tuple(path for path, data in contents.items() if published.get(path) != hashlib.sha256(data).hexdigest())
+    unchanged = tuple(path for path in contents if path not in changed)
+    return PublishReport(target.display, changed, unchanged, (), sum(len(contents[path]) for path in changed), True)
 
 
 def plan_publish(target: PublishTarget, files: dict[str, Path], published: Files, *, only: Collection[str] | None = None) -> tuple[PublishPlan, Files]:

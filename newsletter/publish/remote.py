@@ -45,3 +45,4 @@ class Connection:
     timeout: float
     known_hosts: Path  # the hosts whose key was accepted (SFTP), in the state folder
     accept_key: str | None = None  # a SHA256 fingerprint the user accepted for an unknown host
+    ca_file: Path | None = None  # ftps://: certificates trusted besides the system's ([publish] ca_file)

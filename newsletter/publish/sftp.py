@@ -42,18 +42,38 @@ def _host_name(target: PublishTarget) -> str:
     return target.host if port == 22 else f"[{target.host}]:{port}"
 
 
-def _known_keys(files: list[Path], name: str) -> dict[str, paramiko.PKey]:
+def _matches(name: str, hostnames: list[str]) -> bool:
     import paramiko
 
-    found: dict[str, paramiko.PKey] = {}
+    for entry in hostnames:
+        if entry.startswith("|1|"):  # OpenSSH's HashKnownHosts: compare hashes
+            with contextlib.suppress(Exception):
+                if paramiko.HostKeys.hash_host(name, entry) == entry:
+                    return True
+        elif entry == name:
+            return True
+    return False
+
+
+def _known_keys(files: list[Path], name: str) -> dict[str, tuple[paramiko.PKey, Path, int]]:
+    """Key type -> the first key known for `name`, with the file and line it is on (to name them if it changed)."""
+    from paramiko.hostkeys import HostKeyEntry
+
+    found: dict[str, tuple[paramiko.PKey, Path, int]] = {}
     for path in files:
-        if not path.is_file():
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
             continue
-        keys = paramiko.HostKeys()
-        with contextlib.suppress(OSError, paramiko.SSHException):
-            keys.load(str(path))
-        for key_type, key in (keys.lookup(name) or {}).items():
-            found.setdefault(key_type, key)
+        for number, line in enumerate(lines, 1):
+            if not line.strip() or line.lstrip().startswith(("#", "@")):
+                continue  # comments, and @cert-authority / @revoked lines, which this checker does not use
+            try:
+                entry = HostKeyEntry.from_line(line, number)
+            except Exception:  # paramiko raises several types for a damaged line: skip it, as ssh does
+                continue
+            if entry is not None and entry.key is not None and _matches(name, entry.hostnames):
+                found.setdefault(entry.key.get_name(), (entry.key, path, number))
     return found
 
 
@@ -64,14 +84,16 @@ def check_host_key(target: PublishTarget, key: paramiko.PKey, connection: Connec
     known = _known_keys([connection.known_hosts, USER_KNOWN_HOSTS.expanduser()], name)
     same_type = known.get(key.get_name())
     if same_type is not None:
-        if same_type.asbytes() == key.asbytes():
+        recorded, where, number = same_type
+        if recorded.asbytes() == key.asbytes():
             return
         raise HostKeyError(
-            _("the host key of {host} CHANGED: it is now {fingerprint}, which is not the key recorded before. "
-              "Someone may be intercepting the connection; nothing was sent").format(host=name, fingerprint=shown),
-            hint=_("ask the server's administrator whether the key changed; if so, delete the line of {host} in {file} and publish again").format(
-                host=name, file=connection.known_hosts
+            _("the host key of {host} CHANGED: it is now {fingerprint}, not the key recorded on line {line} of {file} ({recorded}). "
+              "Someone may be intercepting the connection; nothing was sent, not even the password").format(
+                host=name, fingerprint=shown, line=number, file=where, recorded=fingerprint(recorded)
             ),
+            hint=_("ask the server's administrator whether its key changed; only if it did, delete line {line} of {file}, "
+                   "then run `newsletter publish` again: it will show the new fingerprint to accept").format(line=number, file=where),
         )
     if connection.accept_key is not None and connection.accept_key.strip() == shown:
         line = f"{name} {key.get_name()} {key.get_base64()}\n"

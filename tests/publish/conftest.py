@@ -29,10 +29,10 @@ def ws(tmp_path: Path) -> Path:
     return root
 
 
-def set_target(ws: Path, target: str, *, timeout: float = 0.5) -> None:
+def set_target(ws: Path, target: str, *, timeout: float = 0.5, extra: str = "") -> None:
     text = (ws / "newsletter.toml").read_text(encoding="utf-8")
     text = text.split("\n[publish]\n")[0]
-    (ws / "newsletter.toml").write_text(text + f'\n[publish]\ntarget = "{target}"\ntimeout = {timeout}\n', encoding="utf-8")
+    (ws / "newsletter.toml").write_text(text + f'\n[publish]\ntarget = "{target}"\ntimeout = {timeout}\n{extra}', encoding="utf-8")
 
 
 @pytest.fixture

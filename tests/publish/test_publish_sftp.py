@@ -78,3 +78,69 @@ def test_a_target_path_that_does_not_exist(ws: Path, site: Path, cli: Cli, sftp:
     result = cli("publish")
     assert result.exit_code == 1, result.output
     assert "the folder /nowhere/ does not exist on 127.0.0.1" in result.output
+
+
+def test_a_changed_host_key_is_refused_naming_the_line_to_fix(ws: Path, site: Path, cli: Cli, sftp: SftpServer) -> None:
+    import asyncssh
+
+    old = asyncssh.generate_private_key("ssh-ed25519").export_public_key("openssh").decode().split()
+    (ws / "state").mkdir(exist_ok=True)
+    known = ws / "state" / "known_hosts"
+    known.write_text(f"lettre.example.org {old[0]} {old[1]}\n[127.0.0.1]:{sftp.port} {old[0]} {old[1]}\n", encoding="utf-8")
+    set_target(ws, f"sftp://{USER}@127.0.0.1:{sftp.port}/www/")
+    before = tree(ws)
+    result = cli("publish", "--accept-host-key", sftp.fingerprint)  # accepting is for unknown hosts, never a changed key
+    assert result.exit_code == 1, result.output
+    assert f"the host key of [127.0.0.1]:{sftp.port} CHANGED: it is now {sftp.fingerprint}" in result.output
+    assert f"not the key recorded on line 2 of {known}" in result.output
+    assert "nothing was sent, not even the password" in result.output
+    assert f"delete line 2 of {known}" in result.output and "Traceback" not in result.output
+    assert sftp.passwords == [] and tree(sftp.root / "www") == {}
+    assert tree(ws) == before  # the known_hosts line is the user's to remove, not ours
+
+
+def test_a_changed_key_in_the_users_own_known_hosts(ws: Path, site: Path, cli: Cli, sftp: SftpServer, tmp_path: Path) -> None:
+    import asyncssh
+    import paramiko
+
+    old = asyncssh.generate_private_key("ssh-ed25519").export_public_key("openssh").decode().split()
+    user_known = tmp_path / "home" / ".ssh" / "known_hosts"
+    user_known.parent.mkdir(parents=True)
+    hashed = paramiko.HostKeys.hash_host(f"[127.0.0.1]:{sftp.port}")  # as ssh writes with HashKnownHosts yes
+    user_known.write_text(f"# mine\n{hashed} {old[0]} {old[1]}\n", encoding="utf-8")
+    set_target(ws, f"sftp://{USER}@127.0.0.1:{sftp.port}/www/")
+    result = cli("publish")
+    assert result.exit_code == 1, result.output
+    assert f"delete line 2 of {user_known}" in result.output
+    assert sftp.passwords == [] and tree(sftp.root / "www") == {}
+
+
+def test_connection_refused(ws: Path, site: Path, cli: Cli) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    set_target(ws, f"sftp://{USER}@127.0.0.1:{port}/www/")
+    before = tree(ws)
+    result = cli("publish")
+    assert result.exit_code == 1, result.output
+    assert f"127.0.0.1:{port} refused the connection (connecting)" in result.output
+    assert "check the server name and port in [publish] target" in result.output and "Traceback" not in result.output
+    assert tree(ws) == before
+
+
+def test_a_wrong_password_is_in_no_output_and_no_file(ws: Path, site: Path, cli: Cli, sftp: SftpServer, tmp_path: Path) -> None:
+    wrong = "Wr0ng-Passw0rd-7c1e"
+    trust(ws, sftp)
+    set_target(ws, f"sftp://{USER}@127.0.0.1:{sftp.port}/www/")
+    result = cli("--debug", "-vv", "publish", password=wrong)
+    assert result.exit_code == 1, result.output
+    assert f"refused the login of user '{USER}'" in result.output and "NEWSLETTER_PUBLISH_PASSWORD" in result.output
+    assert sftp.passwords == [wrong]  # it did reach the server (inside SSH), once
+    assert wrong not in result.output
+    scanned = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert len(scanned) > 20  # the workspace, its state and site, the server's folder: every file
+    for path in scanned:
+        assert wrong.encode() not in path.read_bytes(), path
+    assert tree(sftp.root / "www") == {}

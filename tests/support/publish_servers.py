@@ -21,15 +21,17 @@ class FtpServer:
     (STOR answered 452, insufficient storage). A user "reader" may only read.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, tls: tuple[Path, Path] | None = None) -> None:
         from pyftpdlib.authorizers import DummyAuthorizer
         from pyftpdlib.filesystems import AbstractedFS
-        from pyftpdlib.handlers import FTPHandler
+        from pyftpdlib.handlers import FTPHandler, TLS_FTPHandler
         from pyftpdlib.servers import ThreadedFTPServer
 
         self.root = root
         self.faults: dict[str, str] = {}
-        faults = self.faults
+        self.passwords: list[str] = []  # every PASS the server received (none before TLS, for ftps)
+        faults, passwords = self.faults, self.passwords
+        base: Any = TLS_FTPHandler if tls else FTPHandler
 
         class _Writer:
             def __init__(self, handle: Any, name: str) -> None:
@@ -53,7 +55,11 @@ class FtpServer:
         authorizer = DummyAuthorizer()
         authorizer.add_user(USER, PASSWORD, str(root), perm="elradfmwMT")
         authorizer.add_user("reader", PASSWORD, str(root), perm="elr")
-        class _Handler(FTPHandler):  # type: ignore[misc]
+        class _Handler(base):  # type: ignore[misc,valid-type]
+            def ftp_PASS(self, line: str) -> Any:
+                passwords.append(line)
+                return super().ftp_PASS(line)
+
             def ftp_STOR(self, file: str, mode: str = "w") -> Any:
                 if any(fragment in file and fault == "full" for fragment, fault in faults.items()):
                     # What RFC 959 says a server answers when its disk is full.
@@ -63,6 +69,10 @@ class FtpServer:
 
         handler = type("Handler", (_Handler,), {"authorizer": authorizer, "abstracted_fs": _FS, "banner": "test"})
         handler.auth_failed_timeout = 0  # pyftpdlib waits 3 s after a wrong password by default
+        if tls:
+            # Explicit TLS required on both connections: a client that skipped PROT P fails here.
+            handler.certfile, handler.keyfile = str(tls[0]), str(tls[1])
+            handler.tls_control_required = handler.tls_data_required = True
         self.server = ThreadedFTPServer(("127.0.0.1", 0), handler)
         self.port = self.server.address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"timeout": 0.05, "handle_exit": False}, daemon=True)
@@ -89,6 +99,7 @@ class SftpServer:
 
         self.root = root
         self.faults: dict[str, str] = {}
+        self.passwords: list[str] = []  # every password the server received
         self.host_key = asyncssh.generate_private_key("ssh-ed25519")
         self.fingerprint = self.host_key.get_fingerprint("sha256")
         self.loop = asyncio.new_event_loop()
@@ -102,7 +113,7 @@ class SftpServer:
     def _run(self) -> None:
         import asyncssh
 
-        faults, root = self.faults, self.root
+        faults, root, passwords = self.faults, self.root, self.passwords
         connections = self.connections = []  # type: ignore[var-annotated]
         handles = self.handles = []  # type: ignore[var-annotated]
 
@@ -117,6 +128,7 @@ class SftpServer:
                 return True
 
             def validate_password(self, username: str, password: str) -> bool:
+                passwords.append(password)
                 return username == USER and password == PASSWORD
 
         class _Sftp(asyncssh.SFTPServer):  # type: ignore[misc]
@@ -183,3 +195,36 @@ class SftpServer:
     def __exit__(self, *exc: object) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+
+
+def self_signed_certificate(folder: Path, *, ip: str = "127.0.0.1") -> tuple[Path, Path]:
+    """A self-signed certificate for `ip` (as a small host's FTPS server has): cert.pem, key.pem."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ftp.example.test")])
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=3650))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(ip))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return folder / "cert.pem", folder / "key.pem"
