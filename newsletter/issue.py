@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from newsletter.choices import Layout
 from newsletter.errors import IssueError, UsageError
 from newsletter.frontmatter import FrontMatter, parse_front_matter, split_front_matter
+from newsletter.i18n import _, ngettext
 from newsletter.validation import Schema
 
 if TYPE_CHECKING:
@@ -122,26 +123,26 @@ def read_issue_text(path: Path) -> str:
         mode = path.stat().st_mode
         if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
             raise UsageError(
-                f"{path} is not a regular file (a device, a pipe or a socket)",
-                hint="give the path of an issue's .md file, e.g. issues/2026-12.md",
+                _("{path} is not a regular file (a device, a pipe or a socket)").format(path=path),
+                hint=_("give the path of an issue's .md file, e.g. issues/2026-12.md"),
             )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise UsageError(
-            f"issue file not found: {path}",
-            hint="check the path; issues live in issues/ and are named YYYY-MM.md",
+            _("issue file not found: {path}").format(path=path),
+            hint=_("check the path; issues live in issues/ and are named YYYY-MM.md, for example 2026-12.md"),
         ) from None
     except IsADirectoryError:
-        raise UsageError(f"{path} is a folder, not an issue file", hint="give the path of a .md file") from None
+        raise UsageError(_("{path} is a folder, not an issue file").format(path=path), hint=_("give the path of a .md file")) from None
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise UsageError(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise IssueError(
-            f"{path}:{line}: the file is not UTF-8 text",
-            hint="open it in your editor and save it with the UTF-8 encoding",
+            _("{path}:{line}: the file is not UTF-8 text").format(path=path, line=line),
+            hint=_("open it in your editor and save it with the UTF-8 encoding"),
         ) from None
 
 
@@ -223,8 +224,6 @@ class _Builder:
     def unknown_section(self, title: str) -> str:
         from difflib import get_close_matches
 
-        from newsletter.i18n import _
-
         message = _("section '{title}' is not in the configuration; it is laid out as text (add it to [[sections]] or rename it)").format(title=title)
         titles = {_fold(conf.title): conf.title for conf in self.sections_config}
         close = get_close_matches(_fold(title), list(titles), n=1, cutoff=0.6)
@@ -303,11 +302,11 @@ def parse_issue(text: str, path: Path, sections_config: list[SectionConfig]) -> 
             inline = tokens[index + 1]
             title = _inline_text(inline).strip()
             if token.tag == "h1":
-                builder.warnings.append((line, "a '# ' title is ignored: the email's title comes from the front matter"))
+                builder.warnings.append((line, _("a '# ' title is ignored: the email's title comes from the front matter")))
             elif token.tag == "h2":
                 builder.close_section()
                 if not title:
-                    builder.problems.append(f"{path}:{line}: a section heading ('## ') has no text")
+                    builder.problems.append(_("{path}:{line}: a section heading ('## ') has no text").format(path=path, line=line))
                     builder.current = {"id": f"section-{line}", "title": "", "layout": Layout.text, "line": line, "configured": False}
                 else:
                     builder.current = builder.match_section(title, line)
@@ -315,11 +314,10 @@ def parse_issue(text: str, path: Path, sections_config: list[SectionConfig]) -> 
                 builder.close_item()
                 link = _heading_link(inline)
                 if builder.current is None:
-                    builder.problems.append(f"{path}:{line}: an item ('### ') comes before any section ('## ')")
+                    builder.problems.append(_("{path}:{line}: an item ('### ') comes before any section ('## ')").format(path=path, line=line))
                 elif link is None:
-                    builder.problems.append(
-                        f"{path}:{line}: the item heading '{title or '(empty)'}' has no link; write it as ### [Title](https://…)"
-                    )
+                    message = _("{path}:{line}: the item heading '{title}' has no link; write it as ### [Title](https://…)")
+                    builder.problems.append(message.format(path=path, line=line, title=title or _("(empty)")))
                 else:
                     builder.item = {"title": link[0], "url": link[1], "line": line, "body": []}
             index += 3
@@ -349,15 +347,16 @@ def parse_issue(text: str, path: Path, sections_config: list[SectionConfig]) -> 
             assert isinstance(intro, list)
             intro.append(chunk + "\n")
         elif chunk.strip():
-            builder.warnings.append((line, "text before the first section ('## ') is ignored"))
+            builder.warnings.append((line, _("text before the first section ('## ') is ignored")))
         index = j if j > index else index + 1
 
     builder.close_section()
     if builder.problems:
+        count = len(builder.problems)
         raise IssueError(
-            f"{path}: {len(builder.problems)} problem(s) in the issue",
+            ngettext("{path}: {count} problem in the issue", "{path}: {count} problems in the issue", count).format(path=path, count=count),
             problems=builder.problems,
-            hint="fix the lines named above, then run the command again",
+            hint=_("fix the lines named above, then run the command again"),
         )
     return Issue(
         path=path,

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsletter import formats
 from newsletter.i18n import _
 from newsletter.render.checks import Level, Problem
 from newsletter.urls import strip_utm
@@ -76,26 +77,32 @@ def _cause_chain(exc: BaseException) -> list[BaseException]:
     return chain
 
 
+def _seconds(timeout: float) -> str:
+    return formats.integer(int(timeout)) if timeout == int(timeout) else formats.decimal(timeout)
+
+
 def _describe_error(exc: Exception, timeout: float) -> str:
+    """What happened, as the end of a sentence that starts with the address."""
     import httpx
 
     if isinstance(exc, httpx.TimeoutException):
-        return f"did not answer within {timeout:g} s"
+        return _("did not answer within {seconds} s").format(seconds=_seconds(timeout))
     if isinstance(exc, httpx.TooManyRedirects):
-        return "redirects too many times (a redirect loop?)"
+        return _("redirects too many times (a redirect loop?)")
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return "is not a valid web address"
+        return _("is not a valid web address")
     text = str(exc)
     chain = _cause_chain(exc)
     lowered = " ".join(str(e) for e in chain).lower()
     if isinstance(exc, httpx.ConnectError):
         dns_markers = ("name or service not known", "nodename nor servname", "getaddrinfo", "no address associated", "name resolution")
         if any(isinstance(e, socket.gaierror) for e in chain) or any(m in lowered for m in dns_markers):
-            return "cannot be reached: the domain name does not exist (DNS lookup failed)"
+            return _("cannot be reached: the domain name does not exist (DNS lookup failed)")
         if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in lowered:
-            return "cannot be reached: the connection was refused"
-        return f"cannot be reached ({text or type(exc).__name__})"
-    return f"failed ({type(exc).__name__}{': ' + text if text else ''})"
+            return _("cannot be reached: the connection was refused")
+        return _("cannot be reached ({reason})").format(reason=text or type(exc).__name__)
+    detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return _("failed ({reason})").format(reason=detail)
 
 
 async def _request(client: httpx.AsyncClient, method: str, url: str, timeout: float) -> httpx.Response:
@@ -217,14 +224,21 @@ def problems_from_statuses(statuses: dict[str, LinkStatus], lines: dict[str, int
     problems: list[Problem] = []
     for url, status in statuses.items():
         line = lines.get(url)
-        where = "" if line is not None else "in the theme: "
         if not status.ok:
-            verb = "answered " if status.status is not None else ""
-            message = f"{where}{url} {verb}{status.reason}"
-            problems.append(Problem(Level.error, "link-broken", message, line))
+            if status.status is not None:
+                message = _("{url} answered {status}").format(url=url, status=status.reason)
+            else:
+                message = _("{url} {reason}").format(url=url, reason=status.reason)
+            problems.append(Problem(Level.error, "link-broken", _in_theme(message, line), line))
         elif status.moved_to:
-            problems.append(Problem(Level.warning, "link-moved", f"{where}{url} moved permanently to {status.moved_to}; update the link", line))
+            message = _("{url} moved permanently to {new_url}; update the link").format(url=url, new_url=status.moved_to)
+            problems.append(Problem(Level.warning, "link-moved", _in_theme(message, line), line))
     return sorted(problems, key=lambda p: (p.level != Level.error, p.line or 0))
+
+
+def _in_theme(message: str, line: int | None) -> str:
+    """A link of the theme has no Markdown line: say where it is instead."""
+    return message if line is not None else _("in the theme: {problem}").format(problem=message)
 
 
 def check_result_links(

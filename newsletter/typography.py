@@ -19,7 +19,7 @@ from typing import NamedTuple
 from newsletter.errors import IssueError
 from newsletter.french import TypographyFault, french_typography
 from newsletter.frontmatter import split_front_matter
-from newsletter.i18n import _
+from newsletter.i18n import _, ngettext
 
 # The front matter keys whose values are text the reader sees (the email's title, subject and
 # preheader); `date` and `number` are not text, and no key is ever changed.
@@ -121,8 +121,11 @@ def describe_faults(text: str, faults: list[TypographyFault]) -> str:
     ]
     more = len(faults) - len(shown)
     if more:
-        shown.append(_("and {count} more").format(count=more))
-    return _("French typography: {faults}. `newsletter check --fix` fixes this").format(faults="; ".join(shown))
+        shown.append(ngettext("and {count} more", "and {count} more", more).format(count=more))
+    listed = shown[0]
+    for fault in shown[1:]:  # the separator is the language's: French puts a narrow no-break space before ';'
+        listed = _("{faults}; {fault}").format(faults=listed, fault=fault)
+    return _("French typography: {faults}. `newsletter check --fix` fixes this").format(faults=listed)
 
 
 class LineChange(NamedTuple):

@@ -14,9 +14,10 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from newsletter.formats import decimal, integer
 from newsletter.french import typography_faults
 from newsletter.frontmatter import PREHEADER_MAX, PREHEADER_MIN, SUBJECT_MAX
-from newsletter.i18n import _
+from newsletter.i18n import _, ngettext
 from newsletter.issue import Issue
 from newsletter.render.problems import CheckInput, Level, Problem, error, warning
 from newsletter.render.slips import check_draft_leftovers, check_local_images, check_markdown_slips
@@ -84,26 +85,28 @@ __all__ = ["CheckInput", "Level", "Problem", "run_checks"]
 def check_size(data: CheckInput) -> Iterator[Problem]:
     size = len(data.html.encode("utf-8"))
     if size > GMAIL_CLIP_BYTES:
-        yield _error("size", f"the HTML is {size / 1024:.1f} KB: Gmail clips messages over 102 KB and hides the footer and unsubscribe link; shorten the issue (fewer items or shorter summaries)")
+        message = _("the HTML is {size} KB: Gmail clips messages over 102 KB and hides the footer and unsubscribe link; shorten the issue (fewer items or shorter summaries)")
+        yield _error("size", message.format(size=decimal(size / 1024)))
     elif size > GMAIL_WARN_BYTES:
-        yield _warning("size", f"the HTML is {size / 1024:.1f} KB, close to Gmail's 102 KB clipping limit (click tracking makes links longer); consider removing an item")
+        message = _("the HTML is {size} KB, close to Gmail's 102 KB clipping limit (click tracking makes links longer); consider removing an item")
+        yield _warning("size", message.format(size=decimal(size / 1024)))
 
 
 def check_head(data: CheckInput, soup: Document) -> Iterator[Problem]:
     if not re.match(r"\s*<!doctype html>", data.html, re.IGNORECASE):
-        yield _error("doctype", "the HTML does not start with <!doctype html>; clients would render it in quirks mode")
+        yield _error("doctype", _("the HTML does not start with <!doctype html>; clients would render it in quirks mode"))
     metas = soup.find_all("meta")
     if not any(
         (m.get("charset") or "").lower() == "utf-8" or "charset=utf-8" in (m.get("content") or "").lower() for m in metas
     ):
-        yield _error("charset", "the HTML declares no UTF-8 charset")
+        yield _error("charset", _("the HTML declares no UTF-8 charset"))
     if not any(m.get("name") == "viewport" for m in metas):
-        yield _error("viewport", "the HTML has no viewport meta; phones would show it zoomed out")
+        yield _error("viewport", _("the HTML has no viewport meta; phones would show it zoomed out"))
     if not soup.title:
-        yield _error("title", "the HTML has no <title>")
+        yield _error("title", _("the HTML has no <title>"))
     roots = soup.find_all("html")
     if not roots or not roots[0].get("lang"):
-        yield _error("lang", "the <html> element has no lang attribute; screen readers need it")
+        yield _error("lang", _("the <html> element has no lang attribute; screen readers need it"))
 
 
 def _markdown_line(issue: Issue, url: str) -> int | None:
@@ -119,16 +122,18 @@ def _markdown_line(issue: Issue, url: str) -> int | None:
 def check_images(data: CheckInput, soup: Document) -> Iterator[Problem]:
     for image in data.issue.images:
         if not image.alt.strip():
-            yield _error("img-alt", f"the image {image.src} has no alt text; write one between the brackets: ![what it shows](…)", image.line)
+            message = _("the image {src} has no alt text; write one between the brackets: ![what it shows](…)")
+            yield _error("img-alt", message.format(src=image.src), image.line)
     markdown_srcs = {image.src for image in data.issue.images}
     local = {image.written for image in data.local_images if not image.found or image.url is None}
     for img in soup.find_all("img"):
         src = img.get("src") or ""
         line = _markdown_line(data.issue, src)
         if img.get("alt") is None and src not in markdown_srcs:
-            yield _error("img-alt", f"an image of the theme has no alt attribute: {src}", line)
+            yield _error("img-alt", _("an image of the theme has no alt attribute: {src}").format(src=src), line)
         if not src.startswith("https://") and src not in local:  # check_local_images says more
-            yield _error("img-src", f"the image source '{src}' is not an absolute https:// URL; mail clients cannot load it", line)
+            message = _("the image source '{src}' is not an absolute https:// URL; mail clients cannot load it")
+            yield _error("img-src", message.format(src=src), line)
 
 
 _PLACEHOLDER_RE = re.compile(r"^(\{\{[^{}]+\}\}|\[\[[A-Z_]+\]\])$")
@@ -139,17 +144,17 @@ def _link_problem(href: str, allowed: frozenset[str]) -> tuple[str, str] | None:
     if stripped in allowed:
         return None
     if not stripped or stripped == "#":
-        return "link-empty", "a link has an empty or '#' address"
+        return "link-empty", _("a link has an empty or '#' address")
     lowered = stripped.lower()
     if lowered.startswith(("javascript:", "vbscript:", "data:")):
-        return "link-script", f"the link '{stripped[:60]}' runs code; mail clients block it. Use an https:// address"
+        return "link-script", _("the link '{link}' runs code; mail clients block it. Use an https:// address").format(link=stripped[:60])
     if _PLACEHOLDER_RE.match(stripped):
-        return "placeholder", f"the placeholder {stripped} is not one this provider replaces"
+        return "placeholder", _("the placeholder {placeholder} is not one this provider replaces").format(placeholder=stripped)
     if lowered.startswith(("https://", "mailto:", "tel:")):
         return None
     if lowered.startswith("http://"):
-        return "link-http", f"the link {stripped} uses http://, not https://; use the https address if the site has one"
-    return "link-relative", f"the link '{stripped}' is not an absolute address; write it in full, starting with https://"
+        return "link-http", _("the link {link} uses http://, not https://; use the https address if the site has one").format(link=stripped)
+    return "link-relative", _("the link '{link}' is not an absolute address; write it in full, starting with https://").format(link=stripped)
 
 
 def check_links(data: CheckInput, soup: Document) -> Iterator[Problem]:
@@ -162,10 +167,12 @@ def check_links(data: CheckInput, soup: Document) -> Iterator[Problem]:
         seen.add(link.href)
         label = " ".join(link.text.lower().split()).strip(" .…!:")
         if label in VAGUE_LINK_TEXTS:
-            yield _warning("link-text", f"the link text '{link.text}' says nothing out of context (screen readers list links alone); describe where it leads", link.line)
+            message = _("the link text '{text}' says nothing out of context (screen readers list links alone); describe where it leads")
+            yield _warning("link-text", message.format(text=link.text), link.line)
     for line_no, line in enumerate(data.source.splitlines(), start=1):
         for match in re.finditer(r"\]\(\s*((?:javascript|vbscript|data):[^)]*)\)", line, re.IGNORECASE):
-            yield _error("link-script", f"the link '{match.group(1)[:60]}' runs code; mail clients block it. Use an https:// address", line_no)
+            message = _("the link '{link}' runs code; mail clients block it. Use an https:// address")
+            yield _error("link-script", message.format(link=match.group(1)[:60]), line_no)
     seen_plain = {strip_utm(href) for href in seen}
     for anchor in soup.find_all("a"):
         href_text = anchor.get("href") or ""
@@ -174,7 +181,7 @@ def check_links(data: CheckInput, soup: Document) -> Iterator[Problem]:
         found = _link_problem(href_text, data.allowed_placeholders)
         if found:
             code, message = found
-            yield (_warning if code == "link-http" else _error)(code, f"in the theme: {message}")
+            yield (_warning if code == "link-http" else _error)(code, _("in the theme: {problem}").format(problem=message))
 
 
 # What mjml-python leaves of a character it escapes in an attribute value (pipeline.protect_attributes).
@@ -182,29 +189,41 @@ _RUST_ESCAPE = re.compile(r"\\u\{[0-9a-fA-F]{1,6}\}")
 
 
 def check_leftovers(data: CheckInput) -> Iterator[Problem]:
-    for part_name, part in (("HTML", data.html), ("text part", data.text)):
+    leftover_messages = {
+        "html": (
+            _("leftover template syntax '{token}' in the HTML; remove it or write it differently"),
+            _("a percent-encoded placeholder ('{encoded}') in the HTML: the provider would not replace it"),
+        ),
+        "text": (
+            _("leftover template syntax '{token}' in the text part; remove it or write it differently"),
+            _("a percent-encoded placeholder ('{encoded}') in the text part: the provider would not replace it"),
+        ),
+    }
+    for part_name, part in (("html", data.html), ("text", data.text)):
+        syntax_message, encoded_message = leftover_messages[part_name]
         # [[NAME]] and Mailjet's template language: [[data:firstname:""]], [[var:city]].
         for match in re.finditer(r"\{\{[^{}]*\}\}|\{%|\{#|\[\[[A-Za-z_]+(?::[^\[\]\n]*)?\]\]", part):
             token = match.group(0)
             if token in data.allowed_placeholders:
                 continue
-            yield _error("template-syntax", f"leftover template syntax '{token}' in the {part_name}; remove it or write it differently")
+            yield _error("template-syntax", syntax_message.format(token=token))
         if part_name == "HTML" and (escaped := _RUST_ESCAPE.search(part)):
             yield _error("escaped-char", _("the HTML contains '{text}' where a character should be (escaped by mjml-python); screen readers would read it aloud").format(text=escaped.group(0)))
         for encoded in ENCODED_PLACEHOLDERS:
             if encoded in part:
-                yield _error("encoded-placeholder", f"a percent-encoded placeholder ('{encoded}') in the {part_name}: the provider would not replace it")
+                yield _error("encoded-placeholder", encoded_message.format(encoded=encoded))
                 break
 
 
 def check_unsubscribe(data: CheckInput) -> Iterator[Problem]:
     if not data.unsubscribe:
-        yield _error("unsubscribe", "there is no unsubscribe link for this provider; set [newsletter] unsubscribe_url in newsletter.toml")
+        yield _error("unsubscribe", _("there is no unsubscribe link for this provider; set [newsletter] unsubscribe_url in newsletter.toml"))
         return
     if data.unsubscribe not in data.html:
-        yield _error("unsubscribe", f"the HTML has no unsubscribe link ({data.unsubscribe}); the theme's footer must keep it")
+        yield _error("unsubscribe", _("the HTML has no unsubscribe link ({link}); the theme's footer must keep it").format(link=data.unsubscribe))
     if data.unsubscribe not in data.text:
-        yield _error("unsubscribe", f"the text part has no unsubscribe link ({data.unsubscribe}); the text template's footer must keep it")
+        message = _("the text part has no unsubscribe link ({link}); the text template's footer must keep it")
+        yield _error("unsubscribe", message.format(link=data.unsubscribe))
 
 
 def _front_line(source: str, key: str) -> int | None:
@@ -219,15 +238,18 @@ def check_subject_preheader(data: CheckInput) -> Iterator[Problem]:
     subject = front.subject.strip()
     line = _front_line(data.source, "subject")
     if not subject:
-        yield _error("subject", "the subject is empty", line)
+        yield _error("subject", _("the subject is empty"), line)
     elif len(subject) > SUBJECT_MAX:
-        yield _error("subject", f"the subject has {len(subject)} characters; keep it to {SUBJECT_MAX} or fewer so inboxes show it whole", line)
+        message = _("the subject has {count} characters; keep it to {max} or fewer so inboxes show it whole")
+        yield _error("subject", message.format(count=integer(len(subject)), max=integer(SUBJECT_MAX)), line)
     preheader = front.preheader.strip()
     line = _front_line(data.source, "preheader")
     if not preheader:
-        yield _error("preheader", f"the preheader is empty; write the line inboxes show after the subject ({PREHEADER_MIN} to {PREHEADER_MAX} characters)", line)
+        message = _("the preheader is empty; write the line inboxes show after the subject ({min} to {max} characters)")
+        yield _error("preheader", message.format(min=integer(PREHEADER_MIN), max=integer(PREHEADER_MAX)), line)
     elif not PREHEADER_MIN <= len(preheader) <= PREHEADER_MAX:
-        yield _warning("preheader", f"the preheader has {len(preheader)} characters; aim for {PREHEADER_MIN} to {PREHEADER_MAX}", line)
+        message = ngettext("the preheader has {count} character; aim for {min} to {max}", "the preheader has {count} characters; aim for {min} to {max}", len(preheader))
+        yield _warning("preheader", message.format(count=integer(len(preheader)), min=integer(PREHEADER_MIN), max=integer(PREHEADER_MAX)), line)
 
 
 def _unspaced_important(document: str) -> bool:
@@ -258,17 +280,19 @@ def check_header_chars(data: CheckInput) -> Iterator[Problem]:
     for key, value in (("subject", front.subject), ("preheader", front.preheader), ("title", front.title)):
         line = _front_line(data.source, key)
         if any(char in _HEADER_BREAKS for char in value):
-            yield _error("header-chars", f"the {key} contains a line break; write it on one line (a line break in an email header can add headers such as Bcc)", line)
+            message = _("the {key} contains a line break; write it on one line (a line break in an email header can add headers such as Bcc)")
+            yield _error("header-chars", message.format(key=key), line)
         elif bad := next((char for char in value if _invisible(char)), None):
-            yield _error("header-chars", f"the {key} contains the invisible character U+{ord(bad):04X}; delete it (retype the {key} if you cannot see where it is)", line)
+            message = _("the {key} contains the invisible character {code}; delete it (retype the {key} if you cannot see where it is)")
+            yield _error("header-chars", message.format(key=key, code=f"U+{ord(bad):04X}"), line)
 
 
 def check_css_and_tags(data: CheckInput, soup: Document) -> Iterator[Problem]:
     if _unspaced_important(data.html):
-        yield _error("important", "a CSS '!important' has no space before it; Orange webmail drops the whole rule. Write ' !important'")
+        yield _error("important", _("a CSS '!important' has no space before it; Orange webmail drops the whole rule. Write ' !important'"))
     for tag in ("script", "form", "iframe"):
         if soup.find_all(tag):
-            yield _error("forbidden-tag", f"the HTML contains a <{tag}>; mail clients strip or block it")
+            yield _error("forbidden-tag", _("the HTML contains a <{tag}>; mail clients strip or block it").format(tag=tag))
 
 
 def check_typography(data: CheckInput) -> Iterator[Problem]:
@@ -288,7 +312,6 @@ def check_agenda_dates(data: CheckInput) -> Iterator[Problem]:
     """An agenda event whose (last) date is before the issue's date is over when readers see it."""
     from newsletter.choices import Layout
     from newsletter.formats import long_date
-    from newsletter.i18n import _
     from newsletter.render.agenda import event_end
 
     issue_date = data.issue.front.date

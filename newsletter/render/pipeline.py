@@ -16,6 +16,7 @@ from newsletter.actorintro import recount_new_actors
 from newsletter.choices import Layout, Provider
 from newsletter.errors import TemplateError
 from newsletter.french import french_date
+from newsletter.i18n import _
 from newsletter.issue import Issue, Section, parse_issue, read_issue_text
 from newsletter.render.checks import CheckInput, Level, Problem, run_checks
 from newsletter.render.images import LocalImage, localise_images
@@ -137,8 +138,11 @@ def compile_mjml(mjml: str, *, template: str = MJML_TEMPLATE) -> str:
             raise
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise TemplateError(
-            f"the template {template} produced MJML that does not compile: {detail}",
-            hint="check the MJML tags your template override writes (every tag closed, mj-text inside mj-column); the generated MJML is in the .mjml file next to the output",
+            _("the template {template} produced MJML that does not compile: {detail}").format(template=template, detail=detail),
+            hint=_(
+                "check the MJML tags your template override writes (every tag closed, mj-text inside mj-column); "
+                "the generated MJML is in the .mjml file next to the output"
+            ),
         ) from None
 
 
@@ -276,7 +280,11 @@ def render_issue(
     parse_warnings = tuple(Problem(Level.warning, "structure", message, line) for line, message in issue.warnings)
     if context["web_link"] is None and "web_link" not in (extra_context or {}):
         parse_warnings += (
-            Problem(Level.warning, "web-link", "[newsletter] web_url is not set: the email has no 'Voir dans le navigateur' link; set it to where `newsletter archive` is published"),
+            Problem(
+                Level.warning,
+                "web-link",
+                _("[newsletter] web_url is not set: the email has no 'Voir dans le navigateur' link; set it to where `newsletter archive` is published"),
+            ),
         )
     stats = RenderStats(
         html_bytes=len(html.encode("utf-8")),
@@ -309,7 +317,7 @@ def write_outputs(result: RenderResult, out_dir: Path) -> RenderResult:
     stem = result.issue.stem
     paths = {suffix: out_dir / f"{stem}.{suffix}" for suffix in ("html", "txt", "mjml")}
     # Build outputs can be rebuilt at any time: atomic, but without the cost of fsync.
-    hint = f"check that {out_dir} is a folder you may write in, or choose another one with --out"
+    hint = _("check that {folder} is a folder you may write in, or choose another one with --out").format(folder=out_dir)
     write_atomic(paths["mjml"], result.mjml, durable=False, hint=hint)
     write_atomic(paths["txt"], result.text, durable=False, hint=hint)
     write_atomic(paths["html"], result.html, durable=False, hint=hint)

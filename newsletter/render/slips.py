@@ -62,9 +62,11 @@ def check_markdown_slips(data: CheckInput) -> Iterator[Problem]:
             yield error("link-unclosed", message.format(written=written, fixed=fixed), number)
         for match in _SPACED.finditer(line):
             bang, label, address = match.groups()
-            message = _("“{written}” has a space between ']' and '(': the email shows this raw text instead of {what}; write {fixed}")
-            what = _("the image") if bang else _("a link")
-            yield error("link-space", message.format(written=_cut(match.group(0)), what=what, fixed=f"{bang}[{label}]({address})"), number)
+            if bang:
+                message = _("“{written}” has a space between ']' and '(': the email shows this raw text instead of the image; write {fixed}")
+            else:
+                message = _("“{written}” has a space between ']' and '(': the email shows this raw text instead of a link; write {fixed}")
+            yield error("link-space", message.format(written=_cut(match.group(0)), fixed=f"{bang}[{label}]({address})"), number)
         for match in _TARGET.finditer(line):
             bang, label, target = match.groups()
             if _VALID_TARGET.fullmatch(target) or not target.strip():

@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from newsletter.errors import TemplateError
+from newsletter.i18n import _
 from newsletter.render.markup import markdown_to_html, markdown_to_text, wrap_text
 from newsletter.workspace import default_theme_dir
 
@@ -102,11 +103,14 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
         where = f"{exc.filename or exc.name}:{exc.lineno}"
-        raise TemplateError(f"template {where}: {exc.message}", hint="fix the Jinja syntax on that line of the template") from exc
+        message = _("template {where}: {reason}").format(where=where, reason=exc.message)
+        raise TemplateError(message, hint=_("fix the Jinja syntax on that line of the template")) from exc
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template not found: {exc.name}", hint="restore the file in templates/ or delete your override") from exc
+        message = _("template not found: {name}").format(name=exc.name)
+        raise TemplateError(message, hint=_("restore the file in templates/ or delete your override")) from exc
     except Exception as exc:
         frame = _template_frame(sys.exc_info()[2])
         where = f"{frame[0]}:{frame[1]}" if frame else name
-        raise TemplateError(f"template {where}: {exc}", hint="check the variable or filter used on that line of the template") from exc
+        message = _("template {where}: {reason}").format(where=where, reason=exc)
+        raise TemplateError(message, hint=_("check the variable or filter used on that line of the template")) from exc
 
