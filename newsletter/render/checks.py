@@ -207,7 +207,7 @@ def check_leftovers(data: CheckInput) -> Iterator[Problem]:
             if token in data.allowed_placeholders:
                 continue
             yield _error("template-syntax", syntax_message.format(token=token))
-        if part_name == "HTML" and (escaped := _RUST_ESCAPE.search(part)):
+        if part_name == "html" and (escaped := _RUST_ESCAPE.search(part)):
             yield _error("escaped-char", _("the HTML contains '{text}' where a character should be (escaped by mjml-python); screen readers would read it aloud").format(text=escaped.group(0)))
         for encoded in ENCODED_PLACEHOLDERS:
             if encoded in part:
