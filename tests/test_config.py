@@ -17,7 +17,8 @@ BASE = '[newsletter]\nname = "Mobiscol"\ntitle = "La lettre"\n'
 def problems_of(text: str) -> list[str]:
     with pytest.raises(ConfigError) as info:
         parse_config(text, source="n.toml")
-    assert info.value.message == f"n.toml has {len(info.value.problems)} problem(s)"
+    count = len(info.value.problems)
+    assert info.value.message == f"n.toml has {count} problem{'s' if count > 1 else ''}"
     return info.value.problems
 
 
@@ -33,12 +34,12 @@ def problems_of(text: str) -> list[str]:
         ("[fetch]\ntimeout = 0", "fetch.timeout = 0: expected a number greater than 0"),
         ("[fetch]\nconcurrency = 101", "fetch.concurrency = 101: expected a number at most 100"),
         ("[fetch]\nconcurrency = true", "fetch.concurrency = True: expected a whole number"),
-        ('[brevo]\nlist_ids = [2, "x"]', "brevo.list_ids[1] = 'x': expected a whole number"),
+        ('[brevo]\nlist_ids = [2, "x"]', "the 2nd item of brevo.list_ids = 'x': expected a whole number"),
         ('[brevo]\nlist_ids = "2"', "brevo.list_ids = '2': expected a list, such as [2]"),
         ('[utm]\nsource = "Mobiscol"', "utm.source = 'Mobiscol': expected lowercase letters, digits, '_', '.' or '-' only"),
-        ('[[sections]]\nid = "Veille"\ntitle = "V"', "sections[0].id = 'Veille': expected lowercase letters, digits, '_' or '-', e.g. 'veille'"),
-        ('[[sections]]\nid = "v"\nlayout = "grid"\ntitle = "V"', "sections[0].layout = 'grid': expected one of 'text', 'cards', 'list', 'actors' or 'agenda'"),
-        ('[[sections]]\ntitle = "V"', "sections[0].id is missing; this key is required"),
+        ('[[sections]]\nid = "Veille"\ntitle = "V"', "id of the 1st section = 'Veille': expected lowercase letters, digits, '_' or '-', e.g. 'veille'"),
+        ('[[sections]]\nid = "v"\nlayout = "grid"\ntitle = "V"', "layout of the 1st section = 'grid': expected one of 'text', 'cards', 'list', 'actors' or 'agenda'"),
+        ('[[sections]]\ntitle = "V"', "id of the 1st section is missing; this key is required"),
         ('[actor_map]\nkind = "osm"\nurl = "x"\nsection = "v"\n[[sections]]\nid = "v"\ntitle = "V"', "actor_map.kind = 'osm': expected 'gogocarto' or 'geojson'"),
         ('[[sections]]\nid = "v"\ntitle = "V"\n[[feeds]]\nname = "F"\nurl = "x"\nsection = "w"', "feed 'F' points at section 'w', which is not among [[sections]] (v)"),
     ],
