@@ -27,7 +27,7 @@ def test_render_writes_three_files_and_reports(tmp_path: Path) -> None:
     build = tmp_path / "ws" / "build"
     assert sorted(p.name for p in build.iterdir()) == ["2026-12.html", "2026-12.mjml", "2026-12.txt"]
     assert "of Gmail's 102 KB" in output
-    assert "2 sections, 1 items, 1 links, 0 images" in output
+    assert "2 sections, 1 item, 1 link, 0 images" in output
     assert "all checks passed" in output
     html = (build / "2026-12.html").read_text(encoding="utf-8")
     assert '<html lang="fr" dir="ltr"' in html

@@ -44,6 +44,7 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
         if name.startswith("NEWSLETTER_") or name in ENV_KEYS:
             monkeypatch.delenv(name)
+    monkeypatch.setenv("NEWSLETTER_LANG", "en")  # the tests assert the English texts
     monkeypatch.chdir(tmp_path)
 
 

@@ -82,8 +82,8 @@ def test_schedule_then_reschedule(cli: CliFn, workspace: Workspace, target: Targ
     assert result.exit_code == 0, result.output
     (campaign_id,) = target.ids()
     assert target.status(campaign_id) == "scheduled"
-    assert "2099-12-08 09:30 (UTC+0100)" in result.output  # the confirmation shows the offset
-    subscribers = {"brevo": "1250 subscribers", "mailjet": "980 subscribers"}[target.name]
+    assert "December 8, 2099 at 09:30 (UTC+0100)" in result.output  # the confirmation shows the offset
+    subscribers = {"brevo": "1,250 subscribers", "mailjet": "980 subscribers"}[target.name]
     assert subscribers in result.output  # the confirmation repeats the list's subscriber count
     # Each provider stores the time its own way; both are 09:30 in Paris.
     expected_at = {"brevo": "2099-12-08T08:30:00.000Z", "mailjet": "2099-12-08T09:30:00+01:00"}[target.name]
@@ -93,7 +93,7 @@ def test_schedule_then_reschedule(cli: CliFn, workspace: Workspace, target: Targ
 
     result = cli("send", str(workspace.issue), "--provider", target.name, "--schedule", LATER, "--yes")
     assert result.exit_code == 0, result.output
-    assert "moving from: 2099-12-08 09:30" in result.output
+    assert "moving from: December 8, 2099 at 09:30" in result.output
     assert target.ids() == [campaign_id]
     assert target.scheduled_at(campaign_id) in ("2099-12-09T09:15:00.000Z", "2099-12-09T10:15:00+01:00")
     assert _state(workspace)["issues"]["2026-12"][target.name]["scheduled_at"] == "2099-12-09T10:15:00+01:00"
