@@ -104,7 +104,7 @@ def test_schedule_parsing_keeps_the_offset() -> None:
 def test_issue_whose_checks_fail(cli: CliFn, workspace: Workspace, target: Target) -> None:
     workspace.set_edito("Une image sans texte alternatif : ![](https://example.org/photo.png)")
     result = cli("send", str(workspace.issue), "--provider", target.name, "--now", "--yes")
-    _refused(result, 1, "has 1 error(s); nothing was sent", "alt")
+    _refused(result, 1, "has 1 error; nothing was sent", "alt")
     assert target.fake.calls == []
 
 
