@@ -57,7 +57,7 @@ def test_empty_list(cli: CliFn, workspace: Workspace, fake_brevo: FakeBrevo, fak
     config = workspace.root / "newsletter.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("list_ids = [2]", "list_ids = [7]").replace("contacts_list_id = 10", "contacts_list_id = 13"), encoding="utf-8")
     _refused(cli("send", str(workspace.issue), "--provider", "brevo"), 1, "has no subscribers")
-    _refused(cli("send", str(workspace.issue), "--provider", "mailjet"), 1, "has 0 subscriber(s)")
+    _refused(cli("send", str(workspace.issue), "--provider", "mailjet"), 1, "has 0 subscribers")
     assert fake_brevo.campaigns == {} and fake_mailjet.drafts == {}
 
 
