@@ -22,13 +22,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from newsletter import __version__
+from newsletter import __version__, formats
 from newsletter.campaigns import load_state
 from newsletter.choices import Provider
 from newsletter.config import Settings
 from newsletter.errors import IssueError, UsageError
 from newsletter.french import french_date
 from newsletter.fsutil import write_atomic
+from newsletter.i18n import _, ngettext
 from newsletter.issue import Issue, parse_issue, read_issue_text
 from newsletter.render.checks import Problem
 from newsletter.render.pipeline import render_issue
@@ -131,7 +132,7 @@ def _web_page(settings: Settings, issue: Issue, source: str) -> tuple[str, list[
     base = _base_url(settings)
     if base:
         head += f'<link rel="canonical" href="{html_lib.escape(base + issue.stem + ".html")}">'
-    document = re.sub(r"</head>", lambda _: head + "</head>", document, count=1, flags=re.IGNORECASE)
+    document = re.sub(r"</head>", lambda _match: head + "</head>", document, count=1, flags=re.IGNORECASE)
     primary = settings.file.theme.primary_color
     nav = (
         '<div class="archive-nav" style="max-width:640px;margin:0 auto;padding:14px 0 0;'
@@ -270,12 +271,17 @@ def _build_page(settings: Settings, path: Path, source: str, out: Path, key: str
     try:
         issue = parse_issue(source, path, settings.file.sections)
     except IssueError as exc:
-        return _Built(key=key, skipped="it does not parse: " + (exc.problems[0] if exc.problems else exc.message))
+        return _Built(key=key, skipped=_("it does not parse: {problem}").format(problem=exc.problems[0] if exc.problems else exc.message))
     page, blocking = _web_page(settings, issue, source)
     if blocking:
         first = blocking[0]
-        where = f"line {first.line}: " if first.line else ""
-        return _Built(key=key, skipped=f"not published: {len(blocking)} check(s) at error level, first {where}{first.message}")
+        where = _("line {line}: {problem}").format(line=first.line, problem=first.message) if first.line else first.message
+        return _Built(
+            key=key,
+            skipped=ngettext(
+                "not published: {n} check at error level: {first}", "not published: {n} checks at error level, first {first}", len(blocking)
+            ).format(n=formats.integer(len(blocking)), first=where),
+        )
     target = out / f"{issue.stem}.html"
     write_atomic(target, page)
     front = issue.front
@@ -310,8 +316,10 @@ def build_archive(
     base = _base_url(settings)
     if base is None:
         warnings.append(
-            "web_url is not set in [newsletter]: the site uses relative links only, the feed has no absolute "
-            "links, and the emails leave out their 'Voir dans le navigateur' link"
+            _(
+                "web_url is not set in [newsletter]: the site uses relative links only, the feed has no absolute "
+                "links, and the emails leave out their 'Voir dans le navigateur' link"
+            )
         )
     sent, pending = ({}, set()) if include_all else _sent_times(settings)
     unsure = dict(unconfirmed or {})
@@ -336,9 +344,9 @@ def build_archive(
             try:
                 source = read_issue_text(path)
             except UsageError as exc:  # a folder, a dead link, no permission: the other issues still build
-                result = _Built(key="", skipped=f"it cannot be read: {exc.message}")
+                result = _Built(key="", skipped=_("it cannot be read: {reason}").format(reason=exc.message))
             except IssueError as exc:
-                result = _Built(key="", skipped="it does not parse: " + (exc.problems[0] if exc.problems else exc.message))
+                result = _Built(key="", skipped=_("it does not parse: {problem}").format(problem=exc.problems[0] if exc.problems else exc.message))
             else:
                 key = _issue_key(fingerprint, source, sent.get(path.stem))
                 previous = known.get(path.stem)
