@@ -25,7 +25,7 @@ from urllib.parse import unquote
 
 from newsletter import formats, i18n
 from newsletter.errors import ConfigError, IssueError, NewsletterError, UsageError
-from newsletter.i18n import N_, _, ngettext
+from newsletter.i18n import _, ngettext
 from newsletter.render.checks import Level, Problem
 
 if TYPE_CHECKING:
@@ -294,13 +294,14 @@ def _empty_email() -> str:
     return f'<!doctype html><meta charset="utf-8"><p style="font-family:sans-serif;color:#777;padding:2em">{words}</p>'
 
 
-_LEVEL_LABELS = {Level.error: N_("error"), Level.warning: N_("warning")}
+def _level_label(level: Level) -> str:
+    return _("error") if level == Level.error else _("warning")
 
 
 def _problem_row(path: Path, problem: Problem) -> str:
     where = f"{path.name}:{problem.line}" if problem.line else "—"
     return (
-        f'<tr class="{problem.level.value}"><td>{html.escape(_(_LEVEL_LABELS[problem.level]))}</td><td>{html.escape(where)}</td>'
+        f'<tr class="{problem.level.value}"><td>{html.escape(_level_label(problem.level))}</td><td>{html.escape(where)}</td>'
         f"<td>{html.escape(problem.message)}</td><td><code>{html.escape(problem.code)}</code></td></tr>"
     )
 
@@ -333,7 +334,7 @@ def panel(issue_path: Path, state: PreviewState) -> tuple[str, str]:
         checks = html.escape(_("Checks"))
         if result.problems:
             rows = "".join(_problem_row(issue_path, p) for p in result.problems)
-            heads = "".join(f"<th>{html.escape(_(name))}</th>" for name in (N_("Level"), N_("Line"), N_("Message"), N_("Rule")))
+            heads = "".join(f"<th>{html.escape(name)}</th>" for name in (_("Level"), _("Line"), _("Message"), _("Rule")))
             below.append(f'<h2>{checks}</h2><table class="report"><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>')
         else:
             below.append(f'<h2>{checks}</h2><p class="good">{html.escape(_("All checks passed."))}</p>')

@@ -32,7 +32,7 @@ from newsletter.campaigns import (
 from newsletter.choices import Provider
 from newsletter.config import Settings
 from newsletter.errors import NewsletterError, NoCampaignError
-from newsletter.i18n import N_, _, ngettext
+from newsletter.i18n import _, ngettext
 from newsletter.providers.base import (
     Campaign,
     CampaignStats,
@@ -50,15 +50,18 @@ COLUMNS = ("issue", "provider", "campaign_id", "status", "read_at", "source",
            "sent", "delivered", "unique_opens", "open_rate", "unique_clicks", "click_rate",
            "hard_bounces", "soft_bounces", "unsubscriptions", "complaints", "note")
 LINK_COLUMNS = ("issue", "provider", "clicks", "item", "section", "url")
-# The CSV is read in a spreadsheet by people: its headers are words, in their language.
-CSV_HEADERS = {
-    "issue": N_("Issue"), "provider": N_("Provider"), "campaign_id": N_("Campaign"), "status": N_("Status"),
-    "read_at": N_("Read at"), "source": N_("Source"), "sent": N_("Sent"), "delivered": N_("Delivered"),
-    "unique_opens": N_("Unique opens"), "open_rate": N_("Open rate"), "unique_clicks": N_("Unique clicks"),
-    "click_rate": N_("Click rate"), "hard_bounces": N_("Hard bounces"), "soft_bounces": N_("Soft bounces"),
-    "unsubscriptions": N_("Unsubscriptions"), "complaints": N_("Complaints"), "note": N_("Note"),
-    "clicks": N_("Clicks"), "item": N_("Item"), "section": N_("Section"), "url": N_("URL"),
-}
+
+
+def csv_headers() -> dict[str, str]:
+    """Column key -> header: the CSV is read in a spreadsheet by people, so its headers are words, in their language."""
+    return {
+        "issue": _("Issue"), "provider": _("Provider"), "campaign_id": _("Campaign"), "status": _("Status"),
+        "read_at": _("Read at"), "source": _("Source"), "sent": _("Sent"), "delivered": _("Delivered"),
+        "unique_opens": _("Unique opens"), "open_rate": _("Open rate"), "unique_clicks": _("Unique clicks"),
+        "click_rate": _("Click rate"), "hard_bounces": _("Hard bounces"), "soft_bounces": _("Soft bounces"),
+        "unsubscriptions": _("Unsubscriptions"), "complaints": _("Complaints"), "note": _("Note"),
+        "clicks": _("Clicks"), "item": _("Item"), "section": _("Section"), "url": _("URL"),
+    }
 
 
 @dataclass(frozen=True)
@@ -389,7 +392,8 @@ def stats_csv(report: StatsReport) -> str:
     one issue, a blank line then one row per link."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=formats.csv_delimiter(), lineterminator="\n")
-    writer.writerow([_(CSV_HEADERS[key]) for key in COLUMNS])
+    headers = csv_headers()
+    writer.writerow([headers[key] for key in COLUMNS])
     for row in report.rows:
         values = _row_values(row)
         values["open_rate"], values["click_rate"] = row.open_rate, row.click_rate  # unrounded: the cell rounds
@@ -397,7 +401,7 @@ def stats_csv(report: StatsReport) -> str:
     link_rows = [(row, link) for row in report.rows for link in (row.links or ())]
     if report.single and link_rows:
         writer.writerow([])
-        writer.writerow([_(CSV_HEADERS[key]) for key in LINK_COLUMNS])
+        writer.writerow([headers[key] for key in LINK_COLUMNS])
         for row, link in link_rows:
             writer.writerow([row.issue, row.provider, formats.csv_integer(link.clicks), link.item or "", link.section or "", link.url])
     return buffer.getvalue()

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Self, TypedDict, dataclass_transform
 
 from newsletter import formats, i18n
-from newsletter.i18n import N_, _, ngettext
+from newsletter.i18n import _, ngettext
 
 ErrorLocation = tuple[str | int, ...]
 
@@ -342,37 +342,49 @@ def _meets(constraints: dict[str, Any], value: Any, loc: ErrorLocation, errors: 
 
 
 # pydantic's error types in the same words as ours (ours use the same type names, plus str_type).
-_TYPE_WORDS: Mapping[str, str] = {
-    "string_type": N_("expected text"),
-    "str_type": N_("expected text"),
-    "int_type": N_("expected a whole number"),
-    "int_parsing": N_("expected a whole number"),
-    "int_from_float": N_("expected a whole number"),
-    "float_type": N_("expected a number"),
-    "float_parsing": N_("expected a number"),
-    "bool_type": N_("expected true or false"),
-    "bool_parsing": N_("expected true or false"),
-    "list_type": N_("expected a list"),
-    "tuple_type": N_("expected a list"),
-    "set_type": N_("expected a list"),
-    "frozen_set_type": N_("expected a list"),
-    "iterable_type": N_("expected a list"),
-    "dict_type": N_("expected a table of keys"),
-    "model_type": N_("expected a table of keys"),
-    "model_attributes_type": N_("expected a table of keys"),
-    "date_type": N_("expected a date written YYYY-MM-DD, for example 2026-12-08"),
-    "date_from_datetime_parsing": N_("expected a date written YYYY-MM-DD, for example 2026-12-08"),
-    "datetime_type": N_("expected a date and time such as 2026-12-08T09:30:00+01:00"),
-    "datetime_from_date_parsing": N_("expected a date and time such as 2026-12-08T09:30:00+01:00"),
-    "finite_number": N_("expected a finite number"),
+_TYPE_KINDS: Mapping[str, str] = {
+    "string_type": "text", "str_type": "text",
+    "int_type": "whole", "int_parsing": "whole", "int_from_float": "whole",
+    "float_type": "number", "float_parsing": "number",
+    "bool_type": "bool", "bool_parsing": "bool",
+    "list_type": "list", "tuple_type": "list", "set_type": "list", "frozen_set_type": "list", "iterable_type": "list",
+    "dict_type": "table", "model_type": "table", "model_attributes_type": "table",
+    "date_type": "date", "date_from_datetime_parsing": "date",
+    "datetime_type": "datetime", "datetime_from_date_parsing": "datetime",
+    "finite_number": "finite",
 }
 
-_BOUND_WORDS: tuple[tuple[str, str], ...] = (
-    ("gt", N_("expected a number greater than {limit}")),
-    ("ge", N_("expected a number at least {limit}")),
-    ("lt", N_("expected a number less than {limit}")),
-    ("le", N_("expected a number at most {limit}")),
-)
+
+def _type_words(kind: str) -> str:
+    """What a value of this type looks like, in words (the key is one of _TYPE_KINDS' values)."""
+    words = {
+        "text": _("expected text"),
+        "whole": _("expected a whole number"),
+        "number": _("expected a number"),
+        "bool": _("expected true or false"),
+        "list": _("expected a list"),
+        "table": _("expected a table of keys"),
+        "date": _("expected a date written YYYY-MM-DD, for example 2026-12-08"),
+        "datetime": _("expected a date and time such as 2026-12-08T09:30:00+01:00"),
+        "finite": _("expected a finite number"),
+    }
+    return words[kind]
+
+
+def _bound_words(bound: str, limit: str) -> str:
+    if bound == "gt":
+        return _("expected a number greater than {limit}").format(limit=limit)
+    if bound == "ge":
+        return _("expected a number at least {limit}").format(limit=limit)
+    if bound == "lt":
+        return _("expected a number less than {limit}").format(limit=limit)
+    return _("expected a number at most {limit}").format(limit=limit)
+
+
+# A rule's `expected` words are marked N_ where the rule is written (config.py, frontmatter.py)
+# and translated here, when the error is described: the catalog lookup of a marked constant.
+# (`_` itself is kept for literals, which the extractor and tests/test_i18n.py read.)
+_translate_marked = _
 
 
 def _number(value: object) -> str:
@@ -403,7 +415,7 @@ def _expected(error: Mapping[str, Any]) -> str:
     words = ctx.get("words")
     if isinstance(words, str) and words:
         # A rule's own words (marked N_ where the rule is written) or a check's answer.
-        return _("expected {what}").format(what=_(words))
+        return _("expected {what}").format(what=_translate_marked(words))
     if kind in {"enum", "literal_error"}:
         if isinstance(ctx.get("choices"), list):
             return _one_of(ctx["choices"])
@@ -418,11 +430,11 @@ def _expected(error: Mapping[str, Any]) -> str:
     if kind == "string_too_short" and "min_length" in ctx:
         count = int(ctx["min_length"])
         return ngettext("expected at least {n} character", "expected at least {n} characters", count).format(n=formats.integer(count))
-    if kind in _TYPE_WORDS:
-        return _(_TYPE_WORDS[kind])
-    for bound, template in _BOUND_WORDS:
+    if kind in _TYPE_KINDS:
+        return _type_words(_TYPE_KINDS[kind])
+    for bound in ("gt", "ge", "lt", "le"):
         if bound in ctx:
-            return _(template).format(limit=_number(ctx[bound]))
+            return _bound_words(bound, _number(ctx[bound]))
     return message
 
 

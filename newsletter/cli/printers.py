@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from newsletter import formats, i18n
 from newsletter.cli.output import escape
-from newsletter.i18n import N_, _, ngettext
+from newsletter.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from newsletter.archive import ArchiveReport
@@ -230,9 +230,9 @@ def print_send_report(output: Output, report: SendReport, *, outbox_dir: Path | 
         output.print_out(line, markup=False)
 
 
-_STATS_HEADERS = (N_("Issue"), N_("Provider"), N_("Sent"), N_("Delivered"), N_("Opens"), N_("Open rate"), N_("Clicks"),
-                  N_("Click rate"), N_("Hard b."), N_("Soft b."), N_("Unsub."), N_("Complaints"), N_("Read at"))
-_STATS_LEFT = (_STATS_HEADERS[0], _STATS_HEADERS[1], _STATS_HEADERS[-1])
+def _stats_headers() -> tuple[str, ...]:
+    return (_("Issue"), _("Provider"), _("Sent"), _("Delivered"), _("Opens"), _("Open rate"), _("Clicks"),
+            _("Click rate"), _("Hard b."), _("Soft b."), _("Unsub."), _("Complaints"), _("Read at"))
 
 
 def _read_at(stamp: str | None) -> str:
@@ -255,9 +255,11 @@ def print_stats_table(output: Output, report: StatsReport) -> None:
     from newsletter.stats import percent
 
     table = Table(title=_("Campaign statistics (rates on delivered messages)"), title_justify="left")
-    for header in _STATS_HEADERS:
+    headers = _stats_headers()
+    for position, header in enumerate(headers):
+        left = position in (0, 1, len(headers) - 1)  # issue, provider, read at
         # The date in words may take two lines; the figures never do.
-        table.add_column(_(header), justify="left" if header in _STATS_LEFT else "right", no_wrap=header != _STATS_HEADERS[-1])
+        table.add_column(header, justify="left" if left else "right", no_wrap=position != len(headers) - 1)
     number = formats.integer
     for row in report.rows:
         f = row.figures
