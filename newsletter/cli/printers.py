@@ -236,14 +236,15 @@ def _stats_headers() -> tuple[str, ...]:
 
 
 def _read_at(stamp: str | None) -> str:
-    """When the figures were read, as the user reads a date: 'December 9, 2026 at 10:00'."""
+    """When the figures were read, short enough for a column of the table: '30/11/2026 10:00' in
+    French (the day first, as a French reader writes it), '2026-11-30 10:00' in English."""
     if not stamp:
         return "—"
     try:
         moment = dt.datetime.fromisoformat(stamp)
     except ValueError:
         return stamp[:16].replace("T", " ")
-    return _("{date} at {time}").format(date=formats.long_date(moment.date()), time=moment.strftime("%H:%M"))
+    return moment.strftime("%d/%m/%Y %H:%M") if i18n.language() == "fr" else moment.strftime("%Y-%m-%d %H:%M")
 
 
 def print_stats_table(output: Output, report: StatsReport) -> None:
@@ -258,8 +259,8 @@ def print_stats_table(output: Output, report: StatsReport) -> None:
     headers = _stats_headers()
     for position, header in enumerate(headers):
         left = position in (0, 1, len(headers) - 1)  # issue, provider, read at
-        # The date in words may take two lines; the figures never do.
-        table.add_column(header, justify="left" if left else "right", no_wrap=position != len(headers) - 1)
+        # A long header (French ones are) takes two lines rather than cutting a figure short.
+        table.add_column(header, justify="left" if left else "right", no_wrap=position < 2)
     number = formats.integer
     for row in report.rows:
         f = row.figures

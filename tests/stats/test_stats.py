@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+
+from typer.testing import CliRunner, Result
 
 from .conftest import ENV_KEYS, CliFn, Workspace
 from .fakes_stats import StatsBrevo, StatsMailjet, brevo_global, mailjet_counters
@@ -293,3 +296,49 @@ def test_brevo_campaign_older_than_six_months_says_its_figures_expired(ws: Works
     message = " ".join(result.output.split())
     assert "brevo keeps statistics for 6 months only: campaign 1 was sent on January 7, 2020, so its figures now read 0" in message
     assert "not sent yet" not in message and "try again later" not in message and "Traceback" not in message
+
+
+def _cli_fr(ws: Workspace, *args: str) -> Result:
+    """The CLI as the French user runs it (NEWSLETTER_LANG=fr); the suite's other tests run in English."""
+    from newsletter.cli import app
+    from newsletter.providers.retry import RetryPolicy
+
+    env = {**ENV_KEYS, "NEWSLETTER_LANG": "fr"}
+    return CliRunner().invoke(app, ["--config", str(ws.root / "newsletter.toml"), *args], env=env, obj=RetryPolicy(sleep=lambda _s: None))
+
+
+def test_csv_in_french_for_a_french_spreadsheet(ws: Workspace, brevo: StatsBrevo) -> None:
+    # 540 unique opens / 1200 delivered: a French Excel reads '45,0 %' as a percentage, ';' as the separator.
+    ws.record("brevo", brevo.add_sent_campaign("mobiscol-2026-12", stats=brevo_global()))
+    target = ws.root / "rapport.csv"
+    result = _cli_fr(ws, "stats", "--format", "csv", "--out", str(target))
+    assert result.exit_code == 0, result.output
+    assert f"Écrit\u00a0: {target}" in result.output
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs to read UTF-8 accents
+    (row,) = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";")
+    assert row["Lettre"] == "2026-12" and row["Prestataire"] == "brevo"
+    assert row["Délivrés"] == "1200" and row["Ouvertures uniques"] == "540"
+    assert row["Taux d’ouverture"] == "45,0 %" and row["Désinscriptions"] == "6"
+    # JSON stays machine-readable whatever the language: fractions and English keys.
+    data = json.loads(_cli_fr(ws, "stats", "--format", "json", "--cached").stdout)
+    assert data["issues"][0]["open_rate"] == 0.45
+
+
+def test_csv_in_english_on_request(ws: Workspace, cli: CliFn, brevo: StatsBrevo) -> None:
+    ws.record("brevo", brevo.add_sent_campaign("mobiscol-2026-12", stats=brevo_global()))
+    result = cli("stats", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    (row,) = csv.DictReader(io.StringIO(result.stdout))
+    assert row["Issue"] == "2026-12" and row["Delivered"] == "1200" and row["Open rate"] == "45.0%"
+
+
+def test_table_in_french_with_french_numbers(ws: Workspace, brevo: StatsBrevo) -> None:
+    ws.record("brevo", brevo.add_sent_campaign("mobiscol-2026-12", stats=brevo_global()))
+    result = _cli_fr(ws, "stats")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Statistiques des campagnes (taux calculés sur les messages délivrés)" in out
+    assert "d’ouverture" in out and "Désinscr." in out and "45,0\u00a0%" in out
+    assert "1\u202f250" in out  # 1250 sent, grouped the French way
+    assert re.search(r"\b\d\d/\d\d/20\d\d\b", out)  # when the figures were read, the day first
