@@ -200,6 +200,19 @@ def labelled_lines(rows: list[tuple[str, str]], *, gap: int = 3) -> list[str]:
     return [label.ljust(width) + value for label, (_label, value) in zip(labels, rows, strict=True)]
 
 
+def status_words(status: str) -> str:
+    """A campaign's status (a `Status` value) as the user reads it; anything else as it is."""
+    words = {
+        "draft": _("draft"),
+        "scheduled": _("scheduled"),
+        "suspended": _("suspended"),
+        "sending": _("sending"),
+        "sent": _("sent"),
+        "unknown": _("unknown"),
+    }
+    return words.get(status, status)
+
+
 def print_send_report(output: Output, report: SendReport, *, outbox_dir: Path | None) -> None:
     """What is on the provider now (stdout), and what was done (stderr)."""
     for step in report.actions:
@@ -218,7 +231,7 @@ def print_send_report(output: Output, report: SendReport, *, outbox_dir: Path | 
     for lst in report.lists if report.provider != "outbox" else []:
         subscribers = ngettext("{n} subscriber", "{n} subscribers", lst.subscribers).format(n=formats.integer(lst.subscribers))
         rows.append((_("list"), _("{name} (id {id}): {subscribers}").format(name=lst.name, id=lst.id, subscribers=subscribers)))
-    status = report.status
+    status = status_words(report.status)
     if report.scheduled_at is not None and report.status == "scheduled":
         status = _("{status} for {moment}").format(status=status, moment=format_moment(report.scheduled_at))
     rows.append((_("status"), status))

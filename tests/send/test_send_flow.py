@@ -174,3 +174,17 @@ def test_confirmation_required_without_a_terminal(cli: CliFn, workspace: Workspa
 def test_one_action_at_a_time(cli: CliFn, workspace: Workspace) -> None:
     result = cli("send", str(workspace.issue), "--test", "--now")
     assert result.exit_code == 2 and "choose one of" in result.output
+
+
+def test_the_confirmation_and_report_in_french(cli: CliFn, workspace: Workspace, target: Target) -> None:
+    # What the French user reads before mail goes out: her words, French numbers, the date in words.
+    result = cli("send", str(workspace.issue), "--provider", target.name, "--schedule", FUTURE, "--yes", env={"NEWSLETTER_LANG": "fr"})
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert f"Programmation sur {target.name}\u00a0:" in out
+    assert "8 décembre 2099 à 09:30 (UTC+0100)" in out and "December" not in out
+    subscribers = {"brevo": "1\u202f250 abonnés", "mailjet": "980 abonnés"}[target.name]
+    assert subscribers in out
+    assert "heure\u00a0:" in out and "objet\u00a0:" in out  # the confirmation's labels
+    assert "statut\u00a0:" in out and "programmée pour le 8 décembre 2099 à 09:30 (UTC+0100)" in out  # the status in words
+    assert target.deliveries() == 0
