@@ -58,7 +58,7 @@ def _render_in_a_process(config: Path, target: str) -> subprocess.CompletedProce
     def limit_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSLETTER_")} | {"PYTHONPATH": str(ROOT)}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSLETTER_")} | {"PYTHONPATH": str(ROOT), "NEWSLETTER_LANG": "en"}
     return subprocess.run(
         [sys.executable, "-m", "newsletter.cli", "--config", str(config), "render", target],
         capture_output=True, text=True, timeout=20, env=env, preexec_fn=limit_memory, check=False,

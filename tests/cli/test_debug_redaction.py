@@ -28,7 +28,7 @@ def echoing_brevo() -> Iterator[FakeBrevo]:
 
 def test_debug_traceback_never_prints_the_api_key(tmp_path: Path, echoing_brevo: FakeBrevo) -> None:
     ws = make_workspace(tmp_path / "ws", provider="brevo", brevo_url=echoing_brevo.url)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSLETTER_")} | {"PYTHONPATH": str(ROOT), "BREVO_API_KEY": BREVO_KEY}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSLETTER_")} | {"PYTHONPATH": str(ROOT), "BREVO_API_KEY": BREVO_KEY, "NEWSLETTER_LANG": "en"}
     done = subprocess.run(
         [sys.executable, "-m", "newsletter.cli", "--config", str(ws.root / "newsletter.toml"), "--debug", "-vv", "send", str(ws.issue), "--test"],
         capture_output=True, text=True, timeout=60, env=env, check=False,
