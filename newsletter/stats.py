@@ -239,12 +239,21 @@ def _cached_figures(record: CampaignRecord) -> tuple[CampaignStats | None, str |
 def _from_cache(record: CampaignRecord, *, note: str | None, failed: bool, links: bool) -> IssueStats:
     figures, read_at, link_map = _cached_figures(record)
     if figures is not None and note is not None:
-        note = _("{note}; showing the figures read at {moment}").format(note=note, moment=read_at)
+        note = _("{note}; showing the figures read on {moment}").format(note=note, moment=_moment_words(read_at))
     return IssueStats(
         issue=record.issue, provider=record.provider, campaign_id=record.id, status=record.status,
         figures=figures, read_at=read_at, source="cached" if figures is not None else "none",
         links=_link_rows(link_map) if links and link_map is not None else None, note=note, failed=failed,
     )
+
+
+def _moment_words(stamp: str | None) -> str:
+    """An ISO time from the state as the user reads it: 'December 9, 2026 at 10:00'."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp or "")
+    except ValueError:
+        return stamp or ""
+    return _("{date} at {time}").format(date=formats.long_date(moment.date()), time=moment.strftime("%H:%M"))
 
 
 def _link_rows(link_map: dict[str, int]) -> tuple[LinkClicks, ...]:

@@ -168,7 +168,7 @@ def test_deleted_campaign_mailjet_404_keeps_cached_figures(ws: Workspace, cli: C
     result = cli("stats", str(ws.issue()))
     assert result.exit_code == 1
     assert f"campaign {draft} no longer exists on mailjet" in result.output
-    assert "showing the figures read at" in result.output and "42.1%" in result.stdout
+    assert "showing the figures read on " in result.output and "42.1%" in result.stdout
     assert "Traceback" not in result.output
     assert ws.snapshot() == before
 
