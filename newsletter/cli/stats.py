@@ -57,7 +57,11 @@ def stats(
     else:
         text = stats_json(report) if fmt is OutputFormat.json else stats_csv(report)
         if out is None:
-            output.out.file.write(text)
+            # Redirected to a file (`> rapport.csv`), a CSV is opened in a spreadsheet, which needs
+            # the byte-order mark to read UTF-8; a terminal shows the text as it is.
+            stream = output.out.file
+            bom = fmt is OutputFormat.csv and not stream.isatty()
+            stream.write(("\ufeff" if bom else "") + text)
         else:
             from newsletter.formats import CSV_ENCODING
             from newsletter.fsutil import write_atomic

@@ -329,7 +329,8 @@ def test_csv_in_english_on_request(ws: Workspace, cli: CliFn, brevo: StatsBrevo)
     ws.record("brevo", brevo.add_sent_campaign("mobiscol-2026-12", stats=brevo_global()))
     result = cli("stats", "--format", "csv")
     assert result.exit_code == 0, result.output
-    (row,) = csv.DictReader(io.StringIO(result.stdout))
+    assert result.stdout.startswith("\ufeff")  # redirected to a file, the spreadsheet needs the byte-order mark
+    (row,) = csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff")))
     assert row["Issue"] == "2026-12" and row["Delivered"] == "1200" and row["Open rate"] == "45.0%"
 
 
