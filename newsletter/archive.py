@@ -199,7 +199,7 @@ def _load_manifest(path: Path) -> _Manifest:
     except FileNotFoundError:
         return empty
     except (OSError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
-        logger.info("the archive manifest %s is unreadable (%s): every page is rebuilt", path, type(exc).__name__)
+        logger.info(_("the archive manifest {path} is unreadable ({reason}): every page is rebuilt").format(path=path, reason=type(exc).__name__))
         return empty
     return manifest if manifest.version == MANIFEST_VERSION else empty
 
@@ -359,7 +359,7 @@ def build_archive(
                     rebuilt.append(path.stem)
                 built[path.stem] = result
             if result.skipped is not None:
-                logger.info("skipped %s: %s", path, result.skipped)
+                logger.info(_("skipped {path}: {reason}").format(path=path, reason=result.skipped))
                 skipped.append((path, result.skipped))
                 continue
             assert result.front is not None
@@ -402,7 +402,7 @@ def _remove_withdrawn(out: Path, issue_stems: set[str], published: set[str]) -> 
         page = out / f"{stem}.html"
         if page.is_file():
             page.unlink()
-            logger.info("removed %s: the issue is no longer published", page)
+            logger.info(_("removed {path}: the issue is no longer published").format(path=page))
 
 
 def _publish_images(source: Path, target: Path) -> int:

@@ -175,7 +175,7 @@ class PreviewServer:
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
-        logger.info("preview serving %s at %s", self.issue_path, self.url)
+        logger.info(_("preview of {path} at {url}").format(path=self.issue_path, url=self.url))
 
     def stop(self) -> None:
         """Stop watching and serving; safe to call twice."""

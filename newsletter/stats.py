@@ -351,7 +351,7 @@ def _with_items(settings: Settings, row: IssueStats, issue_path: Path) -> IssueS
     try:
         index = item_index(settings, issue_path)
     except NewsletterError as exc:
-        logger.warning("links not mapped to items: %s", exc.message)
+        logger.warning(_("links not mapped to items: {reason}").format(reason=exc.message))
         return row
     mapped = tuple(LinkClicks(link.url, link.clicks, *index.get(_link_key(link.url), (None, None))) for link in row.links)
     return replace(row, links=mapped)

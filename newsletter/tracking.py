@@ -80,6 +80,8 @@ def _read(provider: CampaignProvider, record: CampaignRecord, seen: list[Observa
         return _("campaign {id} on {provider} is named '{found}', not '{name}': it is another campaign").format(
             id=record.id, provider=record.provider, found=campaign.name, name=record.name
         )
-    logger.info("%s campaign %s of %s: %s", record.provider, record.id, record.issue, campaign.raw_status)
+    logger.info(
+        _("{provider} campaign {id} of {issue}: {status}").format(provider=record.provider, id=record.id, issue=record.issue, status=campaign.raw_status)
+    )
     seen.append(Observation(record.issue, record.provider, campaign.status.value, campaign.sent_at, campaign.scheduled_at))
     return None

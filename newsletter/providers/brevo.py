@@ -10,6 +10,7 @@ from typing import Annotated, TypeVar
 from pydantic import BeforeValidator, ConfigDict
 from pydantic.alias_generators import to_camel
 
+from newsletter import formats
 from newsletter.errors import ProviderError
 from newsletter.i18n import _, ngettext
 from newsletter.providers.base import (
@@ -260,7 +261,7 @@ class BrevoProvider:
             body["replyTo"] = message.reply_to
         if schedule_at is not None:
             body["scheduledAt"] = schedule_at.isoformat(timespec="seconds")
-        logger.info("brevo: campaigns take no text part; the text version (%d characters) is not uploaded", len(message.text))
+        logger.info(_("brevo: campaigns take no text part; the text version ({n} characters) is not uploaded").format(n=formats.integer(len(message.text))))
         return body
 
     def create_campaign(self, message: Message, *, schedule_at: dt.datetime | None, on_created: Callable[[str], None]) -> None:

@@ -116,7 +116,11 @@ class ApiClient:
                                 ).format(provider=self.provider, n=formats.integer(seconds), what=what),
                                 hint=_("wait that long and run the same command again; nothing is duplicated"),
                             )
-                        logger.info("%s: %s; waiting %.1f s (attempt %d)", self.provider, last_problem, delay, attempt)
+                        logger.info(
+                            _("{provider}: {problem}; waiting {seconds} s (attempt {attempt})").format(
+                                provider=self.provider, problem=last_problem, seconds=formats.decimal(delay), attempt=attempt
+                            )
+                        )
                         self.policy.sleep(delay)
                         continue
                     break
@@ -128,7 +132,11 @@ class ApiClient:
                     return response
             if attempt < self.policy.attempts:
                 delay = self.policy.backoff(attempt)
-                logger.info("%s: %s: %s; retrying in %.1f s", self.provider, what, last_problem, delay)
+                logger.info(
+                    _("{provider}: {what}: {problem}; retrying in {seconds} s").format(
+                        provider=self.provider, what=what, problem=last_problem, seconds=formats.decimal(delay)
+                    )
+                )
                 self.policy.sleep(delay)
         raise ProviderError(
             ngettext(
@@ -164,7 +172,7 @@ def raise_for_error(response: httpx.Response, *, provider: str, what: str, key_v
     detail = error_detail(response)
     request_id = response.headers.get("sib-request-id")
     if request_id:
-        logger.info("%s request id for the failed call %s: %s", provider, what, request_id)
+        logger.info(_("{provider} request id for the failed call {what}: {id}").format(provider=provider, what=what, id=request_id))
     suffix = f": {detail}" if detail else ""
     if status in (401, 403):
         raise ProviderError(
