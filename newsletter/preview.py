@@ -313,8 +313,10 @@ def panel(issue_path: Path, state: PreviewState) -> tuple[str, str]:
     result = state.result
     if state.error:
         details = "".join(f"<li>{html.escape(d)}</li>" for d in state.details)
-        hint = f'<p class="hint">{html.escape(_("Tip: {hint}").format(hint=state.hint))}</p>' if state.hint else ""
-        kept = f"<p>{html.escape(_('The preview below is the last version that rendered.'))}</p>" if result else ""
+        hint_words = html.escape(_("Tip: {hint}").format(hint=state.hint or ""))
+        hint = f'<p class="hint">{hint_words}</p>' if state.hint else ""
+        kept_words = html.escape(_("The preview below is the last version that rendered."))
+        kept = f"<p>{kept_words}</p>" if result else ""
         failed = html.escape(_("The render failed at {time}").format(time=state.failed_at))
         listed = "<ul>" + details + "</ul>" if details else ""
         parts.append(f'<div class="render-error" role="alert"><h2>{failed}</h2><p class="message">{html.escape(state.error)}</p>{listed}{hint}{kept}</div>')
@@ -325,11 +327,12 @@ def panel(issue_path: Path, state: PreviewState) -> tuple[str, str]:
         size = _("{size} KB of Gmail's 102 KB").format(size=formats.decimal(stats.html_bytes / 1024))
         error_count = ngettext("{n} error", "{n} errors", errors).format(n=formats.integer(errors))
         warning_count = ngettext("{n} warning", "{n} warnings", warnings).format(n=formats.integer(warnings))
+        subject_label, preheader_label = html.escape(_("Subject:")), html.escape(_("Preheader:"))
         parts.append(
             f'<p class="status">{html.escape(rendered.format(time=state.rendered_at))} · {html.escape(size)} · '
             f'<span class="{"bad" if errors else "good"}">{html.escape(error_count)}</span>, {html.escape(warning_count)}</p>'
-            f'<p class="subject"><strong>{html.escape(_("Subject:"))}</strong> {html.escape(result.issue.front.subject)}<br>'
-            f"<strong>{html.escape(_('Preheader:'))}</strong> {html.escape(result.issue.front.preheader)}</p>"
+            f'<p class="subject"><strong>{subject_label}</strong> {html.escape(result.issue.front.subject)}<br>'
+            f"<strong>{preheader_label}</strong> {html.escape(result.issue.front.preheader)}</p>"
         )
         checks = html.escape(_("Checks"))
         if result.problems:
@@ -337,8 +340,10 @@ def panel(issue_path: Path, state: PreviewState) -> tuple[str, str]:
             heads = "".join(f"<th>{html.escape(name)}</th>" for name in (_("Level"), _("Line"), _("Message"), _("Rule")))
             below.append(f'<h2>{checks}</h2><table class="report"><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>')
         else:
-            below.append(f'<h2>{checks}</h2><p class="good">{html.escape(_("All checks passed."))}</p>')
-        below.append(f'<h2>{html.escape(_("Text version"))}</h2><pre class="text-part">{html.escape(result.text)}</pre>')
+            passed = html.escape(_("All checks passed."))
+            below.append(f'<h2>{checks}</h2><p class="good">{passed}</p>')
+        text_title = html.escape(_("Text version"))
+        below.append(f'<h2>{text_title}</h2><pre class="text-part">{html.escape(result.text)}</pre>')
     return "\n".join(parts), "\n".join(below)
 
 

@@ -64,7 +64,7 @@ def print_render_report(output: Output, result: RenderResult) -> None:
     path = result.issue.path
     for problem in result.problems:
         where = f"{path}:{problem.line}: " if problem.line else ""
-        label = f"[bold red]{_('error')}[/bold red]" if problem.level == Level.error else f"[yellow]{_('warning')}[/yellow]"
+        label = "[bold red]" + _("error") + "[/bold red]" if problem.level == Level.error else "[yellow]" + _("warning") + "[/yellow]"
         text = escape(output.redact(f"{where}{problem.message}"))
         output.print_err(f"  {label} {text} [dim]({problem.code})[/dim]")
     errors, warnings = len(result.errors), len(result.warnings)
@@ -222,7 +222,7 @@ def print_send_report(output: Output, report: SendReport, *, outbox_dir: Path | 
         output.warn(warning)
     rows = [
         (_("provider"), report.provider),
-        (_("campaign"), f"{report.campaign_id or _('(none yet)')}  {report.name}"),
+        (_("campaign"), (report.campaign_id or _("(none yet)")) + "  " + report.name),
         (_("subject"), report.subject),
         (_("sender"), report.sender),
     ]
