@@ -22,13 +22,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from newsletter import __version__
+from newsletter import __version__, formats
 from newsletter.campaigns import load_state
 from newsletter.choices import Provider
 from newsletter.config import Settings
 from newsletter.errors import IssueError, UsageError
 from newsletter.french import french_date
 from newsletter.fsutil import write_atomic
+from newsletter.i18n import _, ngettext
 from newsletter.issue import Issue, read_issue_text
 from newsletter.render.checks import Problem
 from newsletter.render.images import LocalImage
@@ -138,7 +139,7 @@ def _web_page(settings: Settings, issue: Issue, source: str, local_images: tuple
     base = _base_url(settings)
     if base:
         head += f'<link rel="canonical" href="{html_lib.escape(base + issue.stem + ".html")}">'
-    document = re.sub(r"</head>", lambda _: head + "</head>", document, count=1, flags=re.IGNORECASE)
+    document = re.sub(r"</head>", lambda _match: head + "</head>", document, count=1, flags=re.IGNORECASE)
     link = theme_palette(settings.file.theme.primary_color, settings.file.theme.accent_color).light.link
     # 16 px side padding: at 375 px the email's cards reach the edge, the link must not; the
     # nl-link class gives it the email's dark-mode link colour.
@@ -207,7 +208,7 @@ def _load_manifest(path: Path) -> _Manifest:
     except FileNotFoundError:
         return empty
     except (OSError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
-        logger.info("the archive manifest %s is unreadable (%s): every page is rebuilt", path, type(exc).__name__)
+        logger.info(_("the archive manifest {path} is unreadable ({reason}): every page is rebuilt").format(path=path, reason=type(exc).__name__))
         return empty
     return manifest if manifest.version == MANIFEST_VERSION else empty
 
@@ -279,12 +280,17 @@ def _build_page(settings: Settings, path: Path, source: str, out: Path, key: str
     try:
         issue, local_images = parse_for_render(settings, source, path)
     except IssueError as exc:
-        return _Built(key=key, skipped="it does not parse: " + (exc.problems[0] if exc.problems else exc.message))
+        return _Built(key=key, skipped=_("it does not parse: {problem}").format(problem=exc.problems[0] if exc.problems else exc.message))
     page, blocking = _web_page(settings, issue, source, local_images)
     if blocking:
         first = blocking[0]
-        where = f"line {first.line}: " if first.line else ""
-        return _Built(key=key, skipped=f"not published: {len(blocking)} check(s) at error level, first {where}{first.message}")
+        where = _("line {line}: {problem}").format(line=first.line, problem=first.message) if first.line else first.message
+        return _Built(
+            key=key,
+            skipped=ngettext(
+                "not published: {n} check at error level: {first}", "not published: {n} checks at error level, first {first}", len(blocking)
+            ).format(n=formats.integer(len(blocking)), first=where),
+        )
     target = out / f"{issue.stem}.html"
     write_atomic(target, page)
     front = issue.front
@@ -319,8 +325,10 @@ def build_archive(
     base = _base_url(settings)
     if base is None:
         warnings.append(
-            "web_url is not set in [newsletter]: the site uses relative links only, the feed has no absolute "
-            "links, and the emails leave out their 'Voir dans le navigateur' link"
+            _(
+                "web_url is not set in [newsletter]: the site uses relative links only, the feed has no absolute "
+                "links, and the emails leave out their 'Voir dans le navigateur' link"
+            )
         )
     sent, pending = ({}, set()) if include_all else _sent_times(settings)
     unsure = dict(unconfirmed or {})
@@ -345,9 +353,9 @@ def build_archive(
             try:
                 source = read_issue_text(path)
             except UsageError as exc:  # a folder, a dead link, no permission: the other issues still build
-                result = _Built(key="", skipped=f"it cannot be read: {exc.message}")
+                result = _Built(key="", skipped=_("it cannot be read: {reason}").format(reason=exc.message))
             except IssueError as exc:
-                result = _Built(key="", skipped="it does not parse: " + (exc.problems[0] if exc.problems else exc.message))
+                result = _Built(key="", skipped=_("it does not parse: {problem}").format(problem=exc.problems[0] if exc.problems else exc.message))
             else:
                 key = _issue_key(fingerprint, source, sent.get(path.stem))
                 previous = known.get(path.stem)
@@ -360,7 +368,7 @@ def build_archive(
                     rebuilt.append(path.stem)
                 built[path.stem] = result
             if result.skipped is not None:
-                logger.info("skipped %s: %s", path, result.skipped)
+                logger.info(_("skipped {path}: {reason}").format(path=path, reason=result.skipped))
                 skipped.append((path, result.skipped))
                 continue
             assert result.front is not None
@@ -404,7 +412,7 @@ def _remove_withdrawn(out: Path, issue_stems: set[str], published: set[str]) -> 
         page = out / f"{stem}.html"
         if page.is_file():
             page.unlink()
-            logger.info("removed %s: the issue is no longer published", page)
+            logger.info(_("removed {path}: the issue is no longer published").format(path=page))
 
 
 def write_issue_page(settings: Settings, issue_path: Path, out_dir: Path | None = None) -> Path:

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from newsletter.errors import StateError
 from newsletter.fsutil import write_atomic
+from newsletter.i18n import _
 from newsletter.providers.base import CampaignStats
 from newsletter.validation import describe_error
 
@@ -158,31 +159,43 @@ def load_state(state_dir: Path) -> CampaignState:
     except FileNotFoundError:
         return CampaignState(path=path, entries={})
     except (OSError, UnicodeDecodeError) as exc:
-        raise StateError(f"cannot read the state file {path}: {exc}", hint=_REPAIR_HINT) from exc
+        raise StateError(_("cannot read the state file {path}: {reason}").format(path=path, reason=exc), hint=_repair_hint()) from exc
     try:
         parsed = _FileModel.model_validate(json.loads(text))
     except json.JSONDecodeError as exc:
-        raise StateError(f"the state file {path} is corrupt (not JSON: {exc.msg}, line {exc.lineno})", hint=_REPAIR_HINT) from None
+        raise StateError(
+            _("the state file {path} is corrupt (not JSON: {reason}, line {line})").format(path=path, reason=exc.msg, line=exc.lineno), hint=_repair_hint()
+        ) from None
     except ValidationError as exc:
-        raise StateError(f"the state file {path} is corrupt ({describe_error(exc.errors()[0])})", hint=_REPAIR_HINT) from None
+        raise StateError(
+            _("the state file {path} is corrupt ({reason})").format(path=path, reason=describe_error(exc.errors()[0])), hint=_repair_hint()
+        ) from None
     if parsed.version != STATE_VERSION:
-        raise StateError(f"the state file {path} has version {parsed.version}; this newsletter understands version {STATE_VERSION}", hint=_REPAIR_HINT)
+        raise StateError(
+            _("the state file {path} has version {version}; this newsletter understands version {known}").format(
+                path=path, version=parsed.version, known=STATE_VERSION
+            ),
+            hint=_repair_hint(),
+        )
     entries: dict[str, dict[str, CampaignRecord]] = {}
     for stem, by_provider in parsed.issues.items():
         for provider, model in by_provider.items():
             if model.issue != stem or model.provider != provider:
                 raise StateError(
-                    f"the state file {path} is inconsistent: the entry under '{stem}' / '{provider}' belongs to issue '{model.issue}' on '{model.provider}'",
-                    hint=_REPAIR_HINT,
+                    _("the state file {path} is inconsistent: the entry under '{stem}' / '{provider}' belongs to issue '{issue}' on '{owner}'").format(
+                        path=path, stem=stem, provider=provider, issue=model.issue, owner=model.provider
+                    ),
+                    hint=_repair_hint(),
                 )
             entries.setdefault(stem, {})[provider] = model
     return CampaignState(path=path, entries=entries)
 
 
-_REPAIR_HINT = (
-    "fix or delete that entry by hand (the file is plain JSON); once it is gone, `newsletter send` finds "
-    "the campaign again on the provider by its name, so nothing is duplicated"
-)
+def _repair_hint() -> str:
+    return _(
+        "fix or delete that entry by hand (the file is plain JSON); once it is gone, `newsletter send` finds "
+        "the campaign again on the provider by its name, so nothing is duplicated"
+    )
 
 
 def _write(state: CampaignState, *records: CampaignRecord) -> CampaignRecord:
@@ -223,7 +236,7 @@ def record_campaign(
 def _existing(state: CampaignState, issue: str, provider: str) -> CampaignRecord:
     record = state.get(issue, provider)
     if record is None:
-        raise StateError(f"no campaign is recorded for issue {issue} on {provider} in {state.path}")
+        raise StateError(_("no campaign is recorded for issue {issue} on {provider} in {path}").format(issue=issue, provider=provider, path=state.path))
     return record
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsletter import formats
 from newsletter.choices import Layout, Provider
 from newsletter.errors import ConfigError
-from newsletter.i18n import _
-from newsletter.validation import Schema, SchemaError, describe_errors, field, rule
+from newsletter.i18n import N_, _, ngettext
+from newsletter.validation import Schema, SchemaError, describe_errors, field, quoted, rule
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -26,16 +27,16 @@ DEFAULT_CONFIG_NAME = "newsletter.toml"
 # Every section is a frozen, keyword-only record checked by newsletter.validation (unknown keys
 # refused, one error per bad key), not a pydantic model: pydantic's import and schema building
 # cost more than the whole render.
-_URL = rule(pattern=r"^https?://\S+$", expected="an address starting with https://")
-_COLOUR = rule(pattern=r"^#[0-9a-fA-F]{6}$", expected="a colour written #rrggbb, e.g. '#00806e'")
-_UTM = rule(pattern=r"^[a-z0-9_.-]+$", expected="lowercase letters, digits, '_', '.' or '-' only")
+_URL = rule(pattern=r"^https?://\S+$", expected=N_("an address starting with https://"))
+_COLOUR = rule(pattern=r"^#[0-9a-fA-F]{6}$", expected=N_("a colour written #rrggbb, e.g. '#00806e'"))
+_UTM = rule(pattern=r"^[a-z0-9_.-]+$", expected=N_("lowercase letters, digits, '_', '.' or '-' only"))
 
 
 def _known_timezone(value: str) -> str | None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        return "an IANA time zone such as 'Europe/Paris'"
+        return N_("an IANA time zone such as 'Europe/Paris'")
     return None
 
 
@@ -69,7 +70,7 @@ class ThemeSection(Schema):
 
 
 class SectionConfig(Schema):
-    id: str = field(metadata=rule(pattern=r"^[a-z0-9][a-z0-9_-]*$", expected="lowercase letters, digits, '_' or '-', e.g. 'veille'"))
+    id: str = field(metadata=rule(pattern=r"^[a-z0-9][a-z0-9_-]*$", expected=N_("lowercase letters, digits, '_' or '-', e.g. 'veille'")))
     title: str
     layout: Layout = Layout.text
     intro: str = ""
@@ -217,14 +218,19 @@ class FileConfig(Schema):
         ids = [s.id for s in self.sections]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            return [f"section ids must be unique; repeated: {', '.join(dupes)}"]
+            return [_("section ids must be unique; repeated: {ids}").format(ids=", ".join(dupes))]
+        known = ", ".join(ids) or _("none")
         problems = [
-            f"feed '{feed.name}' points at section '{feed.section}', which is not among [[sections]] ({', '.join(ids) or 'none'})"
+            _("feed '{feed}' points at section '{section}', which is not among [[sections]] ({known})").format(
+                feed=feed.name, section=feed.section, known=known
+            )
             for feed in self.feeds
             if feed.section not in ids
         ]
         if self.actor_map and self.actor_map.section not in ids:
-            problems.append(f"actor_map.section '{self.actor_map.section}' is not among [[sections]] ({', '.join(ids) or 'none'})")
+            problems.append(
+                _("actor_map.section '{section}' is not among [[sections]] ({known})").format(section=self.actor_map.section, known=known)
+            )
         return problems
 
 
@@ -357,21 +363,26 @@ def parse_config(text: str, *, source: str) -> FileConfig:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
-            f"{source} is not valid TOML: {exc}",
-            hint="fix the line it names (quotes around text, [section] headers, key = value)",
+            _("{source} is not valid TOML: {reason}").format(source=source, reason=exc),
+            hint=_("fix the line it names (quotes around text, [section] headers, key = value)"),
         ) from exc
     try:
         config = FileConfig.model_validate(raw)
     except SchemaError as exc:
         problems = describe_errors(exc.errors())
-        raise ConfigError(f"{source} has {len(problems)} problem(s)", problems=problems) from None
+        raise ConfigError(_problem_count(source, problems), problems=problems) from None
     problems = config.reference_problems()
     if problems:
-        raise ConfigError(f"{source} has {len(problems)} problem(s)", problems=problems)
+        raise ConfigError(_problem_count(source, problems), problems=problems)
     conf = config.actor_map
     if conf is not None and conf.kind == "gogocarto" and gogocarto_site_url(conf.url) != conf.url:
         config = config.model_copy(update={"actor_map": conf.model_copy(update={"url": gogocarto_site_url(conf.url)})})
     return config
+
+
+def _problem_count(source: str, problems: list[str]) -> str:
+    count = len(problems)
+    return ngettext("{source} has {n} problem", "{source} has {n} problems", count).format(source=source, n=formats.integer(count))
 
 
 def read_secrets(environ: Mapping[str, str]) -> Secrets:
@@ -404,9 +415,9 @@ def load_settings(
             hint=_("run the command from your workspace folder (or a folder inside it), pass --config PATH, or create a workspace with `newsletter init DIR`"),
         ) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path} is not UTF-8 text", hint="save it again as UTF-8 in your editor") from None
+        raise ConfigError(_("{path} is not UTF-8 text").format(path=path), hint=_("save it again as UTF-8 in your editor")) from None
     except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise ConfigError(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
     file_config = parse_config(text, source=str(path))
     chosen = provider
     if chosen is None and env.get(PROVIDER_ENV):
@@ -414,7 +425,7 @@ def load_settings(
             chosen = Provider(env[PROVIDER_ENV])
         except ValueError:
             raise ConfigError(
-                f"{PROVIDER_ENV} = {env[PROVIDER_ENV]!r}: expected one of brevo, mailjet, outbox"
+                _("{variable} = {value}: expected one of brevo, mailjet, outbox").format(variable=PROVIDER_ENV, value=quoted(env[PROVIDER_ENV]))
             ) from None
     return Settings(
         config_path=path.resolve(),

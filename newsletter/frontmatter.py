@@ -12,7 +12,9 @@ import re
 from functools import cache
 from pathlib import Path
 
+from newsletter import formats
 from newsletter.errors import IssueError
+from newsletter.i18n import N_, _, ngettext
 from newsletter.validation import Schema, SchemaError, describe_errors, rule
 from newsletter.validation import field as schema_field
 
@@ -78,7 +80,7 @@ def _load_yaml(block: str, path: Path) -> object:
         # The context mark is where the broken construct began, which is the line to fix.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 2
-        problem = getattr(exc, "problem", None) or "invalid YAML"
+        problem = getattr(exc, "problem", None) or _("invalid YAML")
         raise _YamlProblem(line, str(problem)) from None
 
 
@@ -99,8 +101,10 @@ def _refuse_many_aliases(block: str, path: Path) -> None:
             if aliases > MAX_ALIASES:
                 line = event.start_mark.line + 2 if event.start_mark is not None else 2
                 raise IssueError(
-                    f"{path}:{line}: the front matter uses more than {MAX_ALIASES} YAML aliases (*name)",
-                    hint="write each value out in full: title, subject, preheader, date and number need no aliases",
+                    _("{path}:{line}: the front matter uses more than {limit} YAML aliases (*name)").format(
+                        path=path, line=line, limit=formats.integer(MAX_ALIASES)
+                    ),
+                    hint=_("write each value out in full: title, subject, preheader, date and number need no aliases"),
                 )
 
 
@@ -111,16 +115,16 @@ class _YamlProblem(Exception):
         self.problem = problem
 
 
-_TEXT = "text; put it between double quotes"
+_TEXT = N_("text; put it between double quotes")
 
 
 class FrontMatter(Schema):
     """The YAML block at the top of an issue file."""
 
     title: str = schema_field(default="", metadata=rule(expected=_TEXT))
-    subject: str = schema_field(metadata=rule(min_length=1, expected="the email's subject line, as text between double quotes"))
+    subject: str = schema_field(metadata=rule(min_length=1, expected=N_("the email's subject line, as text between double quotes")))
     preheader: str = schema_field(default="", metadata=rule(expected=_TEXT))
-    date: dt.date = schema_field(metadata=rule(expected="a real date written YYYY-MM-DD, e.g. 2026-12-08"))
+    date: dt.date = schema_field(metadata=rule(expected=N_("a real date written YYYY-MM-DD, for example 2026-12-08")))
     number: int | None = schema_field(default=None, metadata=rule(ge=1))
 
 
@@ -129,8 +133,8 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str, i
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
         raise IssueError(
-            f"{path}:1: the file must start with front matter between two '---' lines",
-            hint="begin the file with ---, then subject:, date: …, then --- on its own line",
+            _("{path}:1: the file must start with front matter between two '---' lines").format(path=path),
+            hint=_("begin the file with ---, then subject:, date: …, then --- on its own line"),
         )
     for index in range(1, len(lines)):
         if lines[index].strip() == FRONT_MATTER_FENCE:
@@ -138,18 +142,18 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str, i
             break
     else:
         raise IssueError(
-            f"{path}:1: the front matter is not closed",
-            hint="add a line with only --- after the last front matter key",
+            _("{path}:1: the front matter is not closed").format(path=path),
+            hint=_("add a line with only --- after the last front matter key"),
         )
     try:
         data = (_simple_front_matter(block) or _load_yaml(block, path)) if block.strip() else {}
     except _YamlProblem as exc:
         raise IssueError(
-            f"{path}:{exc.line}: the front matter is not valid YAML ({exc.problem})",
-            hint='put text containing ":" or "#" between double quotes',
+            _("{path}:{line}: the front matter is not valid YAML ({problem})").format(path=path, line=exc.line, problem=exc.problem),
+            hint=_('put text containing ":" or "#" between double quotes'),
         ) from None
     if not isinstance(data, dict):
-        raise IssueError(f"{path}:2: the front matter must be 'key: value' lines", hint="for example: subject: \"…\"")
+        raise IssueError(_("{path}:2: the front matter must be 'key: value' lines").format(path=path), hint=_('for example: subject: "…"'))
     return data, "".join(lines[index + 1 :]), index + 2
 
 
@@ -169,11 +173,12 @@ def parse_front_matter(data: dict[str, object], path: Path, text: str = "") -> F
     except SchemaError as exc:
         errors = exc.errors()
     problems = []
-    for error, words in zip(errors, describe_errors(errors, name=lambda key: f"front matter key '{key}'"), strict=True):
+    for error, words in zip(errors, describe_errors(errors, name=lambda key: _("front matter key '{key}'").format(key=key)), strict=True):
         line = _key_line(text, ".".join(str(p) for p in error.get("loc", ())))
         problems.append(f"{path}:{line}: {words}" if line else f"{path}: {words}")
+    count = len(problems)
     raise IssueError(
-        f"{path}: the front matter has {len(problems)} problem(s)",
+        ngettext("{path}: the front matter has {n} problem", "{path}: the front matter has {n} problems", count).format(path=path, n=formats.integer(count)),
         problems=problems,
-        hint="the keys are title, subject, preheader, date (YYYY-MM-DD) and number; subject and date are required",
+        hint=_("the keys are title, subject, preheader, date (YYYY-MM-DD) and number; subject and date are required"),
     ) from None

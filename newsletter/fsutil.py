@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newsletter.errors import OutputError
+from newsletter.i18n import _
 
 
 def _stat(function: Callable[[Path], os.stat_result], path: Path) -> os.stat_result | None:
@@ -39,14 +40,16 @@ def write_atomic(
         info = _stat(os.stat, target)
     mode = stat.S_IMODE(info.st_mode) if info is not None and stat.S_ISREG(info.st_mode) else None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise OutputError(f"cannot write {path}: it is a folder", hint=f"move or rename the folder {path}, then run the command again")
+        raise OutputError(
+            _("cannot write {path}: it is a folder").format(path=path), hint=_("move or rename the folder {path}, then run the command again").format(path=path)
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise OutputError(
-            f"cannot write {path}: {exc.strerror or exc}",
-            hint=hint or f"check that {path.parent} is a folder you may write in (not a file, not read-only)",
+            _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc),
+            hint=hint or _("check that {folder} is a folder you may write in (not a file, not read-only)").format(folder=path.parent),
         ) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -66,8 +69,8 @@ def write_atomic(
             os.unlink(tmp_name)
         if isinstance(exc, OSError):
             raise OutputError(
-                f"cannot write {path}: {exc.strerror or exc}",
-                hint="check the free disk space and the folder's permissions",
+                _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc),
+                hint=_("check the free disk space and the folder's permissions"),
             ) from exc
         raise
 

@@ -16,7 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from newsletter import formats
 from newsletter.errors import NewsletterError, WorkspaceBusyError
+from newsletter.i18n import _, ngettext
 
 LOCK_NAME = ".newsletter.lock"
 HOLDER_NAME = ".newsletter.lock.json"  # who holds the lock, for the waiting command's message
@@ -26,9 +28,11 @@ DEFAULT_WAIT = 10.0  # seconds
 def _holder(state_dir: Path) -> str:
     try:
         data = json.loads((state_dir / HOLDER_NAME).read_text(encoding="utf-8"))
-        return f"`newsletter {data['command']}` (process {data['pid']}, started at {data['started']})"
+        started = dt.datetime.fromisoformat(str(data["started"]))
+        moment = _("{date} at {time}").format(date=formats.long_date(started.date()), time=started.strftime("%H:%M"))
+        return _("`newsletter {command}` (process {pid}, started on {moment})").format(command=data["command"], pid=data["pid"], moment=moment)
     except (OSError, ValueError, KeyError, TypeError):
-        return "another newsletter command"
+        return _("another newsletter command")
 
 
 @contextmanager
@@ -45,17 +49,22 @@ def workspace_lock(state_dir: Path, *, command: str, now: dt.datetime, wait: flo
         state_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise NewsletterError(
-            f"cannot create the state folder {state_dir} ({exc.strerror or exc})",
-            hint="check that the workspace folder exists and that you may write in it",
+            _("cannot create the state folder {path} ({reason})").format(path=state_dir, reason=exc.strerror or exc),
+            hint=_("check that the workspace folder exists and that you may write in it"),
         ) from exc
     lock = FileLock(state_dir / LOCK_NAME, timeout=wait)
     try:
         lock.acquire()
     except Timeout:
         raise WorkspaceBusyError(
-            f"{_holder(state_dir)} is still running in this workspace (waited {wait:g} s): "
-            f"`newsletter {command}` did nothing, so the two cannot send or write twice",
-            hint="wait until the other command has finished (look at your other terminal windows), then run this one again",
+            ngettext(
+                "{holder} is still running in this workspace (waited {n} second): `newsletter {command}` did nothing, "
+                "so the two cannot send or write twice",
+                "{holder} is still running in this workspace (waited {n} seconds): `newsletter {command}` did nothing, "
+                "so the two cannot send or write twice",
+                max(1, round(wait)),
+            ).format(holder=_holder(state_dir), n=formats.decimal(wait, 0) if wait == int(wait) else formats.decimal(wait), command=command),
+            hint=_("wait until the other command has finished (look at your other terminal windows), then run this one again"),
         ) from None
     try:
         holder = {"command": command, "pid": os.getpid(), "started": now.strftime("%Y-%m-%d %H:%M")}

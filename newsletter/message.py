@@ -9,10 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from newsletter import formats
 from newsletter.choices import Provider
 from newsletter.config import BrevoSection, MailjetSection, OutboxSection, Settings
 from newsletter.errors import IssueError, UsageError
+from newsletter.i18n import _, ngettext
 from newsletter.providers.base import Message
+from newsletter.validation import quoted
 
 EMAIL_RE = re.compile(r"^[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[A-Za-z]{2,}$")
 SCHEDULE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
@@ -37,19 +40,26 @@ def parse_schedule(text: str, *, tz: ZoneInfo, now: dt.datetime) -> dt.datetime:
         except ValueError:
             continue
     if naive is None:
-        raise UsageError(f"--schedule {text!r} is not a date and time I can read", hint='write it as "YYYY-MM-DD HH:MM", e.g. --schedule "2026-12-08 09:30"')
+        raise UsageError(
+            _("--schedule {value} is not a date and time I can read").format(value=quoted(text)),
+            hint=_('write it as "YYYY-MM-DD HH:MM", for example --schedule "2026-12-08 09:30"'),
+        )
     local = naive.replace(tzinfo=tz)
     if local.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
         raise UsageError(
-            f"--schedule {text!r} does not exist in {tz.key}: the clocks skip that hour (daylight saving time)",
-            hint="choose a time outside the skipped hour, e.g. one hour later",
+            _("--schedule {value} does not exist in {zone}: the clocks skip that hour (daylight saving time)").format(value=quoted(text), zone=tz.key),
+            hint=_("choose a time outside the skipped hour, for example one hour later"),
         )
     if local <= now:
         raise UsageError(
-            f"--schedule {text!r} ({local.isoformat(timespec='minutes')}) is in the past",
-            hint=f"choose a time after {now.astimezone(tz).strftime('%Y-%m-%d %H:%M')}",
+            _("--schedule {value} ({moment}) is in the past").format(value=quoted(text), moment=_moment(local)),
+            hint=_("choose a time after {moment}").format(moment=_moment(now.astimezone(tz))),
         )
     return local
+
+
+def _moment(moment: dt.datetime) -> str:
+    return _("{date} at {time}").format(date=formats.long_date(moment.date()), time=moment.strftime("%H:%M"))
 
 
 def check_addresses(addresses: Sequence[str]) -> list[str]:
@@ -57,7 +67,9 @@ def check_addresses(addresses: Sequence[str]) -> list[str]:
     cleaned = [a.strip() for a in addresses if a.strip()]
     for address in cleaned:
         if not EMAIL_RE.match(address):
-            raise UsageError(f"{address!r} is not an email address", hint="write test addresses as name@example.org, one per --to")
+            raise UsageError(
+                _("{value} is not an email address").format(value=quoted(address)), hint=_("write test addresses as name@example.org, one per --to")
+            )
     return cleaned
 
 
@@ -70,8 +82,8 @@ def sender_of(settings: Settings) -> tuple[str, str, str, list[str]]:
     name = section.sender_name or settings.newsletter.name
     if not section.sender_email:
         raise UsageError(
-            f"no sender address for {settings.provider.value}: [{settings.provider.value}] sender_email is empty in newsletter.toml",
-            hint="set sender_email to the verified address the newsletter is sent from",
+            _("no sender address for {provider}: [{provider}] sender_email is empty in newsletter.toml").format(provider=settings.provider.value),
+            hint=_("set sender_email to the verified address the newsletter is sent from"),
         )
     return name, section.sender_email, section.reply_to, list(section.test_emails)
 
@@ -90,9 +102,11 @@ def prepare_message(settings: Settings, issue_path: Path) -> tuple[Message, tupl
     result = render_issue_file(settings, issue_path, provider=settings.provider)
     if result.has_errors:
         raise IssueError(
-            f"{issue_path} has {len(result.errors)} error(s); nothing was sent",
-            problems=[f"line {p.line}: {p.message}" if p.line else p.message for p in result.errors],
-            hint=f"fix them (see `newsletter check {issue_path}`), then send again",
+            ngettext("{path} has {n} error; nothing was sent", "{path} has {n} errors; nothing was sent", len(result.errors)).format(
+                path=issue_path, n=formats.integer(len(result.errors))
+            ),
+            problems=[_("line {line}: {problem}").format(line=p.line, problem=p.message) if p.line else p.message for p in result.errors],
+            hint=_("fix them (see `newsletter check {path}`), then send again").format(path=issue_path),
         )
     sender_name, sender_email, reply_to, _tests = sender_of(settings)
     stem = result.issue.stem

@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from newsletter import formats, i18n
 from newsletter.errors import ConfigError, IssueError, NewsletterError, UsageError
+from newsletter.i18n import _, ngettext
 from newsletter.render.checks import Level, Problem
 
 if TYPE_CHECKING:
@@ -130,7 +132,7 @@ class PreviewServer:
 
     def host_allowed(self, host: str | None) -> bool:
         """Whether a request's Host header names this server, not a site resolving to 127.0.0.1."""
-        name, _, port = (host or "").strip().lower().partition(":")
+        name, _colon, port = (host or "").strip().lower().partition(":")
         return name in ALLOWED_HOSTS and (not port or port.isdigit())
 
     @property
@@ -156,11 +158,13 @@ class PreviewServer:
         try:
             self._httpd = ThreadingHTTPServer((HOST, self.port), _handler_for(self))
         except OverflowError:
-            raise UsageError(f"--port {self.port} is not a port number", hint="choose a port from 1024 to 65535, or --port 0 for a free one") from None
+            raise UsageError(
+                _("--port {port} is not a port number").format(port=self.port), hint=_("choose a port from 1024 to 65535, or --port 0 for a free one")
+            ) from None
         except OSError as exc:
             raise UsageError(
-                f"cannot open the preview on port {self.port}: {exc.strerror or exc}",
-                hint="another program uses this port; choose another with --port, or --port 0 for a free one",
+                _("cannot open the preview on port {port}: {reason}").format(port=self.port, reason=exc.strerror or exc),
+                hint=_("another program uses this port; choose another with --port, or --port 0 for a free one"),
             ) from None
         self._httpd.daemon_threads = True
         self._watcher.changed()  # record the current signature
@@ -171,7 +175,7 @@ class PreviewServer:
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
-        logger.info("preview serving %s at %s", self.issue_path, self.url)
+        logger.info(_("preview of {path} at {url}").format(path=self.issue_path, url=self.url))
 
     def stop(self) -> None:
         """Stop watching and serving; safe to call twice."""
@@ -211,8 +215,8 @@ class PreviewServer:
         except Exception as exc:
             logger.debug("preview: unexpected render failure", exc_info=True)
             state = PreviewState(
-                previous.version + 1, previous.result, f"unexpected error while rendering ({type(exc).__name__}: {exc})",
-                "run `newsletter render` on the issue with --debug to see where it happens", (), previous.rendered_at, stamp,
+                previous.version + 1, previous.result, _("unexpected error while rendering ({kind}: {reason})").format(kind=type(exc).__name__, reason=exc),
+                _("run `newsletter render` on the issue with --debug to see where it happens"), (), previous.rendered_at, stamp,
             )
         else:
             state = PreviewState(previous.version + 1, result, None, None, (), stamp)
@@ -251,7 +255,7 @@ def _handler_for(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
                 self._send("bad request: not an image name", "text/plain", 400)
                 return
             if found is None:
-                self._send("not found", "text/plain", 404)
+                self._send(_("not found"), "text/plain", 404)
                 return
             data = found.read_bytes()
             self.send_response(200)
@@ -262,7 +266,7 @@ def _handler_for(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             if not server.host_allowed(self.headers.get("Host")):
-                self._send(f"this preview only answers at {server.url}", "text/plain", 403)
+                self._send(_("this preview only answers at {url}").format(url=server.url), "text/plain", 403)
                 return
             state = server.state
             route = self.path.split("?", 1)[0]
@@ -274,25 +278,30 @@ def _handler_for(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
                 top, bottom = panel(server.issue_path, state)
                 self._send(json.dumps({"version": state.version, "top": top, "bottom": bottom}, ensure_ascii=False), "application/json")
             elif route == "/email.html":
-                self._send(server.local_images(state.result.html) if state.result else _EMPTY_EMAIL, "text/html")
+                self._send(server.local_images(state.result.html) if state.result else _empty_email(), "text/html")
             elif route.startswith("/images/"):
                 self._send_image(route.removeprefix("/images/"))
             elif route == "/email.txt":
                 self._send(state.result.text if state.result else "", "text/plain")
             else:
-                self._send("not found", "text/plain", 404)
+                self._send(_("not found"), "text/plain", 404)
 
     return Handler
 
 
-_EMPTY_EMAIL = '<!doctype html><meta charset="utf-8"><p style="font-family:sans-serif;color:#777;padding:2em">Pas encore de rendu : corrigez l’erreur ci-dessus.</p>'
-_LEVEL_LABELS = {Level.error: "erreur", Level.warning: "avertissement"}
+def _empty_email() -> str:
+    words = html.escape(_("Nothing rendered yet: fix the error above."))
+    return f'<!doctype html><meta charset="utf-8"><p style="font-family:sans-serif;color:#777;padding:2em">{words}</p>'
+
+
+def _level_label(level: Level) -> str:
+    return _("error") if level == Level.error else _("warning")
 
 
 def _problem_row(path: Path, problem: Problem) -> str:
     where = f"{path.name}:{problem.line}" if problem.line else "—"
     return (
-        f'<tr class="{problem.level.value}"><td>{_LEVEL_LABELS[problem.level]}</td><td>{html.escape(where)}</td>'
+        f'<tr class="{problem.level.value}"><td>{html.escape(_level_label(problem.level))}</td><td>{html.escape(where)}</td>'
         f"<td>{html.escape(problem.message)}</td><td><code>{html.escape(problem.code)}</code></td></tr>"
     )
 
@@ -304,25 +313,37 @@ def panel(issue_path: Path, state: PreviewState) -> tuple[str, str]:
     result = state.result
     if state.error:
         details = "".join(f"<li>{html.escape(d)}</li>" for d in state.details)
-        hint = f'<p class="hint">Conseil : {html.escape(state.hint)}</p>' if state.hint else ""
-        kept = "<p>L’aperçu ci-dessous est la dernière version valide.</p>" if result else ""
-        parts.append(f'<div class="render-error" role="alert"><h2>Le rendu a échoué à {html.escape(state.failed_at)}</h2><p class="message">{html.escape(state.error)}</p>'
-                     f"{'<ul>' + details + '</ul>' if details else ''}{hint}{kept}</div>")
+        hint_words = html.escape(_("Tip: {hint}").format(hint=state.hint or ""))
+        hint = f'<p class="hint">{hint_words}</p>' if state.hint else ""
+        kept_words = html.escape(_("The preview below is the last version that rendered."))
+        kept = f"<p>{kept_words}</p>" if result else ""
+        failed = html.escape(_("The render failed at {time}").format(time=state.failed_at))
+        listed = "<ul>" + details + "</ul>" if details else ""
+        parts.append(f'<div class="render-error" role="alert"><h2>{failed}</h2><p class="message">{html.escape(state.error)}</p>{listed}{hint}{kept}</div>')
     if result is not None:
         errors, warnings = len(result.errors), len(result.warnings)
         stats = result.stats
+        rendered = _("Last valid render at {time}") if state.error else _("Rendered at {time}")
+        size = _("{size} KB of Gmail's 102 KB").format(size=formats.decimal(stats.html_bytes / 1024))
+        error_count = ngettext("{n} error", "{n} errors", errors).format(n=formats.integer(errors))
+        warning_count = ngettext("{n} warning", "{n} warnings", warnings).format(n=formats.integer(warnings))
+        subject_label, preheader_label = html.escape(_("Subject:")), html.escape(_("Preheader:"))
         parts.append(
-            f'<p class="status">{"Dernier rendu valide" if state.error else "Rendu"} à {html.escape(state.rendered_at)} · {stats.html_bytes / 1024:.1f} Ko sur 102 Ko (Gmail) · '
-            f'<span class="{"bad" if errors else "good"}">{errors} erreur(s)</span>, {warnings} avertissement(s)</p>'
-            f'<p class="subject"><strong>Objet :</strong> {html.escape(result.issue.front.subject)}<br>'
-            f"<strong>Pré-en-tête :</strong> {html.escape(result.issue.front.preheader)}</p>"
+            f'<p class="status">{html.escape(rendered.format(time=state.rendered_at))} · {html.escape(size)} · '
+            f'<span class="{"bad" if errors else "good"}">{html.escape(error_count)}</span>, {html.escape(warning_count)}</p>'
+            f'<p class="subject"><strong>{subject_label}</strong> {html.escape(result.issue.front.subject)}<br>'
+            f"<strong>{preheader_label}</strong> {html.escape(result.issue.front.preheader)}</p>"
         )
+        checks = html.escape(_("Checks"))
         if result.problems:
             rows = "".join(_problem_row(issue_path, p) for p in result.problems)
-            below.append(f'<h2>Vérifications</h2><table class="report"><thead><tr><th>Niveau</th><th>Ligne</th><th>Message</th><th>Règle</th></tr></thead><tbody>{rows}</tbody></table>')
+            heads = "".join(f"<th>{html.escape(name)}</th>" for name in (_("Level"), _("Line"), _("Message"), _("Rule")))
+            below.append(f'<h2>{checks}</h2><table class="report"><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>')
         else:
-            below.append('<h2>Vérifications</h2><p class="good">Toutes les vérifications sont passées.</p>')
-        below.append(f'<h2>Version texte</h2><pre class="text-part">{html.escape(result.text)}</pre>')
+            passed = html.escape(_("All checks passed."))
+            below.append(f'<h2>{checks}</h2><p class="good">{passed}</p>')
+        text_title = html.escape(_("Text version"))
+        below.append(f'<h2>{text_title}</h2><pre class="text-part">{html.escape(result.text)}</pre>')
     return "\n".join(parts), "\n".join(below)
 
 
@@ -330,7 +351,16 @@ def page(issue_path: Path, state: PreviewState) -> str:
     """The whole preview page."""
     top, bottom = panel(issue_path, state)
     return _PAGE.format(
-        title=html.escape(f"Aperçu — {issue_path.name}"),
+        title=html.escape(_("Preview — {name}").format(name=issue_path.name)),
+        lang=i18n.language(),
+        heading=html.escape(_("Preview of the newsletter")),
+        live=html.escape(_("updates on every save")),
+        phone_title=html.escape(_("Phone ({width} px)").format(width=PHONE_WIDTH)),
+        phone_frame=html.escape(_("Phone preview"), quote=True),
+        desktop_title=html.escape(_("Computer ({width} px)").format(width=DESKTOP_WIDTH)),
+        desktop_frame=html.escape(_("Computer preview"), quote=True),
+        live_js=json.dumps(_("updates on every save")),
+        stopped_js=json.dumps(_("preview server stopped")),
         name=html.escape(str(issue_path)),
         version=state.version,
         phone=PHONE_WIDTH,
@@ -341,7 +371,7 @@ def page(issue_path: Path, state: PreviewState) -> str:
 
 
 _PAGE = """<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
 body {{ margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; background: #eef1f0; color: #1d2a27; }}
@@ -361,12 +391,12 @@ tr.error td:first-child {{ color: #c0392b; font-weight: 600; }} tr.warning td:fi
 pre.text-part {{ background: #fff; border: 1px solid #c9d2cf; padding: 12px 16px; max-width: 72ch; white-space: pre-wrap; border-radius: 6px; }}
 </style></head>
 <body>
-<header><h1>Aperçu de la lettre</h1><span>{name}</span><span id="live">mise à jour automatique à chaque enregistrement</span></header>
+<header><h1>{heading}</h1><span>{name}</span><span id="live">{live}</span></header>
 <main>
 <div id="top">{top}</div>
 <div class="panes">
-<div class="pane"><h2>Téléphone ({phone} px)</h2><iframe id="phone" title="Aperçu téléphone" width="{phone}" src="/email.html?v={version}"></iframe></div>
-<div class="pane"><h2>Ordinateur ({desktop} px)</h2><iframe id="desktop" title="Aperçu ordinateur" width="{desktop}" src="/email.html?v={version}"></iframe></div>
+<div class="pane"><h2>{phone_title}</h2><iframe id="phone" title="{phone_frame}" width="{phone}" src="/email.html?v={version}"></iframe></div>
+<div class="pane"><h2>{desktop_title}</h2><iframe id="desktop" title="{desktop_frame}" width="{desktop}" src="/email.html?v={version}"></iframe></div>
 </div>
 <div id="bottom">{bottom}</div>
 </main>
@@ -390,9 +420,9 @@ async function poll() {{
       reloadFrame(document.getElementById("phone"), version);
       reloadFrame(document.getElementById("desktop"), version);
     }}
-    document.getElementById("live").textContent = "mise à jour automatique à chaque enregistrement";
+    document.getElementById("live").textContent = {live_js};
   }} catch (e) {{
-    document.getElementById("live").textContent = "serveur d’aperçu arrêté";
+    document.getElementById("live").textContent = {stopped_js};
   }}
   setTimeout(poll, 300);
 }}

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from newsletter import formats
 from newsletter.campaigns import (
     SEND_STATUSES,
     CampaignRecord,
@@ -53,6 +54,12 @@ from newsletter.providers.base import (
 from newsletter.providers.outbox import OutboxProvider
 
 logger = logging.getLogger(__name__)
+
+def _moment(moment: dt.datetime, settings: Settings) -> str:
+    """A time as the user reads it, in the newsletter's time zone: 'December 8, 2026 at 09:30'."""
+    local = moment.astimezone(settings.tz)
+    return _("{date} at {time}").format(date=formats.long_date(local.date()), time=local.strftime("%H:%M"))
+
 
 CREATE_ATTEMPTS = 2  # a second create only after a lookup by name found nothing
 #: Sending is asynchronous on Brevo (sendNow: 204 "has been scheduled") and Mailjet (send:
@@ -136,13 +143,14 @@ class _Run:
         if self.campaign is None:
             record = load_state(self.state_dir).get(self.message.issue, self.provider.name)
             if record is not None:
-                return (
-                    f"The campaign {self.message.name} (id {record.id}) on {self.provider.name} was last known as {record.status}; "
-                    "nothing was sent to the lists by this command."
-                )
-            return f"No campaign {self.message.name} was created on {self.provider.name}."
+                return _(
+                    "The campaign {name} (id {id}) on {provider} was last known as {status}; nothing was sent to the lists by this command."
+                ).format(name=self.message.name, id=record.id, provider=self.provider.name, status=record.status)
+            return _("No campaign {name} was created on {provider}.").format(name=self.message.name, provider=self.provider.name)
         status = (self.status or self.campaign.status).value
-        return f"The campaign {self.message.name} (id {self.campaign.id}) on {self.provider.name} is {status}; nothing was sent to the lists by this command."
+        return _("The campaign {name} (id {id}) on {provider} is {status}; nothing was sent to the lists by this command.").format(
+            name=self.message.name, id=self.campaign.id, provider=self.provider.name, status=status
+        )
 
 
 def _find(run: _Run) -> Campaign | None:
@@ -151,8 +159,10 @@ def _find(run: _Run) -> Campaign | None:
     if record is not None:
         if record.name != run.message.name:
             raise StateError(
-                f"the state file {load_state(run.state_dir).path} records campaign '{record.name}' for issue {run.message.issue} on {run.provider.name}, but this issue's campaign is '{run.message.name}'",
-                hint="fix or delete that entry by hand; the campaign is then found on the provider by its name",
+                _(
+                    "the state file {path} records campaign '{recorded}' for issue {issue} on {provider}, but this issue's campaign is '{name}'"
+                ).format(path=load_state(run.state_dir).path, recorded=record.name, issue=run.message.issue, provider=run.provider.name, name=run.message.name),
+                hint=_("fix or delete that entry by hand; the campaign is then found on the provider by its name"),
             )
         campaign = run.provider.get_campaign(record.id)
         if campaign is not None:
@@ -164,17 +174,27 @@ def _find(run: _Run) -> Campaign | None:
                 # A state file copied from another workspace or account: its id names someone
                 # else's campaign, which an update, a test or a send would overwrite or mail.
                 raise StateError(
-                    f"the state file {load_state(run.state_dir).path} says campaign {record.id} on {run.provider.name} is issue "
-                    f"{run.message.issue}'s, but on {run.provider.name} that campaign is named '{campaign.name}', not "
-                    f"'{run.message.name}': it is another campaign, so nothing was changed or sent",
-                    hint=f"if the state file comes from another workspace or account, delete the entry of issue {run.message.issue} "
-                    "in it (the campaign is then found by its name), or put this workspace's own state file back",
+                    _(
+                        "the state file {path} says campaign {id} on {provider} is issue {issue}'s, but on {provider} that campaign "
+                        "is named '{found}', not '{name}': it is another campaign, so nothing was changed or sent"
+                    ).format(
+                        path=load_state(run.state_dir).path, id=record.id, provider=run.provider.name, issue=run.message.issue,
+                        found=campaign.name, name=run.message.name,
+                    ),
+                    hint=_(
+                        "if the state file comes from another workspace or account, delete the entry of issue {issue} "
+                        "in it (the campaign is then found by its name), or put this workspace's own state file back"
+                    ).format(issue=run.message.issue),
                 )
             return campaign
-        logger.warning("%s no longer has campaign %s recorded for %s; looking for it by name", run.provider.name, record.id, run.message.issue)
+        logger.warning(
+            _("{provider} no longer has campaign {id} recorded for {issue}; looking for it by name").format(
+                provider=run.provider.name, id=record.id, issue=run.message.issue
+            )
+        )
     campaign = run.provider.find_campaign(run.message.name)
     if campaign is not None:
-        logger.info("found campaign %s (id %s) on %s by its name", campaign.name, campaign.id, run.provider.name)
+        logger.info(_("found campaign {name} (id {id}) on {provider} by its name").format(name=campaign.name, id=campaign.id, provider=run.provider.name))
         run.remember(campaign.id, campaign.status)
     return campaign
 
@@ -194,17 +214,24 @@ def _refuse_if_maybe_sent(run: _Run, campaign: Campaign, record: CampaignRecord 
     asked = dt.datetime.fromisoformat(record.send_requested_at or record.updated_at)
     until = asked + SEND_GRACE
     if campaign.sent_at is None and run.now() >= until:
-        return (
-            f"the state says {record.status} since {asked.isoformat(timespec='minutes')}, but {run.provider.name} still shows an untouched "
-            f"{campaign.status.value} {int(SEND_GRACE.total_seconds() // 60)} minutes later: that send did not happen"
+        return _(
+            "the state says {state} since {moment}, but {provider} still shows an untouched {status} {minutes} minutes later: that send did not happen"
+        ).format(
+            state=record.status, moment=_moment(asked, run.settings), provider=run.provider.name, status=campaign.status.value,
+            minutes=formats.integer(int(SEND_GRACE.total_seconds() // 60)),
         )
-    local = until.astimezone(run.settings.tz).strftime("%Y-%m-%d %H:%M")
     raise CampaignRefusedError(
-        f"a send of campaign {campaign.name} (id {campaign.id}) was asked of {run.provider.name} at {asked.isoformat(timespec='minutes')} "
-        f"(the state says {record.status}), and sending is asynchronous: the list may have been mailed, even though "
-        f"{run.provider.name} shows it as {campaign.status.value} for now. Nothing was changed",
-        hint=f"do not send it another way; check with `newsletter stats` or in {run.provider.name}'s interface. If {run.provider.name} "
-        f"still shows an untouched draft after {local}, the same command sends it then",
+        _(
+            "a send of campaign {name} (id {id}) was asked of {provider} on {moment} (the state says {state}), and sending is "
+            "asynchronous: the list may have been mailed, even though {provider} shows it as {status} for now. Nothing was changed"
+        ).format(
+            name=campaign.name, id=campaign.id, provider=run.provider.name, moment=_moment(asked, run.settings), state=record.status,
+            status=campaign.status.value,
+        ),
+        hint=_(
+            "do not send it another way; check with `newsletter stats` or in {provider}'s interface. If {provider} "
+            "still shows an untouched draft after {moment}, the same command sends it then"
+        ).format(provider=run.provider.name, moment=_moment(until, run.settings)),
     )
 
 
@@ -214,32 +241,50 @@ def _refuse_if_sent_but_gone(run: _Run, record: CampaignRecord | None) -> None:
     could mail the list a second time, so nothing is done until a person has looked."""
     if record is None or record.status not in SEND_STATUSES:
         return
-    asked = f" (asked at {record.send_requested_at})" if record.send_requested_at else ""
+    state = record.status
+    if record.send_requested_at:
+        asked = _moment(dt.datetime.fromisoformat(record.send_requested_at), run.settings)
+        state = _("{status} (asked on {moment})").format(status=record.status, moment=asked)
     raise CampaignRefusedError(
-        f"the state says campaign {record.id} of issue {run.message.issue} was {record.status}{asked}, but "
-        f"{run.provider.name} no longer has it (by id or by name '{run.message.name}'); nothing was created or sent, "
-        "so the list is not mailed twice",
-        hint=f"look in {run.provider.name}'s interface whether the issue went out; to send it anyway, delete the entry of "
-        f"issue {run.message.issue} in state/campaigns.json, then run the command again",
+        _(
+            "the state says campaign {id} of issue {issue} was {state}, but {provider} no longer has it (by id or by name "
+            "'{name}'); nothing was created or sent, so the list is not mailed twice"
+        ).format(id=record.id, issue=run.message.issue, state=state, provider=run.provider.name, name=run.message.name),
+        hint=_(
+            "look in {provider}'s interface whether the issue went out; to send it anyway, delete the entry of "
+            "issue {issue} in state/campaigns.json, then run the command again"
+        ).format(provider=run.provider.name, issue=run.message.issue),
     )
 
 
-def _refuse_if_untouchable(campaign: Campaign, action: Action, provider: str) -> None:
+def _refuse_if_untouchable(campaign: Campaign, action: Action, provider: str, settings: Settings) -> None:
     if campaign.status in (Status.sent, Status.sending):
         raise CampaignRefusedError(
-            f"the campaign {campaign.name} (id {campaign.id}) on {provider} has already been sent (status {campaign.raw_status}); a campaign is never sent twice, and nothing was changed",
-            hint="to send this issue again, make a new issue file (a new name); to change the state by hand, see state/campaigns.json",
+            _(
+                "the campaign {name} (id {id}) on {provider} has already been sent (status {status}); "
+                "a campaign is never sent twice, and nothing was changed"
+            ).format(name=campaign.name, id=campaign.id, provider=provider, status=campaign.raw_status),
+            hint=_("to send this issue again, make a new issue file (a new name); to change the state by hand, see state/campaigns.json"),
         )
     if campaign.status is Status.unknown:
         raise CampaignRefusedError(
-            f"the campaign {campaign.name} (id {campaign.id}) on {provider} has the status '{campaign.raw_status}', which newsletter does not touch; nothing was changed",
-            hint="look at it in the provider's web interface",
+            _("the campaign {name} (id {id}) on {provider} has the status '{status}', which newsletter does not touch; nothing was changed").format(
+                name=campaign.name, id=campaign.id, provider=provider, status=campaign.raw_status
+            ),
+            hint=_("look at it in the provider's web interface"),
         )
     if action is Action.now and campaign.status is Status.scheduled:
-        when = f" for {campaign.scheduled_at.isoformat(timespec='minutes')}" if campaign.scheduled_at else ""
+        if campaign.scheduled_at:
+            message = _(
+                "the campaign {name} (id {id}) on {provider} is already scheduled for {moment}; --now does not send a scheduled campaign"
+            ).format(name=campaign.name, id=campaign.id, provider=provider, moment=_moment(campaign.scheduled_at, settings))
+        else:
+            message = _("the campaign {name} (id {id}) on {provider} is already scheduled; --now does not send a scheduled campaign").format(
+                name=campaign.name, id=campaign.id, provider=provider
+            )
         raise CampaignRefusedError(
-            f"the campaign {campaign.name} (id {campaign.id}) on {provider} is already scheduled{when}; --now does not send a scheduled campaign",
-            hint='to send it earlier, move the schedule with --schedule "YYYY-MM-DD HH:MM"',
+            message,
+            hint=_('to send it earlier, move the schedule with --schedule "YYYY-MM-DD HH:MM", for example --schedule "2026-12-08 09:30"'),
         )
 
 
@@ -258,21 +303,24 @@ def _create(run: _Run, schedule_at: dt.datetime | None) -> Campaign:
         except OutcomeUnknownError as exc:
             if created:
                 raise  # the campaign exists (its id is recorded); a later step failed
-            logger.warning("%s; looking the campaign up by its name before anything else", exc.message)
+            logger.warning(_("{reason}; looking the campaign up by its name before anything else").format(reason=exc.message))
             found = run.provider.find_campaign(run.message.name)
             if found is not None:
                 run.campaign = found
                 run.remember(found.id, found.status)
-                run.actions.append(f"found campaign {found.id} that the interrupted create had made")
+                run.actions.append(_("found campaign {id} that the interrupted create had made").format(id=found.id))
                 if found.status in (Status.draft, Status.suspended, Status.scheduled):
                     # Its content or schedule may be incomplete: write them again (safe to repeat).
                     run.provider.update_campaign(found, run.message, schedule_at=schedule_at)
                 return found
             if attempt == CREATE_ATTEMPTS:
-                raise ProviderError(f"{exc.message}; no campaign named {run.message.name} exists on {run.provider.name}", hint="try again in a few minutes") from exc
+                raise ProviderError(
+                    _("{reason}; no campaign named {name} exists on {provider}").format(reason=exc.message, name=run.message.name, provider=run.provider.name),
+                    hint=_("try again in a few minutes"),
+                ) from exc
             continue
         break
-    run.actions.append(f"created campaign {created[0]}")
+    run.actions.append(_("created campaign {id}").format(id=created[0]))
     status = Status.scheduled if schedule_at is not None else Status.draft
     return Campaign(created[0], run.message.name, status, status.value, run.message.subject, scheduled_at=schedule_at)
 
@@ -297,14 +345,16 @@ def send_issue(
     """
     when = parse_schedule(schedule, tz=settings.tz, now=now()) if action is Action.schedule and schedule is not None else None
     if action is Action.schedule and when is None:
-        raise UsageError("--schedule needs a date and time", hint='e.g. --schedule "2026-12-08 09:30"')
+        raise UsageError(_("--schedule needs a date and time"), hint=_('for example --schedule "2026-12-08 09:30"'))
     test_addresses: list[str] = []
     if action is Action.test:
         test_addresses = check_addresses(test_to) or check_addresses(sender_of(settings)[3])
         if not test_addresses:
             raise UsageError(
-                "no address to send the test to",
-                hint=f"pass --to name@example.org, or set test_emails in the [{settings.provider.value}] section of newsletter.toml",
+                _("no address to send the test to"),
+                hint=_("pass --to name@example.org, or set test_emails in the [{section}] section of newsletter.toml").format(
+                    section=settings.provider.value
+                ),
             )
     load_state(settings.state_dir)  # a corrupt state stops us before any call
     message, check_warnings = prepare_message(settings, issue_path)
@@ -319,27 +369,31 @@ def send_issue(
         if campaign is None:
             _refuse_if_sent_but_gone(run, load_state(settings.state_dir).get(message.issue, provider.name))
         if campaign is not None:
-            _refuse_if_untouchable(campaign, action, provider.name)
+            _refuse_if_untouchable(campaign, action, provider.name, settings)
             not_sent = _refuse_if_maybe_sent(run, campaign, load_state(settings.state_dir).get(message.issue, provider.name))
             if not_sent is not None:
                 warnings.append(not_sent)
             if campaign.status is Status.scheduled and action in (Action.push, Action.test):
-                warnings.append(f"the campaign is still scheduled{' for ' + campaign.scheduled_at.isoformat(timespec='minutes') if campaign.scheduled_at else ''}; its content was updated")
+                if campaign.scheduled_at:
+                    still = _("the campaign is still scheduled for {moment}; its content was updated").format(moment=_moment(campaign.scheduled_at, settings))
+                else:
+                    still = _("the campaign is still scheduled; its content was updated")
+                warnings.append(still)
         moving_from = None
         if campaign is not None and campaign.status is Status.scheduled and action is Action.schedule:
             record = load_state(settings.state_dir).get(message.issue, provider.name)
             moving_from = campaign.scheduled_at or (dt.datetime.fromisoformat(record.scheduled_at) if record and record.scheduled_at else None)
             moving_from = moving_from.astimezone(settings.tz) if moving_from else None
-        plan = _plan(message, campaign, action, when, test_addresses, files_only=provider.name == "outbox")
         if dry_run:
-            return _report(settings, run, lists, campaign, plan=[f"would {step}" for step in plan], when=when, dry_run=True, warnings=warnings)
+            plan = _plan(settings, message, campaign, action, when, test_addresses, files_only=provider.name == "outbox")
+            return _report(settings, run, lists, campaign, plan=plan, when=when, dry_run=True, warnings=warnings)
         if action in (Action.schedule, Action.now) and not confirm(Confirmation(provider.name, message.subject, lists, when, moving_from, check_warnings)):
-            raise SendCancelledError("cancelled: nothing was scheduled or sent", hint="run the command again and answer yes, or pass --yes")
+            raise SendCancelledError(_("cancelled: nothing was scheduled or sent"), hint=_("run the command again and answer yes, or pass --yes"))
         if campaign is None:
             campaign = _create(run, when)
         else:
             provider.update_campaign(campaign, message, schedule_at=when)
-            run.actions.append(f"updated campaign {campaign.id}")
+            run.actions.append(_("updated campaign {id}").format(id=campaign.id))
         run.campaign = campaign
         status = campaign.status
         if when is not None:
@@ -348,7 +402,8 @@ def send_issue(
             record_state = mark_status(settings.state_dir, issue=message.issue, provider=provider.name, status="scheduled", now=now(), scheduled_at=when,
                                        subscribers=run.subscribers, digest=run.digest)
             logger.debug("state: %s", record_state)
-            run.actions.append(f"{'moved the schedule' if moving_from else 'scheduled'} to {when.isoformat(timespec='minutes')}")
+            done = _("moved the schedule to {moment}") if moving_from else _("scheduled for {moment}")
+            run.actions.append(done.format(moment=_moment(when, settings)))
         run.status = status
         if action is Action.test:
             provider.send_test(campaign, test_addresses)
@@ -360,7 +415,7 @@ def send_issue(
                     )
                 )
             else:
-                run.actions.append(f"sent a test to {', '.join(test_addresses)}")
+                run.actions.append(_("sent a test to {addresses}").format(addresses=", ".join(test_addresses)))
         if action is Action.now:
             _note_for_report(run, issue_path, lists)
             _send_now(run, campaign)
@@ -370,7 +425,7 @@ def send_issue(
     except (CampaignRefusedError, MaybeSentError, SendInterruptedError):
         raise
     except ProviderError as exc:
-        raise ProviderError(f"{exc.message}. {run.where()}", hint=exc.hint) from exc
+        raise ProviderError(_("{reason}. {where}").format(reason=exc.message, where=run.where()), hint=exc.hint) from exc
 
 
 def _note_for_report(run: _Run, issue_path: Path, lists: list[MailingList]) -> None:
@@ -391,30 +446,33 @@ def _send_now(run: _Run, campaign: Campaign) -> None:
     # Written before the request: if this write fails, nothing has been sent.
     mark_status(run.state_dir, issue=issue, provider=name, status="maybe-sent", now=run.now(), send_requested=True,
                 subscribers=run.subscribers, digest=run.digest)
-    after = f"from {(run.now() + SEND_GRACE).astimezone(run.settings.tz).strftime('%Y-%m-%d %H:%M')}"
-    check = (
-        f"check with `newsletter stats issues/{issue}.md` or in {name}'s interface; do not send it another way. The same command "
-        f"sends it only if {name} still shows an untouched draft {after}"
-    )
+    check = _(
+        "check with `newsletter stats issues/{issue}.md` or in {provider}'s interface; do not send it another way. The same command "
+        "sends it only if {provider} still shows an untouched draft from {moment}"
+    ).format(issue=issue, provider=name, moment=_moment(run.now() + SEND_GRACE, run.settings))
     try:
         run.provider.send_now(campaign)
     except KeyboardInterrupt:
         raise SendInterruptedError(
-            f"interrupted while the send request of campaign {campaign.name} (id {campaign.id}) was on its way to {name}: "
-            "the list may have been mailed. The state records 'maybe-sent'",
+            _(
+                "interrupted while the send request of campaign {name} (id {id}) was on its way to {provider}: "
+                "the list may have been mailed. The state records 'maybe-sent'"
+            ).format(name=campaign.name, id=campaign.id, provider=name),
             hint=check,
         ) from None
     except OutcomeUnknownError as exc:
         fresh = run.provider.get_campaign(campaign.id)
         if fresh is None or fresh.status not in (Status.sending, Status.sent, Status.scheduled):
             # Sending is asynchronous: a draft read right after does not prove nothing was sent.
-            shown = fresh.status.value if fresh else "not found"
+            shown = fresh.status.value if fresh else _("not found")
             raise MaybeSentError(
-                f"{exc.message}. {name} shows campaign {campaign.name} (id {campaign.id}) as {shown} for now, but sending is "
-                "asynchronous: the list may have been mailed. The state records 'maybe-sent'",
+                _(
+                    "{reason}. {provider} shows campaign {name} (id {id}) as {status} for now, but sending is "
+                    "asynchronous: the list may have been mailed. The state records 'maybe-sent'"
+                ).format(reason=exc.message, provider=name, name=campaign.name, id=campaign.id, status=shown),
                 hint=check,
             ) from exc
-        run.actions.append(f"the answer to the send was lost; {name} shows it {fresh.raw_status}")
+        run.actions.append(_("the answer to the send was lost; {provider} shows it {status}").format(provider=name, status=fresh.raw_status))
     except ProviderError:
         # The provider refused the send (it answered): nothing went out.
         mark_status(run.state_dir, issue=issue, provider=name, status=previous, now=run.now(), send_requested=False)
@@ -422,29 +480,47 @@ def _send_now(run: _Run, campaign: Campaign) -> None:
     try:
         mark_status(run.state_dir, issue=issue, provider=name, status="sent", now=run.now())
     except (NewsletterError, KeyboardInterrupt) as exc:
-        what = "the command was interrupted" if isinstance(exc, KeyboardInterrupt) else f"the state file could not be written ({exc})"
+        if isinstance(exc, KeyboardInterrupt):
+            what = _("the command was interrupted")
+        else:
+            what = _("the state file could not be written ({reason})").format(reason=exc)
         error = SendInterruptedError if isinstance(exc, KeyboardInterrupt) else MaybeSentError
         raise error(
-            f"the list was mailed: {name} accepted the send of campaign {campaign.name} (id {campaign.id}); then {what}. "
-            "The state still says 'maybe-sent', which blocks any second send",
-            hint="do not send it again; the next `newsletter send`, `stats` or `archive` records it as sent from what the provider shows",
+            _(
+                "the list was mailed: {provider} accepted the send of campaign {name} (id {id}); then {what}. "
+                "The state still says 'maybe-sent', which blocks any second send"
+            ).format(provider=name, name=campaign.name, id=campaign.id, what=what),
+            hint=_("do not send it again; the next `newsletter send`, `stats` or `archive` records it as sent from what the provider shows"),
         ) from None
-    run.actions.append("marked it sent in the outbox (nothing was mailed)" if name == "outbox" else "sent it to the lists")
+    run.actions.append(_("marked it sent in the outbox (nothing was mailed)") if name == "outbox" else _("sent it to the lists"))
 
 
 def _plan(
-    message: Message, campaign: Campaign | None, action: Action, when: dt.datetime | None, tests: list[str], *, files_only: bool = False
+    settings: Settings,
+    message: Message,
+    campaign: Campaign | None,
+    action: Action,
+    when: dt.datetime | None,
+    tests: list[str],
+    *,
+    files_only: bool = False,
 ) -> list[str]:
-    steps = [f"create campaign {message.name}" if campaign is None else f"update campaign {campaign.id} ({message.name})"]
+    """What a --dry-run would do, one sentence per step ('would create campaign …')."""
+    if campaign is None:
+        steps = [_("would create campaign {name}").format(name=message.name)]
+    else:
+        steps = [_("would update campaign {id} ({name})").format(id=campaign.id, name=message.name)]
     if action is Action.test:
         steps.append(
-            _("write the test message to a file (nothing is mailed)") if files_only else f"send a test to {', '.join(tests)}"
+            _("would write the test message to a file (nothing is mailed)") if files_only
+            else _("would send a test to {addresses}").format(addresses=", ".join(tests))
         )
     if action is Action.schedule and when is not None:
-        verb = "move the schedule" if campaign is not None and campaign.status is Status.scheduled else "schedule it"
-        steps.append(f"{verb} to {when.isoformat(timespec='minutes')}")
+        moving = campaign is not None and campaign.status is Status.scheduled
+        step = _("would move the schedule to {moment}") if moving else _("would schedule it for {moment}")
+        steps.append(step.format(moment=_moment(when, settings)))
     if action is Action.now:
-        steps.append("mark it sent in the outbox (nothing is mailed)" if files_only else "send it to the lists now")
+        steps.append(_("would mark it sent in the outbox (nothing is mailed)") if files_only else _("would send it to the lists now"))
     return steps
 
 
@@ -472,7 +548,7 @@ def _report(
         sender=sender,
         lists=lists,
         campaign_id=campaign.id if campaign else None,
-        status=campaign.status.value if campaign else "not created yet",
+        status=campaign.status.value if campaign else _("not created yet"),
         url=campaign.url if campaign else None,
         scheduled_at=_local(when or (campaign.scheduled_at if campaign else None), settings),
         dry_run=dry_run,

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, cast
 
+from newsletter import formats
 from newsletter.campaigns import (
     CachedStats,
     CampaignRecord,
@@ -31,6 +32,7 @@ from newsletter.campaigns import (
 from newsletter.choices import Provider
 from newsletter.config import Settings
 from newsletter.errors import NewsletterError, NoCampaignError
+from newsletter.i18n import _, ngettext
 from newsletter.providers.base import (
     Campaign,
     CampaignStats,
@@ -48,6 +50,18 @@ COLUMNS = ("issue", "provider", "campaign_id", "status", "read_at", "source",
            "sent", "delivered", "unique_opens", "open_rate", "unique_clicks", "click_rate",
            "hard_bounces", "soft_bounces", "unsubscriptions", "complaints", "note")
 LINK_COLUMNS = ("issue", "provider", "clicks", "item", "section", "url")
+
+
+def csv_headers() -> dict[str, str]:
+    """Column key -> header: the CSV is read in a spreadsheet by people, so its headers are words, in their language."""
+    return {
+        "issue": _("Issue"), "provider": _("Provider"), "campaign_id": _("Campaign"), "status": _("Status"),
+        "read_at": _("Read at"), "source": _("Source"), "sent": _("Sent"), "delivered": _("Delivered"),
+        "unique_opens": _("Unique opens"), "open_rate": _("Open rate"), "unique_clicks": _("Unique clicks"),
+        "click_rate": _("Click rate"), "hard_bounces": _("Hard bounces"), "soft_bounces": _("Soft bounces"),
+        "unsubscriptions": _("Unsubscriptions"), "complaints": _("Complaints"), "note": _("Note"),
+        "clicks": _("Clicks"), "item": _("Item"), "section": _("Section"), "url": _("URL"),
+    }
 
 
 @dataclass(frozen=True)
@@ -144,8 +158,14 @@ def collect_stats(
         missing = [stem for stem in stems if not state.entries.get(stem)]
         if missing:
             raise NoCampaignError(
-                f"issue {', '.join(missing)} has no campaign yet ({state.path}): there are no statistics to read",
-                hint=f"send it first (newsletter send issues/{missing[0]}.md), or run `newsletter stats` to list the issues that have one",
+                ngettext(
+                    "issue {issues} has no campaign yet ({path}): there are no statistics to read",
+                    "issues {issues} have no campaign yet ({path}): there are no statistics to read",
+                    len(missing),
+                ).format(issues=", ".join(missing), path=state.path),
+                hint=_("send it first (newsletter send issues/{issue}.md), or run `newsletter stats` to list the issues that have one").format(
+                    issue=missing[0]
+                ),
             )
         paths = {path.stem: path for path in issue_paths}
     else:
@@ -219,12 +239,21 @@ def _cached_figures(record: CampaignRecord) -> tuple[CampaignStats | None, str |
 def _from_cache(record: CampaignRecord, *, note: str | None, failed: bool, links: bool) -> IssueStats:
     figures, read_at, link_map = _cached_figures(record)
     if figures is not None and note is not None:
-        note += f"; showing the figures read at {read_at}"
+        note = _("{note}; showing the figures read on {moment}").format(note=note, moment=_moment_words(read_at))
     return IssueStats(
         issue=record.issue, provider=record.provider, campaign_id=record.id, status=record.status,
         figures=figures, read_at=read_at, source="cached" if figures is not None else "none",
         links=_link_rows(link_map) if links and link_map is not None else None, note=note, failed=failed,
     )
+
+
+def _moment_words(stamp: str | None) -> str:
+    """An ISO time from the state as the user reads it: 'December 9, 2026 at 10:00'."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp or "")
+    except ValueError:
+        return stamp or ""
+    return _("{date} at {time}").format(date=formats.long_date(moment.date()), time=moment.strftime("%H:%M"))
 
 
 def _link_rows(link_map: dict[str, int]) -> tuple[LinkClicks, ...]:
@@ -242,20 +271,20 @@ def _issue_row(
     """One campaign's row, the figures to store when they were read now, and the campaign as
     the provider showed it (its status is recorded); runs in a worker thread."""
     if record.provider == Provider.outbox:
-        return _from_cache(record, note="the outbox keeps no statistics (it only writes files)", failed=False, links=links), None, None
+        return _from_cache(record, note=_("the outbox keeps no statistics (it only writes files)"), failed=False, links=links), None, None
     if cached:
-        figures, _, _ = _cached_figures(record)
-        note = None if figures is not None else "no figures read yet; run `newsletter stats` without --cached once online"
+        figures = _cached_figures(record)[0]
+        note = None if figures is not None else _("no figures read yet; run `newsletter stats` without --cached once online")
         return _from_cache(record, note=note, failed=False, links=links), None, None
     name = _online_provider(record, cached=cached)
     if name is None:
-        return _from_cache(record, note=f"unknown provider '{record.provider}' in the state", failed=True, links=links), None, None
+        return _from_cache(record, note=_("unknown provider '{provider}' in the state").format(provider=record.provider), failed=True, links=links), None, None
     client = opened[name]
     try:
         reading = client.campaign_stats(record.id)
         link_map = client.link_stats(record.id) if links else None
     except NotFoundError:
-        note = f"campaign {record.id} no longer exists on {record.provider} (deleted there?)"
+        note = _("campaign {campaign} no longer exists on {provider} (deleted there?)").format(campaign=record.id, provider=record.provider)
         return _from_cache(record, note=note, failed=True, links=links), None, None
     except StatsNotReadyError as exc:
         return _from_cache(record, note=_not_ready_note(exc, client, now()), failed=False, links=links), None, exc.campaign
@@ -282,11 +311,13 @@ def _not_ready_note(exc: StatsNotReadyError, client: StatsProvider, now: dt.date
     """Why there are no figures: not yet (sent a moment ago), or no longer (older than the provider keeps them)."""
     campaign, kept = exc.campaign, client.stats_retention
     if campaign is not None and campaign.sent_at is not None and kept is not None and now - campaign.sent_at > kept:
-        return (
-            f"{client.name} keeps statistics for {kept.days // 30} months only: campaign {campaign.id} was sent on "
-            f"{campaign.sent_at.astimezone(now.tzinfo).date().isoformat()}, so its figures now read 0"
-        )
-    return f"{exc.message}; statistics appear a few minutes to an hour after sending, try again later"
+        months = kept.days // 30
+        return ngettext(
+            "{provider} keeps statistics for {n} month only: campaign {campaign} was sent on {date}, so its figures now read 0",
+            "{provider} keeps statistics for {n} months only: campaign {campaign} was sent on {date}, so its figures now read 0",
+            months,
+        ).format(provider=client.name, n=formats.integer(months), campaign=campaign.id, date=formats.long_date(campaign.sent_at.astimezone(now.tzinfo).date()))
+    return _("{reason}; statistics appear a few minutes to an hour after sending, try again later").format(reason=exc.message)
 
 
 def _link_key(url: str) -> str:
@@ -303,8 +334,8 @@ def item_index(settings: Settings, issue_path: Path) -> dict[str, tuple[str, str
     issue = load_issue(issue_path, settings.file.sections)
     index: dict[str, tuple[str, str | None]] = {}
     news = settings.newsletter
-    for url, label in ((news.unsubscribe_url, "(unsubscribe link)"), (news.subscribe_url, "(subscription page)"),
-                       (web_link(settings, issue), "(web version)"), (news.website_url, "(network's website)")):
+    for url, label in ((news.unsubscribe_url, _("(unsubscribe link)")), (news.subscribe_url, _("(subscription page)")),
+                       (web_link(settings, issue), _("(web version)")), (news.website_url, _("(network's website)"))):
         if url:
             index[_link_key(url)] = (label, None)
     for link in issue.links:
@@ -320,7 +351,7 @@ def _with_items(settings: Settings, row: IssueStats, issue_path: Path) -> IssueS
     try:
         index = item_index(settings, issue_path)
     except NewsletterError as exc:
-        logger.warning("links not mapped to items: %s", exc.message)
+        logger.warning(_("links not mapped to items: {reason}").format(reason=exc.message))
         return row
     mapped = tuple(LinkClicks(link.url, link.clicks, *index.get(_link_key(link.url), (None, None))) for link in row.links)
     return replace(row, links=mapped)
@@ -353,23 +384,38 @@ def stats_json(report: StatsReport) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
+def _csv_cell(key: str, value: object) -> str:
+    """A cell a spreadsheet of the user's language reads: rates as '44,0 %' in French, counts bare."""
+    if value is None:
+        return ""
+    if key in {"open_rate", "click_rate"} and isinstance(value, float):
+        return formats.csv_percent(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return formats.csv_integer(value)
+    return str(value)
+
+
 def stats_csv(report: StatsReport) -> str:
-    """The report as CSV: one row per campaign; for one issue, a blank line then one row per link."""
+    """The report as CSV for a spreadsheet in the user's language (French: ';' between cells,
+    '44,0 %', headers in French; write it with formats.CSV_ENCODING): one row per campaign; for
+    one issue, a blank line then one row per link."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer = csv.writer(buffer, delimiter=formats.csv_delimiter(), lineterminator="\n")
+    headers = csv_headers()
+    writer.writerow([headers[key] for key in COLUMNS])
     for row in report.rows:
         values = _row_values(row)
-        writer.writerow(["" if values[key] is None else values[key] for key in COLUMNS])
+        values["open_rate"], values["click_rate"] = row.open_rate, row.click_rate  # unrounded: the cell rounds
+        writer.writerow([_csv_cell(key, values[key]) for key in COLUMNS])
     link_rows = [(row, link) for row in report.rows for link in (row.links or ())]
     if report.single and link_rows:
         writer.writerow([])
-        writer.writerow(LINK_COLUMNS)
+        writer.writerow([headers[key] for key in LINK_COLUMNS])
         for row, link in link_rows:
-            writer.writerow([row.issue, row.provider, link.clicks, link.item or "", link.section or "", link.url])
+            writer.writerow([row.issue, row.provider, formats.csv_integer(link.clicks), link.item or "", link.section or "", link.url])
     return buffer.getvalue()
 
 
 def percent(value: float | None) -> str:
-    """41.2 % style, or a dash."""
-    return "—" if value is None else f"{value * 100:.1f} %"
+    """'41,2 %' in French, '41.2%' in English, or a dash."""
+    return "—" if value is None else formats.percent(value)

@@ -15,6 +15,7 @@ from newsletter.campaigns import CampaignRecord, Observation, follow_provider, l
 from newsletter.choices import Provider
 from newsletter.config import Settings
 from newsletter.errors import NewsletterError
+from newsletter.i18n import _
 from newsletter.providers.base import CampaignProvider
 from newsletter.providers.retry import RetryPolicy
 
@@ -54,7 +55,7 @@ def confirm_statuses(
             provider = open_provider(settings, name, policy, now)
         except NewsletterError as exc:
             for record in records:
-                unconfirmed[record.issue] = f"{record.provider}: {exc.message}"
+                unconfirmed[record.issue] = _("{provider}: {reason}").format(provider=record.provider, reason=exc.message)
             continue
         try:
             for record in records:
@@ -74,9 +75,13 @@ def _read(provider: CampaignProvider, record: CampaignRecord, seen: list[Observa
     except NewsletterError as exc:
         return exc.message
     if campaign is None:
-        return f"campaign {record.id} no longer exists on {record.provider}"
+        return _("campaign {id} no longer exists on {provider}").format(id=record.id, provider=record.provider)
     if campaign.name != record.name:
-        return f"campaign {record.id} on {record.provider} is named '{campaign.name}', not '{record.name}': it is another campaign"
-    logger.info("%s campaign %s of %s: %s", record.provider, record.id, record.issue, campaign.raw_status)
+        return _("campaign {id} on {provider} is named '{found}', not '{name}': it is another campaign").format(
+            id=record.id, provider=record.provider, found=campaign.name, name=record.name
+        )
+    logger.info(
+        _("{provider} campaign {id} of {issue}: {status}").format(provider=record.provider, id=record.id, issue=record.issue, status=campaign.raw_status)
+    )
     seen.append(Observation(record.issue, record.provider, campaign.status.value, campaign.sent_at, campaign.scheduled_at))
     return None

@@ -4,6 +4,9 @@
 matter): pydantic costs ~100 ms of import and schema building on every command, more than the
 whole render. Its errors have the shape of pydantic's (`loc`, `type`, `msg`, `input`, `ctx`), so
 `describe_error` is the one translator of both into words: a key, its value, what is expected.
+The `msg` of our errors stays English (it is data, like pydantic's); the words the user reads
+are made by `describe_error` from `type` and `ctx`, in the language in use, and a location is
+named as a person would (`sections[0].id` -> "id of the 1st section").
 
 A schema is a subclass of `Schema` with annotated fields, as a frozen keyword-only dataclass;
 a field's constraints go in its metadata: `field(default=…, metadata=rule(...))`. Supported types: str, int, float, bool,
@@ -21,6 +24,9 @@ import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Self, TypedDict, dataclass_transform
+
+from newsletter import formats, i18n
+from newsletter.i18n import _, ngettext
 
 ErrorLocation = tuple[str | int, ...]
 
@@ -198,10 +204,10 @@ def _fields(cls: type[Schema]) -> tuple[_FieldInfo, ...]:
 
 def _validate_schema(cls: type[Schema], data: object, loc: ErrorLocation, errors: list[ErrorDetails]) -> object:
     if not isinstance(data, Mapping):
-        _error(errors, loc, "model_type", "expected a table of keys (a [section] or { key = value })", data)
+        _error(errors, loc, "model_type", "expected a table of keys (a [section] or { key = value })", data, toml=True)
         return None
     known = _fields(cls)
-    names = {name for name, _, _, _ in known}
+    names = {info[0] for info in known}
     before = len(errors)
     for key in data:
         if key not in names:
@@ -246,14 +252,15 @@ def _validate_value(hint: Any, value: Any, loc: ErrorLocation, errors: list[Erro
     expected = constraints["expected"] if constraints and constraints["expected"] else None
     if origin is list:
         if not isinstance(value, list):
-            _error(errors, loc, "list_type", f"expected a list, such as [{_example(typing.get_args(hint)[0])}]", value)
+            example = _example(typing.get_args(hint)[0])
+            _error(errors, loc, "list_type", f"expected a list, such as [{example}]", value, example=example)
             return None
         (item_hint,) = typing.get_args(hint)
         return [_validate_value(item_hint, item, (*loc, index), errors, None) for index, item in enumerate(value)]
     if origin is typing.Literal:
         allowed = typing.get_args(hint)
         if value not in allowed:
-            _error(errors, loc, "literal_error", f"expected {_describe_type(hint)}", value, expected=_choices(allowed))
+            _error(errors, loc, "literal_error", f"expected {_describe_type(hint)}", value, expected=_choices(allowed), choices=list(allowed))
             return None
         return value
     if isinstance(hint, type) and issubclass(hint, Schema):
@@ -262,12 +269,13 @@ def _validate_value(hint: Any, value: Any, loc: ErrorLocation, errors: list[Erro
         try:
             return hint(value)
         except ValueError:
-            _error(errors, loc, "enum", f"expected {_describe_type(hint)}", value, expected=_choices([m.value for m in hint]))
+            members = [m.value for m in hint]
+            _error(errors, loc, "enum", f"expected {_describe_type(hint)}", value, expected=_choices(members), choices=members)
             return None
     if hint is dt.date:
         return _date(value, loc, errors, expected)
     if not _is_instance(hint, value):
-        _error(errors, loc, f"{hint.__name__}_type", f"expected {expected or _describe_type(hint)}", value)
+        _error(errors, loc, f"{hint.__name__}_type", f"expected {expected or _describe_type(hint)}", value, words=expected)
         return None
     if constraints and not _meets(constraints, value, loc, errors):
         return None
@@ -285,7 +293,7 @@ def _date(value: Any, loc: ErrorLocation, errors: list[ErrorDetails], expected: 
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    _error(errors, loc, "date_type", f"expected {expected or 'a real date written YYYY-MM-DD'}", value)
+    _error(errors, loc, "date_type", f"expected {expected or 'a date written YYYY-MM-DD, for example 2026-12-08'}", value, words=expected)
     return None
 
 
@@ -308,11 +316,11 @@ def _meets(constraints: dict[str, Any], value: Any, loc: ErrorLocation, errors: 
     pattern = constraints["pattern"]
     # `$` also matches before a final line break, which a pattern's author never means.
     if pattern is not None and (not pattern.search(value) or value.endswith("\n")):
-        _error(errors, loc, "string_pattern_mismatch", f"expected {expected or 'text matching ' + pattern.pattern}", value, pattern=pattern.pattern)
+        _error(errors, loc, "string_pattern_mismatch", f"expected {expected or 'text matching ' + pattern.pattern}", value, pattern=pattern.pattern, words=expected)
         return False
     min_length = constraints["min_length"]
     if min_length is not None and len(value) < min_length:
-        _error(errors, loc, "string_too_short", f"expected {expected or f'at least {min_length} character(s)'}", value, min_length=min_length)
+        _error(errors, loc, "string_too_short", f"expected {expected or f'at least {min_length} characters'}", value, min_length=min_length, words=expected)
         return False
     if isinstance(value, float) and not math.isfinite(value):  # TOML has inf and nan
         _error(errors, loc, "finite_number", "expected a finite number", value)
@@ -328,58 +336,162 @@ def _meets(constraints: dict[str, Any], value: Any, loc: ErrorLocation, errors: 
     if check is not None:
         problem = check(value)
         if problem:
-            _error(errors, loc, "value_error", f"expected {problem}", value)
+            _error(errors, loc, "value_error", f"expected {problem}", value, words=problem)
             return False
     return True
 
 
-# pydantic's error types in the same words as ours, for the models that still use pydantic.
-_PYDANTIC_WORDS: Mapping[str, str] = {
-    "string_type": "expected text",
-    "int_type": "expected a whole number",
-    "int_parsing": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "float_type": "expected a number",
-    "float_parsing": "expected a number",
-    "bool_type": "expected true or false",
-    "bool_parsing": "expected true or false",
-    "list_type": "expected a list",
-    "tuple_type": "expected a list",
-    "set_type": "expected a list",
-    "frozen_set_type": "expected a list",
-    "iterable_type": "expected a list",
-    "dict_type": "expected a table of keys",
-    "model_type": "expected a table of keys",
-    "model_attributes_type": "expected a table of keys",
-    "date_type": "expected a date written YYYY-MM-DD",
-    "date_from_datetime_parsing": "expected a date written YYYY-MM-DD",
-    "datetime_type": "expected a date and time such as 2026-12-08T09:30:00+01:00",
-    "datetime_from_date_parsing": "expected a date and time such as 2026-12-08T09:30:00+01:00",
+# pydantic's error types in the same words as ours (ours use the same type names, plus str_type).
+_TYPE_KINDS: Mapping[str, str] = {
+    "string_type": "text", "str_type": "text",
+    "int_type": "whole", "int_parsing": "whole", "int_from_float": "whole",
+    "float_type": "number", "float_parsing": "number",
+    "bool_type": "bool", "bool_parsing": "bool",
+    "list_type": "list", "tuple_type": "list", "set_type": "list", "frozen_set_type": "list", "iterable_type": "list",
+    "dict_type": "table", "model_type": "table", "model_attributes_type": "table",
+    "date_type": "date", "date_from_datetime_parsing": "date",
+    "datetime_type": "datetime", "datetime_from_date_parsing": "datetime",
+    "finite_number": "finite",
 }
 
 
+def _type_words(kind: str) -> str:
+    """What a value of this type looks like, in words (the key is one of _TYPE_KINDS' values)."""
+    words = {
+        "text": _("expected text"),
+        "whole": _("expected a whole number"),
+        "number": _("expected a number"),
+        "bool": _("expected true or false"),
+        "list": _("expected a list"),
+        "table": _("expected a table of keys"),
+        "date": _("expected a date written YYYY-MM-DD, for example 2026-12-08"),
+        "datetime": _("expected a date and time such as 2026-12-08T09:30:00+01:00"),
+        "finite": _("expected a finite number"),
+    }
+    return words[kind]
+
+
+def _bound_words(bound: str, limit: str) -> str:
+    if bound == "gt":
+        return _("expected a number greater than {limit}").format(limit=limit)
+    if bound == "ge":
+        return _("expected a number at least {limit}").format(limit=limit)
+    if bound == "lt":
+        return _("expected a number less than {limit}").format(limit=limit)
+    return _("expected a number at most {limit}").format(limit=limit)
+
+
+# A rule's `expected` words are marked N_ where the rule is written (config.py, frontmatter.py)
+# and translated here, when the error is described: the catalog lookup of a marked constant.
+# (`_` itself is kept for literals, which the extractor and tests/test_i18n.py read.)
+_translate_marked = _
+
+
+def _number(value: object) -> str:
+    """A limit as the user writes numbers: 10000 -> '10 000' in French."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, int) or value.is_integer():
+        return formats.integer(int(value))
+    digits = min(len(repr(value).partition(".")[2]), 6)
+    return formats.decimal(value, digits)
+
+
+def _one_of(values: Sequence[object]) -> str:
+    """expected 'a', 'b' or 'c', in the language in use."""
+    shown = [quoted(value) for value in values]
+    if len(shown) == 1:
+        return _("expected {value}").format(value=shown[0])
+    if len(shown) == 2:
+        return _("expected {first} or {second}").format(first=shown[0], second=shown[1])
+    return _("expected one of {choices} or {last}").format(choices=", ".join(shown[:-1]), last=shown[-1])
+
+
+def _expected(error: Mapping[str, Any]) -> str:
+    """What the value should have been, in words, in the language in use."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    words = ctx.get("words")
+    if isinstance(words, str) and words:
+        # A rule's own words (marked N_ where the rule is written) or a check's answer.
+        return _("expected {what}").format(what=_translate_marked(words))
+    if kind in {"enum", "literal_error"}:
+        if isinstance(ctx.get("choices"), list):
+            return _one_of(ctx["choices"])
+        if "expected" in ctx:
+            return _("expected one of {choices}").format(choices=ctx["expected"])
+    if kind == "model_type" and ctx.get("toml"):
+        return _("expected a table of keys (a [section] or { key = value })")
+    if kind == "list_type" and "example" in ctx:
+        return _("expected a list, such as [{example}]").format(example=ctx["example"])
+    if kind == "string_pattern_mismatch" and "pattern" in ctx:
+        return _("expected text matching {pattern}").format(pattern=ctx["pattern"])
+    if kind == "string_too_short" and "min_length" in ctx:
+        count = int(ctx["min_length"])
+        return ngettext("expected at least {n} character", "expected at least {n} characters", count).format(n=formats.integer(count))
+    if kind in _TYPE_KINDS:
+        return _type_words(_TYPE_KINDS[kind])
+    for bound in ("gt", "ge", "lt", "le"):
+        if bound in ctx:
+            return _bound_words(bound, _number(ctx[bound]))
+    return message
+
+
+def ordinal(number: int, *, feminine: bool = False) -> str:
+    """1 -> '1st' in English; '1er', or '1re' for a feminine noun, in French; 2 -> '2e'."""
+    if i18n.language() == "fr":
+        return (f"{number}re" if feminine else f"{number}er") if number == 1 else f"{number}e"
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def _item(list_name: str, whole: str, index: int, key: str | None) -> str:
+    """The `index`-th item of a list, named as a person would: 'the 1st section', 'id of the 2nd feed'."""
+    if list_name == "sections" and whole == "sections":
+        place = ordinal(index + 1, feminine=True)
+        if key is None:
+            return _("the {ordinal} section").format(ordinal=place)
+        return _("{key} of the {ordinal} section").format(key=key, ordinal=place)
+    if list_name == "feeds" and whole == "feeds":
+        place = ordinal(index + 1)
+        if key is None:
+            return _("the {ordinal} feed").format(ordinal=place)
+        return _("{key} of the {ordinal} feed").format(key=key, ordinal=place)
+    place = ordinal(index + 1)
+    if key is None:
+        return _("the {ordinal} item of {list}").format(ordinal=place, list=whole)
+    return _("{key} of the {ordinal} item of {list}").format(key=key, ordinal=place, list=whole)
+
+
 def format_location(loc: Sequence[str | int]) -> str:
-    """('brevo', 'list_ids', 0) -> 'brevo.list_ids[0]'."""
+    """('brevo', 'list_ids', 0) -> 'brevo.list_ids[0]' (for developers; people read describe_location)."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
-def _expected(error: Mapping[str, Any]) -> str:
-    kind = str(error.get("type", ""))
-    ctx = error.get("ctx") or {}
-    message = str(error.get("msg", "")).removeprefix("Value error, ")
-    if message.startswith("expected") or kind in {"extra_forbidden", "missing"}:
-        return message
-    if kind in {"enum", "literal_error"} and "expected" in ctx:
-        return f"expected one of {ctx['expected']}"
-    if kind in _PYDANTIC_WORDS:
-        return _PYDANTIC_WORDS[kind]
-    for bound, words in (("gt", "greater than"), ("ge", "at least"), ("lt", "less than"), ("le", "at most")):
-        if bound in ctx:
-            return f"expected a number {words} {ctx[bound]}"
-    return message
+def describe_location(loc: Sequence[str | int]) -> str:
+    """A location in words, with no 0-based index: ('sections', 0, 'id') -> 'id of the 1st section',
+    ('brevo', 'list_ids', 1) -> 'the 2nd item of brevo.list_ids'."""
+    whole = ""  # the phrase so far, up to the last list item
+    keys: list[str] = []  # keys since then
+    for part in loc:
+        if isinstance(part, int):
+            name = ".".join(keys)
+            listed = name if not whole else (_item_key(whole, name) if name else whole)
+            whole = _item(name, listed, part, None)
+            keys = []
+        else:
+            keys.append(str(part))
+    if not whole:
+        return ".".join(keys)
+    return _item_key(whole, ".".join(keys)) if keys else whole
+
+
+def _item_key(whole: str, key: str) -> str:
+    return _("{key} of {owner}").format(key=key, owner=whole)
 
 
 QUOTE_MAX = 60  # characters of a bad value quoted in a message
@@ -406,26 +518,28 @@ def describe_error(error: Mapping[str, Any], *, name: Callable[[str], str] | Non
     `name` turns the key's dotted location into how the message names it (e.g.
     "front matter key 'subject'"); the default is the dotted location itself.
     """
-    location = format_location(error.get("loc", ()))
+    loc = tuple(error.get("loc", ()))
+    location = describe_location(loc)
     label = name(location) if name else location
     kind = error.get("type")
     value = error.get("input")
     if kind == "extra_forbidden":
-        if _SECRET_NAME.search(location.rsplit(".", 1)[-1]):
+        if loc and _SECRET_NAME.search(str(loc[-1])):
             # Its value is probably a real key: never repeat it on a terminal or in a CI log.
-            return (
-                f"{label}: unknown key; API keys are read only from the environment "
+            return _(
+                "{key}: unknown key; API keys are read only from the environment "
                 "(BREVO_API_KEY, MJ_APIKEY_PUBLIC, MJ_APIKEY_PRIVATE; the publish password from NEWSLETTER_PUBLISH_PASSWORD), "
                 "never from a file: delete this line"
-            )
-        return f"{label}: unknown key (value {quoted(value)}); remove it or check its spelling"
+            ).format(key=label)
+        return _("{key}: unknown key (value {value}); remove it or check its spelling").format(key=label, value=quoted(value))
     if kind in {"missing", "missing_argument"}:
-        return f"{label} is missing; this key is required"
+        return _("{key} is missing; this key is required").format(key=label)
     message = _expected(error)
     if not location:
         return message
-    shown = "" if isinstance(value, Mapping) else f" = {quoted(value)}"
-    return f"{label}{shown}: {message}"
+    if isinstance(value, Mapping):
+        return _("{key}: {expected}").format(key=label, expected=message)
+    return _("{key} = {value}: {expected}").format(key=label, value=quoted(value), expected=message)
 
 
 def describe_errors(errors: Sequence[Mapping[str, Any]], *, name: Callable[[str], str] | None = None) -> list[str]:

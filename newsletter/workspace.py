@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from newsletter.errors import OutputError, UsageError
+from newsletter.i18n import _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -16,7 +17,7 @@ def bundled_dir(name: str) -> Path:
     for candidate in (PACKAGE_DIR / name, PACKAGE_DIR.parent / name):
         if candidate.is_dir():
             return candidate
-    raise OutputError(f"the bundled folder '{name}' is missing from this installation", hint="reinstall newsletter")
+    raise OutputError(_("the bundled folder '{name}' is missing from this installation").format(name=name), hint=_("reinstall newsletter"))
 
 
 def default_theme_dir() -> Path:
@@ -93,8 +94,8 @@ def init_workspace(directory: Path, *, first_number: int = 1) -> list[Path]:
     config = directory / "newsletter.toml"
     if config.exists():
         raise UsageError(
-            f"{config} already exists; nothing was changed",
-            hint="choose an empty folder, or edit the existing newsletter.toml",
+            _("{path} already exists; nothing was changed").format(path=config),
+            hint=_("choose an empty folder, or edit the existing newsletter.toml"),
         )
     from newsletter.fsutil import write_atomic
 
@@ -117,9 +118,11 @@ def copy_example(directory: Path | None) -> Path:
     """Copy the example workspace into `directory` (a new temporary folder when None)."""
     target = Path(tempfile.mkdtemp(prefix="newsletter-demo-")) if directory is None else directory
     if target.exists() and any(target.iterdir()):
-        raise UsageError(f"{target} is not empty", hint="give a new or empty folder, or no folder at all for a temporary one")
+        raise UsageError(
+            _("{path} is not empty").format(path=target), hint=_("give a new or empty folder, or no folder at all for a temporary one")
+        )
     try:
         shutil.copytree(examples_dir(), target, dirs_exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot copy the example workspace into {target}: {exc.strerror or exc}") from exc
+        raise OutputError(_("cannot copy the example workspace into {path}: {reason}").format(path=target, reason=exc.strerror or exc)) from exc
     return target

@@ -57,7 +57,7 @@ def test_bad_front_matter_one_line_per_key_with_its_line() -> None:
     assert info.value.problems == [
         "i.md:5: front matter key 'author': unknown key (value 'moi'); remove it or check its spelling",
         "i.md:2: front matter key 'subject' = '': expected the email's subject line, as text between double quotes",
-        "i.md:3: front matter key 'date' = '2026-02-30': expected a real date written YYYY-MM-DD, e.g. 2026-12-08",
+        "i.md:3: front matter key 'date' = '2026-02-30': expected a real date written YYYY-MM-DD, for example 2026-12-08",
         "i.md:4: front matter key 'number' = 0: expected a number at least 1",
     ]
     assert info.value.hint and "subject and date are required" in info.value.hint

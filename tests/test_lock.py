@@ -55,7 +55,7 @@ def test_a_second_command_waits_then_stops_and_says_who_holds_the_lock(tmp_path:
     started = time.monotonic()
     code, output = archive(tmp_path, wait=0.5)
     assert time.monotonic() - started >= 0.5
-    assert_clean_failure(output, code, 1, f"`newsletter send` (process {holder.pid}, started at 2026-12-08 09:30)", "is still running", "did nothing", "Tip: wait until the other command has finished")
+    assert_clean_failure(output, code, 1, f"`newsletter send` (process {holder.pid}, started on December 8, 2026 at 09:30)", "is still running", "did nothing", "Tip: wait until the other command has finished")
     assert not (tmp_path / "ws" / "site").exists()
 
 

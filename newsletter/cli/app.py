@@ -21,6 +21,7 @@ from newsletter import __version__
 from newsletter.choices import Provider
 from newsletter.cli.output import Output, configure_logging
 from newsletter.errors import ExitCode
+from newsletter.i18n import _
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -55,7 +56,7 @@ app = typer.Typer(
     # Click's plain help: typer's rich help imports rich's Markdown, Syntax and Traceback
     # renderers (~90 ms, more than the rest of `--help`).
     rich_markup_mode=None,
-    help="Draft, render, send and archive a monthly newsletter (Mobiscol).",
+    help=_("Draft, render, send and archive a monthly newsletter (Mobiscol)."),
 )
 
 
@@ -139,7 +140,7 @@ class AppContext:
         except KeyboardInterrupt as exc:
             if self.output.debug:
                 self.output.traceback(exc)
-            self.output.error("interrupted; files are written whole or not at all, so nothing was left half-written")
+            self.output.error(_("interrupted; files are written whole or not at all, so nothing was left half-written"))
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except (typer.Exit, typer.Abort):
             raise
@@ -147,10 +148,10 @@ class AppContext:
             if self.output.debug:
                 self.output.traceback(exc)
             self.output.error(
-                f"unexpected internal error ({type(exc).__name__})",
-                hint="send the output above to the maintainers"
+                _("unexpected internal error ({kind})").format(kind=type(exc).__name__),
+                hint=_("send the output above to the maintainers")
                 if self.output.debug
-                else "run the same command again with --debug and send the output to the maintainers",
+                else _("run the same command again with --debug and send the output to the maintainers"),
             )
             raise typer.Exit(int(ExitCode.FAILURE)) from None
 
@@ -168,14 +169,14 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     ctx: typer.Context,
-    config: Annotated[Path | None, typer.Option("--config", help="Path of newsletter.toml.", envvar="NEWSLETTER_CONFIG", show_envvar=True)] = None,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, show_default=False, help="More detail (-vv for debug logs); also after the command.")] = 0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and results; also after the command.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors; also after the command.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    config: Annotated[Path | None, typer.Option("--config", help=_("Path of newsletter.toml."), envvar="NEWSLETTER_CONFIG", show_envvar=True)] = None,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, show_default=False, help=_("More detail (-vv for debug logs); also after the command."))] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_("Only errors and results; also after the command."))] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=_("Show tracebacks for errors; also after the command."))] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version and exit."))] = False,
     lock_wait: Annotated[
         float,
-        typer.Option("--lock-wait", envvar="NEWSLETTER_LOCK_WAIT", hidden=True, help="Seconds to wait for another command of this workspace to finish."),
+        typer.Option("--lock-wait", envvar="NEWSLETTER_LOCK_WAIT", hidden=True, help=_("Seconds to wait for another command of this workspace to finish.")),
     ] = 10.0,
 ) -> None:
     """Draft, render, send and archive a monthly newsletter."""
@@ -208,10 +209,10 @@ def app_context(ctx: typer.Context) -> AppContext:
     return obj
 
 
-IssueArg = Annotated[Path, typer.Argument(help="The issue file, e.g. issues/2026-12.md.", metavar="ISSUE", show_default=False)]
+IssueArg = Annotated[Path, typer.Argument(help=_("The issue file, for example issues/2026-12.md."), metavar="ISSUE", show_default=False)]
 ProviderOpt = Annotated[
     Provider | None,
-    typer.Option("--provider", help="Provider whose placeholders to use (default: the configured one).", envvar="NEWSLETTER_PROVIDER", show_envvar=True),
+    typer.Option("--provider", help=_("Provider whose placeholders to use (default: the configured one)."), envvar="NEWSLETTER_PROVIDER", show_envvar=True),
 ]
 
 

@@ -9,23 +9,25 @@ import typer
 
 from newsletter.cli.app import app, app_context
 from newsletter.cli.publish import AcceptKeyOpt
+from newsletter.i18n import _
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Build the web archive: one page per sent issue, an index and an Atom feed (a static site).\n\n"
+        "Campaigns the state says are scheduled are first checked on the provider (its API key is "
+        "needed then; without it, or offline, their pages are kept as they are).\n\n"
+        "Example: newsletter archive --out site/"
+    )
+)
 def archive(
     ctx: typer.Context,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder of the site (default: site/ of the workspace).")] = None,
-    include_all: Annotated[bool, typer.Option("--all", help="Publish every issue, not only those sent (per the state).")] = False,
-    publish: Annotated[bool, typer.Option("--publish", help="Then upload the site to [publish] target (as `newsletter publish`).")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help=_("Folder of the site (default: site/ of the workspace)."))] = None,
+    include_all: Annotated[bool, typer.Option("--all", help=_("Publish every issue, not only those sent (per the state)."))] = False,
+    publish: Annotated[bool, typer.Option("--publish", help=_("Then upload the site to [publish] target (as `newsletter publish`)."))] = False,
     accept_host_key: AcceptKeyOpt = None,
 ) -> None:
-    """Build the web archive: one page per sent issue, an index and an Atom feed (a static site).
-
-    Campaigns the state says are scheduled are first checked on the provider (its API key is
-    needed then; without it, or offline, their pages are kept as they are).
-
-    Example: newsletter archive --publish
-    """
+    # The help is the decorator's (translated): build the static site of the sent issues.
     app_ctx = app_context(ctx)
     settings = app_ctx.settings()
     import datetime as dt

@@ -8,7 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsletter import formats, i18n
 from newsletter.cli.output import escape
+from newsletter.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from newsletter.archive import ArchiveReport
@@ -26,6 +28,21 @@ if TYPE_CHECKING:
     from newsletter.typography import FixResult
 
 
+# The render report's figures are small: written here without Babel (formats), whose import
+# (~30 ms of CLDR data) `render` does not otherwise pay (tests/cli/test_import_budget.py).
+def _small(count: int) -> str:
+    return str(count) if abs(count) < 1000 else formats.integer(count)
+
+
+def _small_decimal(value: float) -> str:
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if i18n.language() == "fr" else text
+
+
+def _small_percent(value: float) -> str:
+    return f"{value:.0f}\u00a0%" if i18n.language() == "fr" else f"{value:.0f}%"
+
+
 def print_render_report(output: Output, result: RenderResult) -> None:
     """Size against Gmail's limit, counts, problems with their Markdown line, and the files."""
     from newsletter.render.checks import GMAIL_CLIP_BYTES, Level
@@ -33,28 +50,42 @@ def print_render_report(output: Output, result: RenderResult) -> None:
     stats = result.stats
     percent = 100 * stats.html_bytes / GMAIL_CLIP_BYTES
     colour = "green" if percent < 75 else "yellow" if percent < 100 else "red"
+    size = _("{size} KB").format(size=_small_decimal(stats.html_bytes / 1024))
+    counts = ", ".join((
+        ngettext("{n} section", "{n} sections", stats.sections).format(n=_small(stats.sections)),
+        ngettext("{n} item", "{n} items", stats.items).format(n=_small(stats.items)),
+        ngettext("{n} link", "{n} links", stats.links).format(n=_small(stats.links)),
+        ngettext("{n} image", "{n} images", stats.images).format(n=_small(stats.images)),
+    ))
     output.note(
         markup=True,
-        message=f"[bold]{escape(str(result.issue.path))}[/bold] ({result.provider.value}): "
-        f"[{colour}]{stats.html_bytes / 1024:.1f} KB[/{colour}] of Gmail's 102 KB ({percent:.0f} %), "
-        f"{stats.sections} sections, {stats.items} items, {stats.links} links, {stats.images} images"
+        message=_("{issue} ({provider}): {size} of Gmail's 102 KB ({percent}), {counts}").format(
+            issue=f"[bold]{escape(str(result.issue.path))}[/bold]",
+            provider=result.provider.value,
+            size=f"[{colour}]{size}[/{colour}]",
+            percent=_small_percent(percent),
+            counts=counts,
+        ),
     )
     path = result.issue.path
     for problem in result.problems:
         where = f"{path}:{problem.line}: " if problem.line else ""
-        label = "[bold red]error[/bold red]" if problem.level == Level.error else "[yellow]warning[/yellow]"
+        label = "[bold red]" + _("error") + "[/bold red]" if problem.level == Level.error else "[yellow]" + _("warning") + "[/yellow]"
         text = escape(output.redact(f"{where}{problem.message}"))
         output.print_err(f"  {label} {text} [dim]({problem.code})[/dim]")
     errors, warnings = len(result.errors), len(result.warnings)
     if errors or warnings:
-        output.print_err(f"  {errors} error(s), {warnings} warning(s)")
+        output.print_err("  " + _("{errors}, {warnings}").format(
+            errors=ngettext("{n} error", "{n} errors", errors).format(n=_small(errors)),
+            warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=_small(warnings)),
+        ))
     else:
-        output.note("  [green]all checks passed[/green]", markup=True)
+        output.note("  [green]" + escape(_("all checks passed")) + "[/green]", markup=True)
     for written in (result.html_path, result.text_path, result.mjml_path):
         if written is not None:
-            output.note(f"  wrote {written}")
+            output.note("  " + _("wrote {path}").format(path=written))
     if errors:
-        output.print_err("  [red]Fix the errors above before sending.[/red]")
+        output.print_err("  [red]" + escape(_("Fix the errors above before sending.")) + "[/red]")
 
 
 def visible_spaces(text: str) -> str:
@@ -172,7 +203,14 @@ def print_publish_report(output: Output, report: PublishReport) -> None:
 
 
 def _date(value: dt.datetime | None) -> str:
-    return value.date().isoformat() if value else "—"
+    return formats.long_date(value.date()) if value else "—"
+
+
+def _when(moment: dt.datetime) -> str:
+    """'December 8, 2026', or 'December 8, 2026 at 09:30' when the time is not midnight."""
+    if moment.time() == dt.time():
+        return formats.long_date(moment.date())
+    return _("{date} at {time}").format(date=formats.long_date(moment.date()), time=moment.strftime("%H:%M"))
 
 
 def print_draft_table(output: Output, reports: list[SourceReport]) -> None:
@@ -182,16 +220,17 @@ def print_draft_table(output: Output, reports: list[SourceReport]) -> None:
     from rich.table import Table
     from rich.text import Text  # cells of user text: never read as markup
 
-    table = Table(title="Sources", title_justify="left")
-    for column in ("source", "status", "found", "kept", "dropped"):
-        table.add_column(column, justify="right" if column in {"found", "kept"} else "left", overflow="fold")
+    table = Table(title=_("Sources"), title_justify="left")
+    for column, right in ((_("source"), False), (_("status"), False), (_("found"), True), (_("kept"), True), (_("dropped"), False)):
+        table.add_column(column, justify="right" if right else "left", overflow="fold")
     for report in reports:
         if report.failed:
-            table.add_row(Text(report.name), f"[red]failed[/red]: {escape(report.error or '')}", "—", "—", "—")
+            failed = _("{failed}: {reason}").format(failed="[red]" + escape(_("failed")) + "[/red]", reason=escape(report.error or ""))
+            table.add_row(Text(report.name), failed, "—", "—", "—")
             continue
-        dropped = ", ".join(f"{count} {reason}" for reason, count in sorted(report.dropped.items())) or "—"
+        dropped = ", ".join(f"{formats.integer(count)} {reason}" for reason, count in sorted(report.dropped.items())) or "—"
         status = str(report.status) + (f" → {report.final_url}" if report.final_url else "")
-        table.add_row(Text(report.name), Text(status), str(report.found), str(report.kept), Text(dropped))
+        table.add_row(Text(report.name), Text(status), formats.integer(report.found), formats.integer(report.kept), Text(dropped))
     output.err.print(table)
     for report in reports:
         for warning in report.warnings:
@@ -206,16 +245,23 @@ def print_draft_report(output: Output, result: DraftResult) -> None:
     if result.action == "not written":
         return
     if result.window_start is not None:
-        start = result.window_start
-        when = start.strftime("%Y-%m-%d") if start.time() == dt.time() else start.strftime("%Y-%m-%d %H:%M")
-        output.note(f"Window from {when}: {result.window_origin}")
+        output.note(_("Window from {moment}: {origin}").format(moment=_when(result.window_start), origin=result.window_origin))
+    added = result.added
     messages = {
-        "created": f"Draft written with {result.added} item(s), window from {result.since}",
-        "merged": f"{result.added} new item(s) appended under \"À trier\"; the rest of the file is unchanged",
-        "unchanged": "Nothing new since the existing draft: the file is unchanged",
-        "replaced": f"Fresh draft written with {result.added} item(s); the previous file was saved as {result.backup}",
+        "created": lambda: ngettext("Draft written with {n} item, window from {since}", "Draft written with {n} items, window from {since}", added),
+        "merged": lambda: ngettext(
+            "{n} new item appended under \"À trier\"; the rest of the file is unchanged",
+            "{n} new items appended under \"À trier\"; the rest of the file is unchanged",
+            added,
+        ),
+        "unchanged": lambda: _("Nothing new since the existing draft: the file is unchanged"),
+        "replaced": lambda: ngettext(
+            "Fresh draft written with {n} item; the previous file was saved as {backup}",
+            "Fresh draft written with {n} items; the previous file was saved as {backup}",
+            added,
+        ),
     }
-    output.note(messages[result.action])
+    output.note(messages[result.action]().format(n=formats.integer(added), since=result.since, backup=result.backup))
     output.print_out(str(result.path), markup=False)
 
 
@@ -224,17 +270,17 @@ def print_check_table(output: Output, reports: list[SourceReport]) -> None:
     from rich.table import Table
     from rich.text import Text  # cells of user text: never read as markup
 
-    table = Table(title="Sources", title_justify="left")
-    for column in ("source", "url", "status", "last item", "items"):
-        table.add_column(column, overflow="fold", justify="right" if column == "items" else "left")
+    table = Table(title=_("Sources"), title_justify="left")
+    for column, right in ((_("source"), False), (_("url"), False), (_("status"), False), (_("last item"), False), (_("items"), True)):
+        table.add_column(column, overflow="fold", justify="right" if right else "left")
     for report in reports:
         if report.failed:
-            status = f"failed: {report.error or ''}"
+            status = _("{failed}: {reason}").format(failed=_("failed"), reason=report.error or "")
         elif report.final_url:
             status = f"{report.status}: {report.final_url}"
         else:
             status = str(report.status)
-        table.add_row(Text(report.name), Text(report.url), Text(status), _date(report.last_item), "—" if report.failed else str(report.found))
+        table.add_row(Text(report.name), Text(report.url), Text(status), _date(report.last_item), "—" if report.failed else formats.integer(report.found))
     output.out.print(table)
     for report in reports:
         for warning in report.warnings:
@@ -242,33 +288,78 @@ def print_check_table(output: Output, reports: list[SourceReport]) -> None:
 
 
 def format_moment(moment: dt.datetime) -> str:
-    """A schedule time as the user reads it, with its offset: '2026-12-08 09:30 (UTC+0100)'."""
-    return moment.strftime("%Y-%m-%d %H:%M (UTC%z)")
+    """A schedule time as the user reads it, with its offset: 'December 8, 2026 at 09:30 (UTC+0100)',
+    '8 décembre 2026 à 09:30 (UTC+0100)'."""
+    return _("{date} at {time} (UTC{offset})").format(
+        date=formats.long_date(moment.date()), time=moment.strftime("%H:%M"), offset=moment.strftime("%z")
+    )
+
+
+def labelled_lines(rows: list[tuple[str, str]], *, gap: int = 3) -> list[str]:
+    """'label:   value' lines, the values aligned whatever the labels' length in the language in use."""
+    labels = [_("{label}:").format(label=label) for label, _value in rows]
+    width = max((len(label) for label in labels), default=0) + gap
+    return [label.ljust(width) + value for label, (_label, value) in zip(labels, rows, strict=True)]
+
+
+def status_words(status: str) -> str:
+    """A campaign's status (a `Status` value) as the user reads it; anything else as it is."""
+    words = {
+        "draft": _("draft"),
+        "scheduled": _("scheduled"),
+        "suspended": _("suspended"),
+        "sending": _("sending"),
+        "sent": _("sent"),
+        "unknown": _("unknown"),
+    }
+    return words.get(status, status)
 
 
 def print_send_report(output: Output, report: SendReport, *, outbox_dir: Path | None) -> None:
     """What is on the provider now (stdout), and what was done (stderr)."""
     for step in report.actions:
-        output.note(("Dry run: " if report.dry_run else "") + step[0].upper() + step[1:])
+        sentence = step[0].upper() + step[1:]
+        output.note(_("Dry run: {step}").format(step=sentence) if report.dry_run else sentence)
     for warning in report.warnings:
         output.warn(warning)
-    out = output
-    out.print_out(f"provider:   {report.provider}", markup=False)
-    out.print_out(f"campaign:   {report.campaign_id or '(none yet)'}  {report.name}", markup=False)
-    out.print_out(f"subject:    {report.subject}", markup=False)
-    out.print_out(f"sender:     {report.sender}", markup=False)
+    rows = [
+        (_("provider"), report.provider),
+        (_("campaign"), (report.campaign_id or _("(none yet)")) + "  " + report.name),
+        (_("subject"), report.subject),
+        (_("sender"), report.sender),
+    ]
     if report.provider == "outbox":
-        out.print_out("list:       none (the outbox only writes files; nothing leaves this computer)", markup=False)
+        rows.append((_("list"), _("none (the outbox only writes files; nothing leaves this computer)")))
     for lst in report.lists if report.provider != "outbox" else []:
-        out.print_out(f"list:       {lst.name} (id {lst.id}): {lst.subscribers} subscribers", markup=False)
-    status = report.status
+        subscribers = ngettext("{n} subscriber", "{n} subscribers", lst.subscribers).format(n=formats.integer(lst.subscribers))
+        rows.append((_("list"), _("{name} (id {id}): {subscribers}").format(name=lst.name, id=lst.id, subscribers=subscribers)))
+    status = status_words(report.status)
     if report.scheduled_at is not None and report.status == "scheduled":
-        status += f" for {format_moment(report.scheduled_at)}"
-    out.print_out(f"status:     {status}", markup=False)
+        status = _("{status} for {moment}").format(status=status, moment=format_moment(report.scheduled_at))
+    rows.append((_("status"), status))
     if report.url:
-        out.print_out(f"link:       {report.url}", markup=False)
+        rows.append((_("link"), report.url))
     if outbox_dir is not None and report.campaign_id:
-        out.print_out(f"files:      {outbox_dir / report.campaign_id}", markup=False)
+        rows.append((_("files"), str(outbox_dir / report.campaign_id)))
+    for line in labelled_lines(rows):
+        output.print_out(line, markup=False)
+
+
+def _stats_headers() -> tuple[str, ...]:
+    return (_("Issue"), _("Provider"), _("Sent"), _("Delivered"), _("Opens"), _("Open rate"), _("Clicks"),
+            _("Click rate"), _("Hard b."), _("Soft b."), _("Unsub."), _("Complaints"), _("Read at"))
+
+
+def _read_at(stamp: str | None) -> str:
+    """When the figures were read, short enough for a column of the table: '30/11/2026 10:00' in
+    French (the day first, as a French reader writes it), '2026-11-30 10:00' in English."""
+    if not stamp:
+        return "—"
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp[:16].replace("T", " ")
+    return moment.strftime("%d/%m/%Y %H:%M") if i18n.language() == "fr" else moment.strftime("%Y-%m-%d %H:%M")
 
 
 def print_stats_table(output: Output, report: StatsReport) -> None:
@@ -279,17 +370,20 @@ def print_stats_table(output: Output, report: StatsReport) -> None:
 
     from newsletter.stats import percent
 
-    table = Table(title="Campaign statistics (rates on delivered messages)", title_justify="left")
-    for header in ("Issue", "Provider", "Sent", "Delivered", "Opens", "Open rate", "Clicks", "Click rate",
-                   "Hard b.", "Soft b.", "Unsub.", "Complaints", "Read at"):
-        table.add_column(header, justify="left" if header in ("Issue", "Provider", "Read at") else "right", no_wrap=True)
+    table = Table(title=_("Campaign statistics (rates on delivered messages)"), title_justify="left")
+    headers = _stats_headers()
+    for position, header in enumerate(headers):
+        left = position in (0, 1, len(headers) - 1)  # issue, provider, read at
+        # A long header (French ones are) takes two lines rather than cutting a figure short.
+        table.add_column(header, justify="left" if left else "right", no_wrap=position < 2)
+    number = formats.integer
     for row in report.rows:
         f = row.figures
         counts = ["—"] * 10 if f is None else [
-            str(f.sent), str(f.delivered), str(f.unique_opens), percent(row.open_rate), str(f.unique_clicks),
-            percent(row.click_rate), str(f.hard_bounces), str(f.soft_bounces), str(f.unsubscriptions), str(f.complaints),
+            number(f.sent), number(f.delivered), number(f.unique_opens), percent(row.open_rate), number(f.unique_clicks),
+            percent(row.click_rate), number(f.hard_bounces), number(f.soft_bounces), number(f.unsubscriptions), number(f.complaints),
         ]
-        read_at = (row.read_at[:16].replace("T", " ") if row.read_at else "—") + (" (cached)" if row.source == "cached" else "")
+        read_at = _read_at(row.read_at) + (" " + _("(cached)") if row.source == "cached" else "")
         table.add_row(Text(row.issue), row.provider, *counts, read_at)
     # A report is read whole: never squeeze it below 160 columns (a pipe or a file has no width).
     console = Console(file=output.out.file, width=max(output.out.width, 160), highlight=False, no_color=output.out.no_color)
@@ -297,15 +391,16 @@ def print_stats_table(output: Output, report: StatsReport) -> None:
     for row in report.rows:
         if row.links is None:
             continue
-        links = Table(title=f"Clicks per link — {escape(row.issue)} on {row.provider}", title_justify="left")
-        links.add_column("Clicks", justify="right")
-        links.add_column("Item")
-        links.add_column("Section")
-        links.add_column("URL", overflow="fold")
+        title = _("Clicks per link — {issue} on {provider}").format(issue=escape(row.issue), provider=row.provider)
+        links = Table(title=title, title_justify="left")
+        links.add_column(_("Clicks"), justify="right")
+        links.add_column(_("Item"))
+        links.add_column(_("Section"))
+        links.add_column(_("URL"), overflow="fold")
         for link in row.links:
-            links.add_row(str(link.clicks), Text(link.item or "(not an item of the issue)"), Text(link.section or ""), Text(link.url))
+            links.add_row(formats.integer(link.clicks), Text(link.item or _("(not an item of the issue)")), Text(link.section or ""), Text(link.url))
         if not row.links:
-            links.add_row("0", "(no click yet)", "", "")
+            links.add_row(formats.integer(0), _("(no click yet)"), "", "")
         console.print(links)
 
 
@@ -314,22 +409,39 @@ def print_archive_report(output: Output, report: ArchiveReport) -> None:
     for warning in report.warnings:
         output.warn(warning)
     for path, reason in report.skipped:
-        output.warn(f"skipped {path}: {reason}. Fix it (`newsletter check {path}` lists the problems), then run `newsletter archive` again")
+        output.warn(
+            _("skipped {path}: {reason}. Fix it (`newsletter check {path}` lists the problems), then run `newsletter archive` again").format(
+                path=path, reason=reason
+            )
+        )
     for stem, reason in report.unconfirmed:
-        output.warn(f"could not confirm whether {stem} was sent ({reason}): its page, if any, is kept as it was; run `newsletter archive` again once the provider can be reached")
+        output.warn(
+            _(
+                "could not confirm whether {issue} was sent ({reason}): its page, if any, is kept as it was; "
+                "run `newsletter archive` again once the provider can be reached"
+            ).format(issue=stem, reason=reason)
+        )
     confirmed_kept = [stem for stem in report.kept if stem not in dict(report.unconfirmed)]
     if confirmed_kept:
-        output.note(f"Scheduled or being sent, not listed yet: {', '.join(confirmed_kept)}; a page already published for it is kept")
+        output.note(_("Scheduled or being sent, not listed yet: {issues}; a page already published for it is kept").format(issues=", ".join(confirmed_kept)))
     if report.unpublished:
-        output.note(f"Not published (not sent yet): {', '.join(report.unpublished)}; use --all to publish them too")
+        output.note(_("Not published (not sent yet): {issues}; use --all to publish them too").format(issues=", ".join(report.unpublished)))
     pages = len(report.entries)
     unchanged = pages - len(report.rebuilt)
-    rebuilt = f" ({len(report.rebuilt)} rebuilt, {unchanged} unchanged)" if unchanged > 0 else ""
-    output.note(f"{pages} issue page{'s' if pages != 1 else ''} in {report.out_dir}{rebuilt}")
+    line = ngettext("{n} issue page in {folder}", "{n} issue pages in {folder}", pages).format(n=formats.integer(pages), folder=report.out_dir)
+    if unchanged > 0:
+        line += " " + _("({rebuilt} rebuilt, {unchanged} unchanged)").format(
+            rebuilt=formats.integer(len(report.rebuilt)), unchanged=formats.integer(unchanged)
+        )
+    output.note(line)
     if report.images:
-        output.note(f"{report.images} image{'s' if report.images != 1 else ''} from images/ published in {report.out_dir / 'images'}")
-    output.print_out(f"index: {report.index}", markup=False)
-    output.print_out(f"feed:  {report.feed}", markup=False)
+        output.note(
+            ngettext("{n} image from images/ published in {folder}", "{n} images from images/ published in {folder}", report.images).format(
+                n=formats.integer(report.images), folder=report.out_dir / "images"
+            )
+        )
+    for line in labelled_lines([(_("index"), str(report.index)), (_("feed"), str(report.feed))], gap=1):
+        output.print_out(line, markup=False)
 
 
 # -- Défi Moov'IDF ----------------------------------------------------------------------------------

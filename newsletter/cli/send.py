@@ -21,8 +21,13 @@ if TYPE_CHECKING:
 
 def confirm_prompt(output: Output, *, yes: bool, interactive: bool) -> Callable[[Confirmation], bool]:
     """The question asked before mail goes to the lists; refuses without a terminal unless --yes."""
-    from newsletter.cli.printers import format_moment
+    from newsletter import formats
+    from newsletter.cli.printers import format_moment, labelled_lines
     from newsletter.errors import UsageError
+    from newsletter.i18n import ngettext
+
+    def subscribers(count: int) -> str:
+        return ngettext("{n} subscriber", "{n} subscribers", count).format(n=formats.integer(count))
 
     def ask(c: Confirmation) -> bool:
         from newsletter.i18n import ngettext
@@ -30,21 +35,24 @@ def confirm_prompt(output: Output, *, yes: bool, interactive: bool) -> Callable[
         if c.warnings:
             count = len(c.warnings)
             output.warn(ngettext("the check found {count} warning on the issue:", "the check found {count} warnings on the issue:", count).format(count=count), problems=c.warnings)
-        when = "NOW" if c.when is None else format_moment(c.when)
-        lists = ", ".join(f"{lst.name} (id {lst.id}, {lst.subscribers} subscribers)" for lst in c.lists)
-        output.note(f"About to {'send' if c.when is None else 'schedule'} on {c.provider}:")
-        output.note(f"  subject:     {c.subject}")
-        output.note(f"  lists:       {lists}")
-        output.note(f"  subscribers: {c.subscribers}")
+        when = _("NOW") if c.when is None else format_moment(c.when)
+        lists = ", ".join(
+            _("{name} (id {id}, {subscribers})").format(name=lst.name, id=lst.id, subscribers=subscribers(lst.subscribers)) for lst in c.lists
+        )
+        about = _("About to send on {provider}:") if c.when is None else _("About to schedule on {provider}:")
+        output.note(about.format(provider=c.provider))
+        rows = [(_("subject"), c.subject), (_("lists"), lists), (_("subscribers"), formats.integer(c.subscribers))]
         if c.moving_from is not None:
-            output.note(f"  moving from: {format_moment(c.moving_from)}")
-        output.note(f"  time:        {when}")
+            rows.append((_("moving from"), format_moment(c.moving_from)))
+        rows.append((_("time"), when))
+        for line in labelled_lines(rows, gap=1):
+            output.note("  " + line)
         if yes:
             return True
         if not interactive:
             raise UsageError(
-                "refusing to send without a confirmation: there is no terminal to ask on",
-                hint="run the command in a terminal, or pass --yes once you are sure",
+                _("refusing to send without a confirmation: there is no terminal to ask on"),
+                hint=_("run the command in a terminal, or pass --yes once you are sure"),
             )
         from newsletter.cli.prompts import ask_yes_no
 
@@ -58,27 +66,33 @@ def confirm_prompt(output: Output, *, yes: bool, interactive: bool) -> Callable[
     return ask
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Create or update the issue's campaign on the provider, then test, schedule or send it.\n\n"
+        "Never duplicates: a second run updates the same campaign, and a sent campaign is never sent again.\n\n"
+        'Example: newsletter send issues/2026-12.md --schedule "2026-12-08 09:30"'
+    )
+)
 def send(
     ctx: typer.Context,
     issue: IssueArg,
-    provider: Annotated[Provider | None, typer.Option("--provider", help="brevo, mailjet or outbox (default: the configured one).", envvar="NEWSLETTER_PROVIDER", show_envvar=True)] = None,
-    test: Annotated[bool, typer.Option("--test", help="Send a test to --to or to the configured test_emails.")] = False,
-    to: Annotated[list[str] | None, typer.Option("--to", help="A test address (repeat for several).")] = None,
-    schedule: Annotated[str | None, typer.Option("--schedule", help='Send to the lists at this local time, e.g. "2026-12-08 09:30".')] = None,
-    now: Annotated[bool, typer.Option("--now", help="Send to the lists now.")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and say what would be done; change nothing.")] = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation before sending or scheduling.")] = False,
+    provider: Annotated[
+        Provider | None,
+        typer.Option("--provider", help=_("brevo, mailjet or outbox (default: the configured one)."), envvar="NEWSLETTER_PROVIDER", show_envvar=True),
+    ] = None,
+    test: Annotated[bool, typer.Option("--test", help=_("Send a test to --to or to the configured test_emails."))] = False,
+    to: Annotated[list[str] | None, typer.Option("--to", help=_("A test address (repeat for several)."))] = None,
+    schedule: Annotated[
+        str | None, typer.Option("--schedule", help=_('Send to the lists at this local time, for example "2026-12-08 09:30".'))
+    ] = None,
+    now: Annotated[bool, typer.Option("--now", help=_("Send to the lists now."))] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Check everything and say what would be done; change nothing."))] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=_("Do not ask for confirmation before sending or scheduling."))] = False,
 ) -> None:
-    """Create or update the issue's campaign on the provider, then test, schedule or send it.
-
-    Never duplicates: a second run updates the same campaign, and a sent campaign is never sent again.
-
-    Example: newsletter send issues/2026-12.md --schedule "2026-12-08 09:30"
-    """
+    # The help is the decorator's (translated): push the campaign, then test, schedule or send it.
     app_ctx = app_context(ctx)
     if sum((test or bool(to), schedule is not None, now)) > 1:
-        app_ctx.fail("choose one of --test, --schedule and --now", code=ExitCode.USAGE)
+        app_ctx.fail(_("choose one of --test, --schedule and --now"), code=ExitCode.USAGE)
     settings = app_ctx.settings(provider)
     issue = app_ctx.issue_path(settings, issue)
     import datetime as dt

@@ -18,22 +18,21 @@ def interactive() -> bool:
     return sys.stdin.isatty()
 
 
-@app.command()
+@app.command(
+    help=_("Create a new workspace: a commented newsletter.toml, issues/ and templates/. Never overwrites.\n\nExample: newsletter init ma-lettre")
+)
 def init(
     ctx: typer.Context,
-    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of the new workspace.")] = Path("."),
+    directory: Annotated[Path, typer.Argument(metavar=_("DIR"), help=_("Folder of the new workspace."))] = Path("."),
     number: Annotated[
         int | None,
         typer.Option(
             "--number", metavar="N",  # no min=0: Click would print "x>=0" in the help; checked below
-            help="Number of the last issue already sent (0 if none), so that the first draft continues the series. Asked in a terminal; 0 otherwise.",
+            help=_("Number of the last issue already sent (0 if none), so that the first draft continues the series. Asked in a terminal; 0 otherwise."),
         ),
     ] = None,
 ) -> None:
-    """Create a new workspace: a commented newsletter.toml, issues/ and templates/. Never overwrites.
-
-    Example: newsletter init ma-lettre --number 36
-    """
+    # The help is the decorator's (translated): write a new workspace, never over an existing one.
     app_ctx = app_context(ctx)
     from newsletter.workspace import init_workspace
 

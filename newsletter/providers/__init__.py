@@ -11,6 +11,7 @@ from pydantic import SecretStr
 from newsletter.choices import Provider
 from newsletter.config import Settings
 from newsletter.errors import ConfigError
+from newsletter.i18n import _
 from newsletter.providers.base import CampaignProvider
 from newsletter.providers.retry import ApiClient, RetryPolicy
 
@@ -19,19 +20,23 @@ def require_key(secret: SecretStr | None, variable: str, *, provider: str) -> st
     """The key's value, or a ConfigError that names the variable (never the value)."""
     if secret is None or not secret.get_secret_value():
         raise ConfigError(
-            f"no API key for {provider}: the environment variable {variable} is not set",
-            hint=f"set {variable} in your shell (e.g. export {variable}=...), or use --provider outbox to write the campaign to files",
+            _("no API key for {provider}: the environment variable {variable} is not set").format(provider=provider, variable=variable),
+            hint=_("set {variable} in your shell (for example export {variable}=...), or use --provider outbox to write the campaign to files").format(
+                variable=variable
+            ),
         )
     value = secret.get_secret_value()
     if not value.isascii():  # an HTTP header cannot carry it: httpx raised UnicodeEncodeError
         raise ConfigError(
-            f"the API key in {variable} contains a non-ASCII character (an accented letter, a curly quote, a dash): API keys are plain ASCII",
-            hint=f"copy the key again from {provider}'s API keys page and set {variable} again",
+            _(
+                "the API key in {variable} contains a non-ASCII character (an accented letter, a curly quote, a dash): API keys are plain ASCII"
+            ).format(variable=variable),
+            hint=_("copy the key again from {provider}'s API keys page and set {variable} again").format(provider=provider, variable=variable),
         )
     if any(ch.isspace() for ch in value) or not value.isprintable():
         raise ConfigError(
-            f"the API key in {variable} contains spaces, a line break or invisible characters",
-            hint=f"copy the key again without the surrounding spaces or newline and set {variable} again",
+            _("the API key in {variable} contains spaces, a line break or invisible characters").format(variable=variable),
+            hint=_("copy the key again without the surrounding spaces or newline and set {variable} again").format(variable=variable),
         )
     return value
 

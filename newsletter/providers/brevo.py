@@ -10,7 +10,9 @@ from typing import Annotated, TypeVar
 from pydantic import BeforeValidator, ConfigDict
 from pydantic.alias_generators import to_camel
 
+from newsletter import formats
 from newsletter.errors import ProviderError
+from newsletter.i18n import _, ngettext
 from newsletter.providers.base import (
     Campaign,
     CampaignStats,
@@ -154,7 +156,7 @@ class BrevoProvider:
         try:
             body = response.json()
         except ValueError:
-            raise ProviderError(f"brevo answered {what} with a body that is not JSON") from None
+            raise ProviderError(_("{provider} answered {what} with a body that is not JSON").format(provider="brevo", what=what)) from None
         return parse_payload(model, body, provider=self.name, what=what)
 
     def close(self) -> None:
@@ -164,25 +166,27 @@ class BrevoProvider:
     def preflight(self, message: Message) -> list[MailingList]:
         """GET /account (the key), GET /senders (active sender), GET /contacts/lists (lists, counts)."""
         if not self.list_ids:
-            raise ProviderError("no Brevo list to send to: [brevo] list_ids is empty in newsletter.toml", hint="add the id of your contact list, e.g. list_ids = [2]")
-        self._json("GET", "/account", Ignored, safe=True, what="the account check")
-        senders = self._json("GET", "/senders", _Senders, safe=True, what="the list of senders") or _Senders()
+            raise ProviderError(
+                _("no Brevo list to send to: [brevo] list_ids is empty in newsletter.toml"), hint=_("add the id of your contact list, for example list_ids = [2]")
+            )
+        self._json("GET", "/account", Ignored, safe=True, what=_("the account check"))
+        senders = self._json("GET", "/senders", _Senders, safe=True, what=_("the list of senders")) or _Senders()
         wanted = message.sender_email.lower()
         match = [s for s in senders.senders if s.email.lower() == wanted]
         if not match:
             raise ProviderError(
-                f"the sender {message.sender_email} is not a sender of this Brevo account",
-                hint="add and verify it in Brevo (Senders, domains & dedicated IPs), or fix [brevo] sender_email",
+                _("the sender {address} is not a sender of this Brevo account").format(address=message.sender_email),
+                hint=_("add and verify it in Brevo (Senders, domains & dedicated IPs), or fix [brevo] sender_email"),
             )
         if not any(s.active for s in match):
             raise ProviderError(
-                f"the sender {message.sender_email} is not verified (inactive) on Brevo",
-                hint="open the confirmation email Brevo sent to that address, or verify the domain, then try again",
+                _("the sender {address} is not verified (inactive) on Brevo").format(address=message.sender_email),
+                hint=_("open the confirmation email Brevo sent to that address, or verify the domain, then try again"),
             )
         found: dict[int, MailingList] = {}
         offset = 0
         while True:
-            page = self._json("GET", "/contacts/lists", _Lists, safe=True, what="the contact lists", params={"limit": LISTS_PAGE, "offset": offset}) or _Lists()
+            page = self._json("GET", "/contacts/lists", _Lists, safe=True, what=_("the contact lists"), params={"limit": LISTS_PAGE, "offset": offset}) or _Lists()
             for item in page.lists:
                 if item.id in self.list_ids:
                     found[item.id] = MailingList(str(item.id), item.name, item.total_subscribers)
@@ -192,13 +196,16 @@ class BrevoProvider:
         missing = [str(i) for i in self.list_ids if i not in found]
         if missing:
             raise ProviderError(
-                f"Brevo has no contact list with id {', '.join(missing)}",
-                hint="check [brevo] list_ids in newsletter.toml against Contacts > Lists in Brevo",
+                ngettext("Brevo has no contact list with id {ids}", "Brevo has no contact lists with ids {ids}", len(missing)).format(ids=", ".join(missing)),
+                hint=_("check [brevo] list_ids in newsletter.toml against Contacts > Lists in Brevo"),
             )
         lists = [found[i] for i in dict.fromkeys(self.list_ids)]
         empty = [f"{lst.name} (id {lst.id})" for lst in lists if lst.subscribers < 1]
         if empty:
-            raise ProviderError(f"the Brevo list {', '.join(empty)} has no subscribers", hint="import contacts into it or choose another list")
+            raise ProviderError(
+                ngettext("the Brevo list {lists} has no subscribers", "the Brevo lists {lists} have no subscribers", len(empty)).format(lists=", ".join(empty)),
+                hint=_("import contacts into it or choose another list"),
+            )
         return lists
 
     def _campaign(self, data: _Campaign) -> Campaign:
@@ -220,11 +227,11 @@ class BrevoProvider:
     def get_campaign(self, campaign_id: str) -> Campaign | None:
         """GET /emailCampaigns/{id}; None on 404."""
         try:
-            data = self._json("GET", f"/emailCampaigns/{campaign_id}", _Campaign, safe=True, what=f"campaign {campaign_id}")
+            data = self._json("GET", f"/emailCampaigns/{campaign_id}", _Campaign, safe=True, what=_("campaign {id}").format(id=campaign_id))
         except NotFoundError:
             return None
         if data is None:
-            raise ProviderError(f"brevo answered campaign {campaign_id} with an empty body")
+            raise ProviderError(_("brevo answered campaign {id} with an empty body").format(id=campaign_id))
         return self._campaign(data)
 
     def find_campaign(self, name: str) -> Campaign | None:
@@ -232,7 +239,7 @@ class BrevoProvider:
         offset = 0
         while True:
             params: dict[str, str | int] = {"type": "classic", "limit": PAGE, "offset": offset, "sort": "desc", "excludeHtmlContent": "true"}
-            page = self._json("GET", "/emailCampaigns", _Campaigns, safe=True, what="the list of campaigns", params=params) or _Campaigns()
+            page = self._json("GET", "/emailCampaigns", _Campaigns, safe=True, what=_("the list of campaigns"), params=params) or _Campaigns()
             for item in page.campaigns:
                 if item.name == name:
                     return self._campaign(item)
@@ -254,19 +261,19 @@ class BrevoProvider:
             body["replyTo"] = message.reply_to
         if schedule_at is not None:
             body["scheduledAt"] = schedule_at.isoformat(timespec="seconds")
-        logger.info("brevo: campaigns take no text part; the text version (%d characters) is not uploaded", len(message.text))
+        logger.info(_("brevo: campaigns take no text part; the text version ({n} characters) is not uploaded").format(n=formats.integer(len(message.text))))
         return body
 
     def create_campaign(self, message: Message, *, schedule_at: dt.datetime | None, on_created: Callable[[str], None]) -> None:
         """POST /emailCampaigns (one call; scheduledAt goes in the same body)."""
-        data = self._json("POST", "/emailCampaigns", _Created, safe=False, what="the new campaign", json=self._body(message, schedule_at))
+        data = self._json("POST", "/emailCampaigns", _Created, safe=False, what=_("the new campaign"), json=self._body(message, schedule_at))
         if data is None or data.id is None:
-            raise ProviderError("brevo created a campaign but did not say its id")
+            raise ProviderError(_("brevo created a campaign but did not say its id"))
         on_created(str(data.id))
 
     def update_campaign(self, campaign: Campaign, message: Message, *, schedule_at: dt.datetime | None) -> None:
         """PUT /emailCampaigns/{id} with every field we own (a full replace: safe to repeat)."""
-        self._json("PUT", f"/emailCampaigns/{campaign.id}", Ignored, safe=True, what=f"the update of campaign {campaign.id}", json=self._body(message, schedule_at))
+        self._json("PUT", f"/emailCampaigns/{campaign.id}", Ignored, safe=True, what=_("the update of campaign {id}").format(id=campaign.id), json=self._body(message, schedule_at))
 
     def send_test(self, campaign: Campaign, emails: Sequence[str]) -> None:
         """POST /emailCampaigns/{id}/sendTest (at most 50 a day on Brevo)."""
@@ -278,10 +285,10 @@ class BrevoProvider:
                 unknown = []
             if unknown:
                 raise ProviderError(
-                    f"Brevo could not send the test to {', '.join(unknown)}: not a contact of the account",
-                    hint="add these addresses as contacts in Brevo (a test list), then try again",
+                    _("Brevo could not send the test to {addresses}: not a contact of the account").format(addresses=", ".join(unknown)),
+                    hint=_("add these addresses as contacts in Brevo (a test list), then try again"),
                 )
-        raise_for_error(response, provider=self.name, what="the test", key_vars=KEY_VARS)
+        raise_for_error(response, provider=self.name, what=_("the test"), key_vars=KEY_VARS)
 
     def send_now(self, campaign: Campaign) -> None:
         """POST /emailCampaigns/{id}/sendNow; a suspended campaign is first set back to draft.
@@ -290,18 +297,21 @@ class BrevoProvider:
         PUT /emailCampaigns/{id}/status {"status": "draft"} first (reference/brevo.md, addendum).
         """
         if campaign.status is Status.suspended:
-            self._json("PUT", f"/emailCampaigns/{campaign.id}/status", Ignored, safe=True, what=f"setting campaign {campaign.id} back to draft", json={"status": "draft"})
-        self._json("POST", f"/emailCampaigns/{campaign.id}/sendNow", Ignored, safe=False, what="the sending")
+            self._json("PUT", f"/emailCampaigns/{campaign.id}/status", Ignored, safe=True, what=_("setting campaign {id} back to draft").format(id=campaign.id), json={"status": "draft"})
+        self._json("POST", f"/emailCampaigns/{campaign.id}/sendNow", Ignored, safe=False, what=_("the sending"))
 
     # -- statistics (reference/brevo.md §6) -------------------------------------------------------
 
     def _statistics(self, campaign_id: str, kind: str) -> tuple[Campaign, _Statistics]:
-        what = f"the statistics of campaign {campaign_id}"
+        what = _("the statistics of campaign {id}").format(id=campaign_id)
         data = self._json("GET", f"/emailCampaigns/{campaign_id}", _CampaignStatistics, safe=True, what=what, params={"statistics": kind})
         data = data or _CampaignStatistics(id=campaign_id)
         campaign = self._campaign(data)
         if data.status not in ("sent", "in_process", "archive"):
-            raise StatsNotReadyError(f"brevo campaign {campaign_id} is not sent yet (status {data.status or 'unknown'}), so it has no statistics", campaign=campaign)
+            raise StatsNotReadyError(
+                _("brevo campaign {id} is not sent yet (status {status}), so it has no statistics").format(id=campaign_id, status=data.status or _("unknown")),
+                campaign=campaign,
+            )
         return campaign, data.statistics
 
     #: "Only events from the last 6 months" (reference/brevo.md §5 and addendum): older campaigns read 0.
@@ -312,7 +322,7 @@ class BrevoProvider:
         campaign, statistics = self._statistics(campaign_id, "globalStats")
         stats = statistics.global_stats
         if stats is None or stats.sent + stats.delivered == 0:
-            raise StatsNotReadyError(f"brevo has no statistics yet for campaign {campaign_id}", campaign=campaign)
+            raise StatsNotReadyError(_("brevo has no statistics yet for campaign {id}").format(id=campaign_id), campaign=campaign)
         return StatsReading(campaign, CampaignStats(
             sent=stats.sent,
             delivered=stats.delivered,

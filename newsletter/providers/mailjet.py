@@ -11,6 +11,7 @@ from typing import TypeVar
 from pydantic import Field
 
 from newsletter.errors import ProviderError
+from newsletter.i18n import _, ngettext
 from newsletter.providers.base import (
     Campaign,
     CampaignStats,
@@ -105,7 +106,7 @@ R = TypeVar("R", bound=Payload)
 def _envelope(body: object, model: type[R], *, what: str) -> tuple[list[R], int]:
     """The rows of Mailjet's {Count, Data, Total} envelope, each validated as `model`, and Total."""
     if not isinstance(body, dict) or not isinstance(body.get("Data"), list):
-        raise ProviderError("mailjet answered with a body that is not its usual {Count, Data, Total} envelope")
+        raise ProviderError(_("mailjet answered with a body that is not its usual {envelope} envelope").format(envelope="{Count, Data, Total}"))
     rows = [parse_payload(model, item, provider="mailjet", what=what) for item in body["Data"]]
     total = body.get("Total")
     return rows, total if isinstance(total, int) else len(rows)
@@ -139,7 +140,7 @@ class MailjetProvider:
         try:
             body = response.json()
         except ValueError:
-            raise ProviderError(f"mailjet answered {what} with a body that is not JSON") from None
+            raise ProviderError(_("{provider} answered {what} with a body that is not JSON").format(provider="mailjet", what=what)) from None
         return _envelope(body, model, what=what)
 
     def _call(
@@ -162,34 +163,41 @@ class MailjetProvider:
     def preflight(self, message: Message) -> list[MailingList]:
         """GET /sender?Email= (checks the key pair too; then the domain senders), GET /contactslist/{id}."""
         if self.contacts_list_id is None:
-            raise ProviderError("no Mailjet list to send to: [mailjet] contacts_list_id is not set in newsletter.toml", hint="add the id of your contact list, e.g. contacts_list_id = 10")
+            raise ProviderError(
+                _("no Mailjet list to send to: [mailjet] contacts_list_id is not set in newsletter.toml"),
+                hint=_("add the id of your contact list, for example contacts_list_id = 10"),
+            )
         match = self._senders_for(message.sender_email)
         if not match:
             raise ProviderError(
-                f"the sender {message.sender_email} is not a sender of this Mailjet account",
-                hint="add and validate it in Mailjet (Account settings > Sender addresses), or fix [mailjet] sender_email",
+                _("the sender {address} is not a sender of this Mailjet account").format(address=message.sender_email),
+                hint=_("add and validate it in Mailjet (Account settings > Sender addresses), or fix [mailjet] sender_email"),
             )
         if not any(s.status.lower() == "active" for s in match):
             raise ProviderError(
-                f"the sender {message.sender_email} is not verified (not Active) on Mailjet",
-                hint="click the validation link Mailjet sent to that address, then try again",
+                _("the sender {address} is not verified (not Active) on Mailjet").format(address=message.sender_email),
+                hint=_("click the validation link Mailjet sent to that address, then try again"),
             )
         try:
-            found = self._call("GET", f"/contactslist/{self.contacts_list_id}", _ContactList, safe=True, what=f"contact list {self.contacts_list_id}")
+            found = self._call("GET", f"/contactslist/{self.contacts_list_id}", _ContactList, safe=True, what=_("contact list {id}").format(id=self.contacts_list_id))
         except NotFoundError:
             found = []
         if not found or found[0].is_deleted:
             raise ProviderError(
-                f"Mailjet has no contact list with id {self.contacts_list_id}",
-                hint="check [mailjet] contacts_list_id in newsletter.toml against Contacts > Contact lists in Mailjet",
+                _("Mailjet has no contact list with id {id}").format(id=self.contacts_list_id),
+                hint=_("check [mailjet] contacts_list_id in newsletter.toml against Contacts > Contact lists in Mailjet"),
             )
         item = found[0]
         lst = MailingList(str(item.id if item.id is not None else self.contacts_list_id), item.name, item.subscriber_count)
         # Mailjet refuses to send to a list with fewer than two active subscribers (reference §5).
         if lst.subscribers < 2:
             raise ProviderError(
-                f"the Mailjet list {lst.name} (id {lst.id}) has {lst.subscribers} subscriber(s); Mailjet sends only to lists with at least two",
-                hint="import contacts into it or choose another list",
+                ngettext(
+                    "the Mailjet list {name} (id {id}) has {n} subscriber; Mailjet sends only to lists with at least two",
+                    "the Mailjet list {name} (id {id}) has {n} subscribers; Mailjet sends only to lists with at least two",
+                    lst.subscribers,
+                ).format(name=lst.name, id=lst.id, n=lst.subscribers),
+                hint=_("import contacts into it or choose another list"),
             )
         return [lst]
 
@@ -200,12 +208,12 @@ class MailjetProvider:
         `Email` filter does not return (reference/mailjet.md, addendum).
         """
         wanted = address.lower()
-        senders = self._call("GET", "/sender", _Sender, safe=True, what="the list of senders", params={"Email": address, "Limit": PAGE})
+        senders = self._call("GET", "/sender", _Sender, safe=True, what=_("the list of senders"), params={"Email": address, "Limit": PAGE})
         match = [s for s in senders if s.email.lower() == wanted]
         if match and any(s.status.lower() == "active" for s in match):
             return match
         domain = "*@" + wanted.rpartition("@")[2]
-        domains = self._call("GET", "/sender", _Sender, safe=True, what="the list of domain senders", params={"IsDomainSender": "true", "Limit": PAGE})
+        domains = self._call("GET", "/sender", _Sender, safe=True, what=_("the list of domain senders"), params={"IsDomainSender": "true", "Limit": PAGE})
         return match + [s for s in domains if s.email.lower() == domain]
 
     def _campaign(self, data: _Draft) -> Campaign:
@@ -224,7 +232,7 @@ class MailjetProvider:
     def get_campaign(self, campaign_id: str) -> Campaign | None:
         """GET /campaigndraft/{id}; None on 404."""
         try:
-            found = self._call("GET", f"/campaigndraft/{campaign_id}", _Draft, safe=True, what=f"campaign draft {campaign_id}")
+            found = self._call("GET", f"/campaigndraft/{campaign_id}", _Draft, safe=True, what=_("campaign draft {id}").format(id=campaign_id))
         except NotFoundError:
             return None
         return self._campaign(found[0]) if found else None
@@ -234,7 +242,7 @@ class MailjetProvider:
         offset = 0
         best: _Draft | None = None
         while True:
-            items, total = self._page("GET", "/campaigndraft", _Draft, safe=True, what="the list of drafts", params={"Limit": PAGE, "Offset": offset})
+            items, total = self._page("GET", "/campaigndraft", _Draft, safe=True, what=_("the list of drafts"), params={"Limit": PAGE, "Offset": offset})
             for item in items:
                 deleted = isinstance(item.status, int) and item.status <= -2
                 if item.title == name and not deleted and (best is None or item.id > best.id):
@@ -264,7 +272,7 @@ class MailjetProvider:
         # detailcontent; reference/mailjet.md, addendum). POST replaces the whole content, so both
         # parts go together and repeating it is harmless.
         body = {"Html-part": with_preheader(message.html, message.preheader), "Text-part": message.text}
-        self._call("POST", f"/campaigndraft/{campaign_id}/detailcontent", Ignored, safe=True, what="the content of the draft", json=body)
+        self._call("POST", f"/campaigndraft/{campaign_id}/detailcontent", Ignored, safe=True, what=_("the content of the draft"), json=body)
 
     def _schedule(self, campaign_id: str, when: dt.datetime, *, move: bool) -> None:
         """POST the schedule; a schedule to move is first cancelled with DELETE (no PUT in the SDKs' method lists).
@@ -274,9 +282,9 @@ class MailjetProvider:
         """
         path = f"/campaigndraft/{campaign_id}/schedule"
         if move:
-            self._call("DELETE", path, Ignored, safe=True, what="the cancellation of the old schedule")
+            self._call("DELETE", path, Ignored, safe=True, what=_("the cancellation of the old schedule"))
         try:
-            self._call("POST", path, Ignored, safe=False, what="the schedule", json={"Date": when.isoformat(timespec="seconds")})
+            self._call("POST", path, Ignored, safe=False, what=_("the schedule"), json={"Date": when.isoformat(timespec="seconds")})
         except OutcomeUnknownError:
             fresh = self.get_campaign(campaign_id)
             if fresh is None or fresh.status is not Status.scheduled:
@@ -284,9 +292,9 @@ class MailjetProvider:
 
     def create_campaign(self, message: Message, *, schedule_at: dt.datetime | None, on_created: Callable[[str], None]) -> None:
         """POST /campaigndraft, then POST detailcontent (both parts), then POST schedule if asked."""
-        found = self._call("POST", "/campaigndraft", _Created, safe=False, what="the new draft", json=self._properties(message))
+        found = self._call("POST", "/campaigndraft", _Created, safe=False, what=_("the new draft"), json=self._properties(message))
         if not found or found[0].id is None:
-            raise ProviderError("mailjet created a draft but did not say its id")
+            raise ProviderError(_("mailjet created a draft but did not say its id"))
         campaign_id = str(found[0].id)
         on_created(campaign_id)
         self._content(campaign_id, message)
@@ -295,28 +303,28 @@ class MailjetProvider:
 
     def update_campaign(self, campaign: Campaign, message: Message, *, schedule_at: dt.datetime | None) -> None:
         """PUT /campaigndraft/{id} (200 or 304), POST detailcontent, then schedule or move it."""
-        self._call("PUT", f"/campaigndraft/{campaign.id}", Ignored, safe=True, what=f"the update of draft {campaign.id}", json=self._properties(message))
+        self._call("PUT", f"/campaigndraft/{campaign.id}", Ignored, safe=True, what=_("the update of draft {id}").format(id=campaign.id), json=self._properties(message))
         self._content(campaign.id, message)
         if schedule_at is not None:
             self._schedule(campaign.id, schedule_at, move=campaign.status is Status.scheduled)
 
     def send_test(self, campaign: Campaign, emails: Sequence[str]) -> None:
         """POST /campaigndraft/{id}/test."""
-        self._call("POST", f"/campaigndraft/{campaign.id}/test", Ignored, safe=False, what="the test", json={"Recipients": [{"Email": e} for e in emails]})
+        self._call("POST", f"/campaigndraft/{campaign.id}/test", Ignored, safe=False, what=_("the test"), json={"Recipients": [{"Email": e} for e in emails]})
 
     def send_now(self, campaign: Campaign) -> None:
         """POST /campaigndraft/{id}/send."""
-        self._call("POST", f"/campaigndraft/{campaign.id}/send", Ignored, safe=False, what="the sending", json={})
+        self._call("POST", f"/campaigndraft/{campaign.id}/send", Ignored, safe=False, what=_("the sending"), json={})
 
     # -- statistics (reference/mailjet.md §7; keyed by the sent campaign's id, not the draft's) ------
 
     def _sent_campaign_id(self, draft_id: str) -> tuple[Campaign, str]:
-        found = self._call("GET", f"/campaigndraft/{draft_id}", _Draft, safe=True, what=f"draft {draft_id}")
+        found = self._call("GET", f"/campaigndraft/{draft_id}", _Draft, safe=True, what=_("draft {id}").format(id=draft_id))
         if not found:
-            raise NotFoundError(f"mailjet: draft {draft_id}: not found")
+            raise NotFoundError(_("mailjet: draft {id}: not found").format(id=draft_id))
         campaign = self._campaign(found[0])
         if not found[0].campaign_id:
-            raise StatsNotReadyError(f"mailjet draft {draft_id} is not sent yet, so it has no statistics", campaign=campaign)
+            raise StatsNotReadyError(_("mailjet draft {id} is not sent yet, so it has no statistics").format(id=draft_id), campaign=campaign)
         return campaign, str(found[0].campaign_id)
 
     stats_retention = None  # no limit documented for statcounters' Lifetime resolution
@@ -325,9 +333,11 @@ class MailjetProvider:
         """GET /campaigndraft/{id} for its CampaignID, then GET /statcounters (Lifetime, per message)."""
         campaign, sent_id = self._sent_campaign_id(campaign_id)
         params: dict[str, str | int] = {"SourceId": sent_id, "CounterSource": "Campaign", "CounterTiming": "Message", "CounterResolution": "Lifetime"}
-        rows = self._call("GET", "/statcounters", _Counters, safe=True, what=f"the statistics of campaign {sent_id}", params=params)
+        rows = self._call("GET", "/statcounters", _Counters, safe=True, what=_("the statistics of campaign {id}").format(id=sent_id), params=params)
         if not rows or rows[0].total == 0:
-            raise StatsNotReadyError(f"mailjet has no statistics yet for campaign {sent_id} (draft {campaign_id})", campaign=campaign)
+            raise StatsNotReadyError(
+                _("mailjet has no statistics yet for campaign {id} (draft {draft})").format(id=sent_id, draft=campaign_id), campaign=campaign
+            )
         row = rows[0]
         return StatsReading(campaign, CampaignStats(
             sent=row.total,
@@ -342,8 +352,8 @@ class MailjetProvider:
 
     def link_stats(self, campaign_id: str) -> dict[str, int]:
         """GET /statistics/link-click?CampaignId=: clicked messages per URL."""
-        _, sent_id = self._sent_campaign_id(campaign_id)
-        rows = self._call("GET", "/statistics/link-click", _LinkClick, safe=True, what=f"the link statistics of campaign {sent_id}", params={"CampaignId": sent_id})
+        sent_id = self._sent_campaign_id(campaign_id)[1]
+        rows = self._call("GET", "/statistics/link-click", _LinkClick, safe=True, what=_("the link statistics of campaign {id}").format(id=sent_id), params={"CampaignId": sent_id})
         found: dict[str, int] = {}
         for row in rows:
             if row.url:

@@ -20,6 +20,7 @@ from newsletter.errors import ProviderError, StateError
 from newsletter.fsutil import write_atomic
 from newsletter.i18n import _
 from newsletter.providers.base import Campaign, MailingList, Message, Status
+from newsletter.validation import quoted
 
 
 def build_eml(message: Message, *, now: dt.datetime, unsubscribe: str) -> bytes:
@@ -63,14 +64,16 @@ class OutboxProvider:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
-            raise StateError(f"the outbox file {path} is unreadable or corrupt", hint="delete that folder and send again") from exc
+            raise StateError(_("the outbox file {path} is unreadable or corrupt").format(path=path), hint=_("delete that folder and send again")) from exc
         if not isinstance(data, dict) or data.get("id") != campaign_id:
-            raise StateError(f"the outbox file {path} belongs to another campaign", hint="delete that folder and send again")
+            raise StateError(_("the outbox file {path} belongs to another campaign").format(path=path), hint=_("delete that folder and send again"))
         known = {status.value for status in Status}
         if not isinstance(data.get("name"), str) or data.get("status") not in known:
             raise StateError(
-                f"the outbox file {path} has no campaign name or an unknown status {data.get('status')!r} (expected one of {', '.join(sorted(known))})",
-                hint="undo your edit of that file, or delete the folder and send again",
+                _("the outbox file {path} has no campaign name or an unknown status {status} (expected one of {known})").format(
+                    path=path, status=quoted(data.get("status")), known=", ".join(sorted(known))
+                ),
+                hint=_("undo your edit of that file, or delete the folder and send again"),
             )
         return data
 
@@ -78,8 +81,8 @@ class OutboxProvider:
         data = self._read(campaign.id)
         if data is None:
             raise StateError(
-                f"the outbox folder of campaign {campaign.id} has disappeared ({self._folder(campaign.id)})",
-                hint="run `newsletter send` for this issue again to write it anew",
+                _("the outbox folder of campaign {id} has disappeared ({path})").format(id=campaign.id, path=self._folder(campaign.id)),
+                hint=_("run `newsletter send` for this issue again to write it anew"),
             )
         return data
 
@@ -95,8 +98,8 @@ class OutboxProvider:
     def preflight(self, message: Message) -> list[MailingList]:
         """No key and no list: the sender address must be set; the 'list' is the folder."""
         if not message.sender_email:
-            raise ProviderError("no sender address: set [outbox] sender_email in newsletter.toml")
-        return [MailingList(id="outbox", name=f"files in {self.root}", subscribers=0)]
+            raise ProviderError(_("no sender address: set [outbox] sender_email in newsletter.toml"))
+        return [MailingList(id="outbox", name=_("files in {path}").format(path=self.root), subscribers=0)]
 
     def _campaign(self, data: dict[str, Any]) -> Campaign:
         scheduled = data.get("scheduled_at")

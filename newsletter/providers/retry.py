@@ -22,7 +22,9 @@ from typing import Annotated, TypeVar
 import httpx
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
+from newsletter import formats
 from newsletter.errors import ProviderError
+from newsletter.i18n import _, ngettext
 from newsletter.providers.base import NotFoundError, OutcomeUnknownError
 
 logger = logging.getLogger(__name__)
@@ -90,40 +92,62 @@ class ApiClient:
             try:
                 response = self.client.request(method, path, json=json, params=params)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                last_problem = f"cannot connect ({type(exc).__name__})"
+                last_problem = _("cannot connect ({reason})").format(reason=type(exc).__name__)
             except httpx.TransportError as exc:
-                last_problem = "no answer in time" if isinstance(exc, httpx.TimeoutException) else f"connection lost ({type(exc).__name__})"
+                if isinstance(exc, httpx.TimeoutException):
+                    last_problem = _("no answer in time")
+                else:
+                    last_problem = _("connection lost ({reason})").format(reason=type(exc).__name__)
                 if not safe:
-                    raise OutcomeUnknownError(f"{self.provider}: {what}: {last_problem}; it may or may not have been done") from exc
+                    raise OutcomeUnknownError(_unknown_outcome(self.provider, what, last_problem)) from exc
             else:
                 if response.status_code == 429:
                     wait = retry_after(response)
-                    last_problem = "rate limited (HTTP 429)"
+                    last_problem = _("rate limited (HTTP 429)")
                     if attempt < self.policy.attempts:
                         delay = self.policy.backoff(attempt) if wait is None else wait + self.policy.rng.uniform(0, 0.1)
                         if delay > self.policy.max_delay:
+                            seconds = round(delay)
                             raise ProviderError(
-                                f"{self.provider} is rate limiting this account for {delay:.0f} more seconds ({what})",
-                                hint="wait that long and run the same command again; nothing is duplicated",
+                                ngettext(
+                                    "{provider} is rate limiting this account for {n} more second ({what})",
+                                    "{provider} is rate limiting this account for {n} more seconds ({what})",
+                                    seconds,
+                                ).format(provider=self.provider, n=formats.integer(seconds), what=what),
+                                hint=_("wait that long and run the same command again; nothing is duplicated"),
                             )
-                        logger.info("%s: %s; waiting %.1f s (attempt %d)", self.provider, last_problem, delay, attempt)
+                        logger.info(
+                            _("{provider}: {problem}; waiting {seconds} s (attempt {attempt})").format(
+                                provider=self.provider, problem=last_problem, seconds=formats.decimal(delay), attempt=attempt
+                            )
+                        )
                         self.policy.sleep(delay)
                         continue
                     break
                 if response.status_code >= 500:
-                    last_problem = f"server error (HTTP {response.status_code})"
+                    last_problem = _("server error (HTTP {status})").format(status=response.status_code)
                     if not safe:
-                        raise OutcomeUnknownError(f"{self.provider}: {what}: {last_problem}; it may or may not have been done")
+                        raise OutcomeUnknownError(_unknown_outcome(self.provider, what, last_problem))
                 else:
                     return response
             if attempt < self.policy.attempts:
                 delay = self.policy.backoff(attempt)
-                logger.info("%s: %s: %s; retrying in %.1f s", self.provider, what, last_problem, delay)
+                logger.info(
+                    _("{provider}: {what}: {problem}; retrying in {seconds} s").format(
+                        provider=self.provider, what=what, problem=last_problem, seconds=formats.decimal(delay)
+                    )
+                )
                 self.policy.sleep(delay)
         raise ProviderError(
-            f"{self.provider}: {what} failed after {self.policy.attempts} attempts: {last_problem}",
-            hint="the provider may be down or slow; wait a few minutes and run the same command again (it never duplicates)",
+            ngettext(
+                "{provider}: {what} failed after {n} attempt: {problem}", "{provider}: {what} failed after {n} attempts: {problem}", self.policy.attempts
+            ).format(provider=self.provider, what=what, n=formats.integer(self.policy.attempts), problem=last_problem),
+            hint=_("the provider may be down or slow; wait a few minutes and run the same command again (it never duplicates)"),
         )
+
+
+def _unknown_outcome(provider: str, what: str, problem: str) -> str:
+    return _("{provider}: {what}: {problem}; it may or may not have been done").format(provider=provider, what=what, problem=problem)
 
 
 def error_detail(response: httpx.Response) -> str:
@@ -148,21 +172,23 @@ def raise_for_error(response: httpx.Response, *, provider: str, what: str, key_v
     detail = error_detail(response)
     request_id = response.headers.get("sib-request-id")
     if request_id:
-        logger.info("%s request id for the failed call %s: %s", provider, what, request_id)
+        logger.info(_("{provider} request id for the failed call {what}: {id}").format(provider=provider, what=what, id=request_id))
     suffix = f": {detail}" if detail else ""
     if status in (401, 403):
         raise ProviderError(
-            f"{provider} refused the API key (HTTP {status}{suffix})",
-            hint=f"check {key_vars}: copy the key again from the provider's account page (and allow this computer's IP address if the provider asks)",
+            _("{provider} refused the API key (HTTP {status}{detail})").format(provider=provider, status=status, detail=suffix),
+            hint=_(
+                "check {variables}: copy the key again from the provider's account page (and allow this computer's IP address if the provider asks)"
+            ).format(variables=key_vars),
         )
     if status == 402:
         raise ProviderError(
-            f"{provider} refused {what}: not enough credits on the account (HTTP 402{suffix})",
-            hint="buy credits or upgrade the plan on the provider's site, then run the same command again",
+            _("{provider} refused {what}: not enough credits on the account (HTTP 402{detail})").format(provider=provider, what=what, detail=suffix),
+            hint=_("buy credits or upgrade the plan on the provider's site, then run the same command again"),
         )
     if status == 404:
-        raise NotFoundError(f"{provider}: {what}: not found (HTTP 404{suffix})")
-    raise ProviderError(f"{provider} refused {what} (HTTP {status}{suffix})")
+        raise NotFoundError(_("{provider}: {what}: not found (HTTP 404{detail})").format(provider=provider, what=what, detail=suffix))
+    raise ProviderError(_("{provider} refused {what} (HTTP {status}{detail})").format(provider=provider, what=what, status=status, detail=suffix))
 
 
 # -- the providers' answers, typed ------------------------------------------------------------------
@@ -209,8 +235,12 @@ def parse_payload(model: type[P], data: object, *, provider: str, what: str) -> 
     except ValidationError as exc:
         error = exc.errors()[0]
         place = " / ".join(str(part) for part in error["loc"])
-        problem = "is missing" if error["type"] == "missing" else f"= {str(error.get('input'))[:60]!r} is not the expected kind of value"
+        where = place or _("the body")
+        if error["type"] == "missing":
+            problem = _("{place} is missing").format(place=where)
+        else:
+            problem = _("{place} = {value} is not the expected kind of value").format(place=where, value=repr(str(error.get("input"))[:60]))
         raise ProviderError(
-            f"{provider} answered {what} with a body that is not what its API documents ({place or 'the body'} {problem})",
-            hint="the provider may have changed its API or be having trouble; try again later, and tell the maintainers if it lasts",
+            _("{provider} answered {what} with a body that is not what its API documents ({problem})").format(provider=provider, what=what, problem=problem),
+            hint=_("the provider may have changed its API or be having trouble; try again later, and tell the maintainers if it lasts"),
         ) from None

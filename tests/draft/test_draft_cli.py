@@ -150,7 +150,7 @@ def test_sources_check_lists_status_and_discovered_feed(server: FeedServer, tmp_
     output = result.output  # type: ignore[attr-defined]
     assert result.exit_code == 0, output  # type: ignore[attr-defined]
     assert "discovered" in output and "/atom.xml" in output
-    assert "2026-11-27" in output and "Carte des acteurs" in output
+    assert "November 27, 2026" in output and "Carte des acteurs" in output
 
 
 def test_overall_deadline_fails_only_the_slow_source(server: FeedServer, tmp_path: Path) -> None:

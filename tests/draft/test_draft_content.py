@@ -63,7 +63,7 @@ def test_links_in_the_old_form_still_count_as_published_and_proposed(server: Fee
     result = run(config, *DRAFT)
     output = result.output  # type: ignore[attr-defined]
     assert result.exit_code == 0, output
-    assert "1 new item(s) appended" in output and "Traceback" not in output
+    assert "1 new item appended" in output and "Traceback" not in output
     text = draft.read_text(encoding="utf-8")
     assert "article419" in text and "article417" not in text and "article418" not in text
 

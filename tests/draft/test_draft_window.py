@@ -65,7 +65,8 @@ def test_next_draft_starts_when_the_previous_draft_fetched_and_deleted_items_sta
     code, output = run(config, "draft", "--month", "2027-01", "--today", "2027-01-05")
     assert code == 0, output
     assert "Traceback" not in output
-    assert f"Window from {fetched[:10]} {fetched[11:16]}: when the December 2026 draft (the previous issue 2026-12, sent 2026-12-08) fetched its sources" in " ".join(output.split())
+    moment = dt.datetime.fromisoformat(fetched)
+    assert f"Window from {moment:%B} {moment.day}, {moment.year} at {moment:%H:%M}: when the December 2026 draft (the previous issue 2026-12, sent 2026-12-08) fetched its sources" in " ".join(output.split())
     january = (tmp_path / "issues" / "2027-01.md").read_text(encoding="utf-8")
     assert "/webinaire" in january and "/appel-decembre" in january
     assert "/guide" not in january  # published in December
@@ -92,7 +93,7 @@ def test_an_unsent_accidental_draft_is_not_the_previous_issue(server: FeedServer
     assert code == 0, output
     flat = " ".join(output.split())
     assert "issues/2026-11.md is taken as never sent" in flat and "Traceback" not in flat
-    assert "Window from 2026-10-08: the date of the previous issue 2026-10" in flat
+    assert "Window from October 8, 2026: the date of the previous issue 2026-10" in flat
     text = (tmp_path / "issues" / "2026-12.md").read_text(encoding="utf-8")
     assert "number: 36" in text
     assert "rues-scolaires-guide-2e-edition" in text  # only in the unsent file: still to announce

@@ -62,7 +62,7 @@ def test_page_shows_both_widths_text_part_and_report(server: PreviewServer) -> N
     assert page.count('src="/email.html?v=1"') == 2
     assert '<pre class="text-part">' in page
     assert "Rues scolaires et vélobus en décembre" in page  # the subject
-    assert "Vérifications" in page
+    assert "Checks" in page
     assert "/version" in page  # the page polls for changes
     assert version(server) == 1
     email = get(server, "/email.html").text
@@ -83,15 +83,15 @@ def test_saving_the_issue_rerenders_within_two_seconds(server: PreviewServer, wo
 def test_broken_issue_shows_the_error_and_the_server_recovers(server: PreviewServer, workspace: tuple[Path, Path]) -> None:
     _, issue = workspace
     save(issue, "pas de front matter\n" + BODY)
-    wait_until(lambda: "Le rendu a échoué" in get(server, "/panel").text)
+    wait_until(lambda: "The render failed" in get(server, "/panel").text)
     page = get(server, "/").text
-    assert "Le rendu a échoué" in page
+    assert "The render failed" in page
     assert "front matter" in page  # the message
-    assert "Conseil" in page  # the hint
+    assert "Tip:" in page  # the hint
     assert "Une rue scolaire à Lyon" in get(server, "/email.html").text  # the last good email stays
     save(issue, FRONT + BODY.replace("Une rue scolaire à Lyon", "Une rue réparée"))
     wait_until(lambda: "Une rue réparée" in get(server, "/email.html").text)
-    assert "Le rendu a échoué" not in get(server, "/").text
+    assert "The render failed" not in get(server, "/").text
 
 
 def test_template_override_and_template_error(server: PreviewServer, workspace: tuple[Path, Path]) -> None:
@@ -103,7 +103,7 @@ def test_template_override_and_template_error(server: PreviewServer, workspace: 
     save(override, "MARQUE-DE-TEST\n" + original)
     wait_until(lambda: "MARQUE-DE-TEST" in get(server, "/email.txt").text)
     save(override, "{% if %}\n" + original)
-    wait_until(lambda: "Le rendu a échoué" in get(server, "/panel").text)
+    wait_until(lambda: "The render failed" in get(server, "/panel").text)
     assert "newsletter.txt.j2" in get(server, "/panel").text
     assert version(server) >= 3
 

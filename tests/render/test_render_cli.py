@@ -27,7 +27,7 @@ def test_render_writes_three_files_and_reports(tmp_path: Path) -> None:
     build = tmp_path / "ws" / "build"
     assert sorted(p.name for p in build.iterdir()) == ["2026-12.html", "2026-12.mjml", "2026-12.txt"]
     assert "of Gmail's 102 KB" in output
-    assert "2 sections, 1 items, 1 links, 0 images" in output
+    assert "2 sections, 1 item, 1 link, 0 images" in output
     assert "all checks passed" in output
     html = (build / "2026-12.html").read_text(encoding="utf-8")
     assert '<html lang="fr" dir="ltr"' in html
@@ -171,7 +171,7 @@ def test_content_errors_render_files_but_exit_1(tmp_path: Path, extra: str, frag
 def test_unknown_layout_in_config(tmp_path: Path) -> None:
     config, issue = make_workspace(tmp_path / "ws", config=CONFIG.replace('layout = "list"', 'layout = "grid"'))
     code, output = run("--config", str(config), "render", str(issue))
-    assert_clean_failure(output, code, 2, "sections[1].layout = 'grid'", "'text', 'cards', 'list', 'actors' or 'agenda'")
+    assert_clean_failure(output, code, 2, "layout of the 2nd section = 'grid'", "'text', 'cards', 'list', 'actors' or 'agenda'")
     assert not (tmp_path / "ws" / "build").exists()
 
 
@@ -179,7 +179,7 @@ def test_config_unknown_key_and_wrong_type_one_line_each(tmp_path: Path) -> None
     bad = CONFIG.replace('provider = "brevo"', 'provider = "brevo"\ncolour = "green"') + "\n[brevo]\nlist_ids = \"2\"\n"
     config, issue = make_workspace(tmp_path / "ws", config=bad)
     code, output = run("--config", str(config), "render", str(issue))
-    assert_clean_failure(output, code, 2, "2 problem(s)", "newsletter.colour: unknown key", "brevo.list_ids = '2'")
+    assert_clean_failure(output, code, 2, "2 problems", "newsletter.colour: unknown key", "brevo.list_ids = '2'")
 
 
 def test_config_not_toml(tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ def test_empty_list(cli: CliFn, workspace: Workspace, fake_brevo: FakeBrevo, fak
     config = workspace.root / "newsletter.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("list_ids = [2]", "list_ids = [7]").replace("contacts_list_id = 10", "contacts_list_id = 13"), encoding="utf-8")
     _refused(cli("send", str(workspace.issue), "--provider", "brevo"), 1, "has no subscribers")
-    _refused(cli("send", str(workspace.issue), "--provider", "mailjet"), 1, "has 0 subscriber(s)")
+    _refused(cli("send", str(workspace.issue), "--provider", "mailjet"), 1, "has 0 subscribers")
     assert fake_brevo.campaigns == {} and fake_mailjet.drafts == {}
 
 
@@ -104,7 +104,7 @@ def test_schedule_parsing_keeps_the_offset() -> None:
 def test_issue_whose_checks_fail(cli: CliFn, workspace: Workspace, target: Target) -> None:
     workspace.set_edito("Une image sans texte alternatif : ![](https://example.org/photo.png)")
     result = cli("send", str(workspace.issue), "--provider", target.name, "--now", "--yes")
-    _refused(result, 1, "has 1 error(s); nothing was sent", "alt")
+    _refused(result, 1, "has 1 error; nothing was sent", "alt")
     assert target.fake.calls == []
 
 

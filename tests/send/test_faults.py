@@ -65,7 +65,7 @@ def test_429_that_never_ends(cli: CliFn, workspace: Workspace, fake_mailjet: Fak
 def test_429_asking_too_long_a_wait(cli: CliFn, workspace: Workspace, fake_brevo: FakeBrevo, no_sleep: list[float]) -> None:
     fake_brevo.inject("GET", r"/account", status=429, headers={"x-sib-ratelimit-reset": "3500"})
     result = cli("send", str(workspace.issue), "--provider", "brevo")
-    assert result.exit_code == 1 and "rate limiting this account for 3500 more seconds" in result.output
+    assert result.exit_code == 1 and "rate limiting this account for 3,500 more seconds" in result.output
     assert no_sleep == []
 
 

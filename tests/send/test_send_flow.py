@@ -82,8 +82,8 @@ def test_schedule_then_reschedule(cli: CliFn, workspace: Workspace, target: Targ
     assert result.exit_code == 0, result.output
     (campaign_id,) = target.ids()
     assert target.status(campaign_id) == "scheduled"
-    assert "2099-12-08 09:30 (UTC+0100)" in result.output  # the confirmation shows the offset
-    subscribers = {"brevo": "1250 subscribers", "mailjet": "980 subscribers"}[target.name]
+    assert "December 8, 2099 at 09:30 (UTC+0100)" in result.output  # the confirmation shows the offset
+    subscribers = {"brevo": "1,250 subscribers", "mailjet": "980 subscribers"}[target.name]
     assert subscribers in result.output  # the confirmation repeats the list's subscriber count
     # Each provider stores the time its own way; both are 09:30 in Paris.
     expected_at = {"brevo": "2099-12-08T08:30:00.000Z", "mailjet": "2099-12-08T09:30:00+01:00"}[target.name]
@@ -93,7 +93,7 @@ def test_schedule_then_reschedule(cli: CliFn, workspace: Workspace, target: Targ
 
     result = cli("send", str(workspace.issue), "--provider", target.name, "--schedule", LATER, "--yes")
     assert result.exit_code == 0, result.output
-    assert "moving from: 2099-12-08 09:30" in result.output
+    assert "moving from: December 8, 2099 at 09:30" in result.output
     assert target.ids() == [campaign_id]
     assert target.scheduled_at(campaign_id) in ("2099-12-09T09:15:00.000Z", "2099-12-09T10:15:00+01:00")
     assert _state(workspace)["issues"]["2026-12"][target.name]["scheduled_at"] == "2099-12-09T10:15:00+01:00"
@@ -228,3 +228,17 @@ def test_the_drafts_triage_section_is_never_sent(cli: CliFn, workspace: Workspac
     assert result.exit_code == 1, result.output
     assert "line 13: the draft's section '## À trier' is still in the issue, and send would publish it" in " ".join(result.output.split())
     assert target.campaign_count() == 0
+
+
+def test_the_confirmation_and_report_in_french(cli: CliFn, workspace: Workspace, target: Target) -> None:
+    # What the French user reads before mail goes out: her words, French numbers, the date in words.
+    result = cli("send", str(workspace.issue), "--provider", target.name, "--schedule", FUTURE, "--yes", env={"NEWSLETTER_LANG": "fr"})
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert f"Programmation sur {target.name}\u00a0:" in out
+    assert "8 décembre 2099 à 09:30 (UTC+0100)" in out and "December" not in out
+    subscribers = {"brevo": "1\u202f250 abonnés", "mailjet": "980 abonnés"}[target.name]
+    assert subscribers in out
+    assert "heure\u00a0:" in out and "objet\u00a0:" in out  # the confirmation's labels
+    assert "statut\u00a0:" in out and "programmée pour le 8 décembre 2099 à 09:30 (UTC+0100)" in out  # the status in words
+    assert target.deliveries() == 0

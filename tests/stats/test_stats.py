@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+
+from typer.testing import CliRunner, Result
 
 from .conftest import ENV_KEYS, CliFn, Workspace
 from .fakes_stats import StatsBrevo, StatsMailjet, brevo_global, mailjet_counters
@@ -19,8 +22,8 @@ def test_listing_both_providers_table(ws: Workspace, cli: CliFn, brevo: StatsBre
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "2026-12" in out and "brevo" in out and "mailjet" in out
-    assert "45.0 %" in out  # Brevo: 540 unique opens / 1200 delivered
-    assert "42.1 %" in out  # Mailjet: 400 / 950 delivered
+    assert "45.0%" in out  # Brevo: 540 unique opens / 1200 delivered
+    assert "42.1%" in out  # Mailjet: 400 / 950 delivered
     assert "rates on delivered" in out
     # one call each: no link statistics in the listing
     assert brevo.count("GET", r"/emailCampaigns/\d+") == 1
@@ -83,12 +86,14 @@ def test_one_issue_mailjet_csv_to_file(ws: Workspace, cli: CliFn, mailjet: Stats
     result = cli("stats", str(ws.issue()), "--format", "csv", "--out", str(target))
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    summary, links = target.read_text(encoding="utf-8").split("\n\n")
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the byte-order mark a spreadsheet needs to read UTF-8
+    summary, links = raw.decode("utf-8-sig").split("\n\n")
     (row,) = csv.DictReader(io.StringIO(summary))
-    assert row["provider"] == "mailjet" and row["sent"] == "980" and row["delivered"] == "950"
-    assert row["open_rate"] == str(round(400 / 950, 4)) and row["complaints"] == "2"
+    assert row["Provider"] == "mailjet" and row["Sent"] == "980" and row["Delivered"] == "950"
+    assert row["Open rate"] == "42.1%" and row["Complaints"] == "2"
     link_rows = list(csv.DictReader(io.StringIO(links)))
-    assert [(r["item"], r["clicks"]) for r in link_rows] == [("Un vélobus à Ivry-sur-Seine", "33"), ("Le pédibus de Lyon fête ses 10 ans", "9")]
+    assert [(r["Item"], r["Clicks"]) for r in link_rows] == [("Un vélobus à Ivry-sur-Seine", "33"), ("Le pédibus de Lyon fête ses 10 ans", "9")]
     # statcounters is keyed by the sent campaign id, not the draft id
     (call,) = [c for c in mailjet.calls if c.path == "/statcounters"]
     assert call.query["SourceId"] == "9001" and call.query["CounterResolution"] == "Lifetime"
@@ -163,7 +168,7 @@ def test_deleted_campaign_mailjet_404_keeps_cached_figures(ws: Workspace, cli: C
     result = cli("stats", str(ws.issue()))
     assert result.exit_code == 1
     assert f"campaign {draft} no longer exists on mailjet" in result.output
-    assert "showing the figures read at" in result.output and "42.1 %" in result.stdout
+    assert "showing the figures read on " in result.output and "42.1%" in result.stdout
     assert "Traceback" not in result.output
     assert ws.snapshot() == before
 
@@ -289,5 +294,52 @@ def test_brevo_campaign_older_than_six_months_says_its_figures_expired(ws: Works
     result = cli("stats")
     assert result.exit_code == 0, result.output
     message = " ".join(result.output.split())
-    assert "brevo keeps statistics for 6 months only: campaign 1 was sent on 2020-01-07, so its figures now read 0" in message
+    assert "brevo keeps statistics for 6 months only: campaign 1 was sent on January 7, 2020, so its figures now read 0" in message
     assert "not sent yet" not in message and "try again later" not in message and "Traceback" not in message
+
+
+def _cli_fr(ws: Workspace, *args: str) -> Result:
+    """The CLI as the French user runs it (NEWSLETTER_LANG=fr); the suite's other tests run in English."""
+    from newsletter.cli import app
+    from newsletter.providers.retry import RetryPolicy
+
+    env = {**ENV_KEYS, "NEWSLETTER_LANG": "fr"}
+    return CliRunner().invoke(app, ["--config", str(ws.root / "newsletter.toml"), *args], env=env, obj=RetryPolicy(sleep=lambda _s: None))
+
+
+def test_csv_in_french_for_a_french_spreadsheet(ws: Workspace, brevo: StatsBrevo) -> None:
+    # 540 unique opens / 1200 delivered: a French Excel reads '45,0 %' as a percentage, ';' as the separator.
+    ws.record("brevo", brevo.add_sent_campaign("mobiscol-2026-12", stats=brevo_global()))
+    target = ws.root / "rapport.csv"
+    result = _cli_fr(ws, "stats", "--format", "csv", "--out", str(target))
+    assert result.exit_code == 0, result.output
+    assert f"Écrit\u00a0: {target}" in result.output
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs to read UTF-8 accents
+    (row,) = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";")
+    assert row["Lettre"] == "2026-12" and row["Prestataire"] == "brevo"
+    assert row["Délivrés"] == "1200" and row["Ouvertures uniques"] == "540"
+    assert row["Taux d’ouverture"] == "45,0 %" and row["Désinscriptions"] == "6"
+    # JSON stays machine-readable whatever the language: fractions and English keys.
+    data = json.loads(_cli_fr(ws, "stats", "--format", "json", "--cached").stdout)
+    assert data["issues"][0]["open_rate"] == 0.45
+
+
+def test_csv_in_english_on_request(ws: Workspace, cli: CliFn, brevo: StatsBrevo) -> None:
+    ws.record("brevo", brevo.add_sent_campaign("mobiscol-2026-12", stats=brevo_global()))
+    result = cli("stats", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("\ufeff")  # redirected to a file, the spreadsheet needs the byte-order mark
+    (row,) = csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff")))
+    assert row["Issue"] == "2026-12" and row["Delivered"] == "1200" and row["Open rate"] == "45.0%"
+
+
+def test_table_in_french_with_french_numbers(ws: Workspace, brevo: StatsBrevo) -> None:
+    ws.record("brevo", brevo.add_sent_campaign("mobiscol-2026-12", stats=brevo_global()))
+    result = _cli_fr(ws, "stats")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Statistiques des campagnes (taux calculés sur les messages délivrés)" in out
+    assert "d’ouverture" in out and "Désinscr." in out and "45,0\u00a0%" in out
+    assert "1\u202f250" in out  # 1250 sent, grouped the French way
+    assert re.search(r"\b\d\d/\d\d/20\d\d\b", out)  # when the figures were read, the day first
