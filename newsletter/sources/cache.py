@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.fsutil import write_atomic
+from newsletter.i18n import _
 from newsletter.sources import Candidate
 from newsletter.sources.normalise import ParsedFeed
 
@@ -123,7 +124,7 @@ class HttpCache:
             return CachedResponse(etag, last_modified, body, content_type or "", digest)
         # Anything: a cache entry must never stop a draft (RecursionError, OverflowError are no ValueError).
         except Exception as exc:
-            self.warnings.append(f"cache entry for {url} was corrupt ({_short(exc)}); it is rebuilt")
+            self.warnings.append(_("cache entry for {url} was corrupt ({reason}); it is rebuilt").format(url=url, reason=_short(exc)))
             self.drop(url)
             return None
 
@@ -144,7 +145,7 @@ class HttpCache:
         except FileNotFoundError:
             return None
         except Exception as exc:  # as in load(): whatever the reason, the feed is parsed again
-            self.warnings.append(f"cache entry {path.name} was corrupt ({_short(exc)}); the feed is parsed again")
+            self.warnings.append(_("cache entry {name} was corrupt ({reason}); the feed is parsed again").format(name=path.name, reason=_short(exc)))
             path.unlink(missing_ok=True)
             return None
 
