@@ -113,14 +113,14 @@ class HttpCache:
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             if not isinstance(meta, dict) or meta.get("url") != url:
-                raise ValueError("not a cache entry for this URL")
+                raise ValueError(_("not a cache entry for this URL"))
             etag, last_modified, content_type = (meta.get(k) for k in ("etag", "last_modified", "content_type"))
             if not all(_header_value(v) for v in (etag, last_modified, content_type)):
-                raise ValueError("a validator is not a valid header value")
+                raise ValueError(_("a validator is not a valid header value"))
             body = body_path.read_bytes()
             digest = body_digest(body)
             if digest != meta.get("sha256"):
-                raise ValueError("body does not match its checksum")
+                raise ValueError(_("body does not match its checksum"))
             return CachedResponse(etag, last_modified, body, content_type or "", digest)
         # Anything: a cache entry must never stop a draft (RecursionError, OverflowError are no ValueError).
         except Exception as exc:
@@ -139,7 +139,7 @@ class HttpCache:
                 date = dt.datetime.fromisoformat(raw["date"]) if known and raw["date"] else fetched_at
                 candidate = Candidate(**{**raw, "date": date, "drafted": tuple(raw.get("drafted", ()))})
                 if not _well_typed(candidate):
-                    raise ValueError("an entry has a field of the wrong type")
+                    raise ValueError(_("an entry has a field of the wrong type"))
                 candidates.append(candidate)
             return ParsedFeed(candidates=candidates, unusable=int(data["unusable"]), warnings=[str(w) for w in data["warnings"]], entries=int(data["entries"]))
         except FileNotFoundError:
