@@ -9,26 +9,28 @@ import typer
 
 from newsletter.cli.app import app, app_context
 from newsletter.errors import ExitCode
+from newsletter.i18n import _
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Draft issues/YYYY-MM.md from the veille feeds and the actor map.\n\n"
+        "Keeps what is new since the previous issue and not yet published; an existing draft is "
+        'never overwritten: new candidates are appended under "À trier".\n\n'
+        "Example: newsletter draft --month 2026-12"
+    )
+)
 def draft(
     ctx: typer.Context,
-    month: Annotated[str | None, typer.Option("--month", help="The issue's month, YYYY-MM (default: the current month).")] = None,
+    month: Annotated[str | None, typer.Option("--month", help=_("The issue's month, YYYY-MM, for example 2026-12 (default: the current month)."))] = None,
     since: Annotated[
         dt.datetime | None,
-        typer.Option("--since", formats=["%Y-%m-%d"], help="Window start, YYYY-MM-DD (default: when the previous sent issue's draft fetched its sources)."),
+        typer.Option("--since", formats=["%Y-%m-%d"], help=_("Window start, YYYY-MM-DD, for example 2026-11-08 (default: when the previous sent issue's draft fetched its sources).")),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Write a fresh file even if the month's draft exists (a backup is kept next to it).")] = False,
+    force: Annotated[bool, typer.Option("--force", help=_("Write a fresh file even if the month's draft exists (a backup is kept next to it)."))] = False,
     today_opt: Annotated[dt.datetime | None, typer.Option("--today", formats=["%Y-%m-%d"], hidden=True, help="Pin today's date (tests, demos).")] = None,
 ) -> None:
-    """Draft issues/YYYY-MM.md from the veille feeds and the actor map.
-
-    Keeps what is new since the previous issue and not yet published; an existing draft is
-    never overwritten: new candidates are appended under "À trier".
-
-    Example: newsletter draft --month 2026-12
-    """
+    # The help is the decorator's (translated): draft the month's issue from the sources.
     app_ctx = app_context(ctx)
     settings = app_ctx.settings()
     from newsletter.cli.printers import print_draft_report, progress_bar
@@ -38,7 +40,7 @@ def draft(
     now = dt.datetime.now(settings.tz)
     if today_opt:  # a pinned day keeps the time of day, so two --force backups never share a name
         now = dt.datetime.combine(today_opt.date(), now.timetz())
-    with app_ctx.workspace_lock(settings, "draft"), progress_bar(app_ctx.output, count_sources(settings), "Fetching sources") as advance:
+    with app_ctx.workspace_lock(settings, "draft"), progress_bar(app_ctx.output, count_sources(settings), _("Fetching sources")) as advance:
         result = app_ctx.guard(
             lambda: draft_issue(
                 settings, today=now.date(), month=month, since=since.date() if since else None, force=force, now=now, on_progress=advance
@@ -47,25 +49,27 @@ def draft(
     print_draft_report(app_ctx.output, result)
     if result.all_failed:
         hint = (
-            "no site could be reached at all: check this computer's internet connection (or proxy), then run the command again"
+            _("no site could be reached at all: check this computer's internet connection (or proxy), then run the command again")
             if result.offline
-            else "run `newsletter sources check` to see each source's status"
+            else _("run `newsletter sources check` to see each source's status")
         )
-        app_ctx.fail("every source failed, so no draft was written", hint=hint)
+        app_ctx.fail(_("every source failed, so no draft was written"), hint=hint)
 
 
-sources_app = typer.Typer(no_args_is_help=True, help="Inspect the veille feeds and the actor map.")
+sources_app = typer.Typer(no_args_is_help=True, help=_("Inspect the veille feeds and the actor map."))
 app.add_typer(sources_app, name="sources")
 
 
-@sources_app.command("check")
+@sources_app.command(
+    "check",
+    help=_(
+        "List every feed and the actor map with its status, last item date and item count.\n\n"
+        "A web page given instead of a feed shows the feed found by auto-discovery. Exit 1 when a source fails.\n\n"
+        "Example: newsletter sources check"
+    ),
+)
 def sources_check(ctx: typer.Context) -> None:
-    """List every feed and the actor map with its status, last item date and item count.
-
-    A web page given instead of a feed shows the feed found by auto-discovery. Exit 1 when a source fails.
-
-    Example: newsletter sources check
-    """
+    # The help is the decorator's (translated): every source's status, without drafting.
     app_ctx = app_context(ctx)
     settings = app_ctx.settings()
     from newsletter.cli.printers import print_check_table, progress_bar
@@ -74,7 +78,7 @@ def sources_check(ctx: typer.Context) -> None:
     if count_sources(settings) == 0:
         app_ctx.output.warn(no_source_warning(settings))
         return
-    with progress_bar(app_ctx.output, count_sources(settings), "Checking sources") as advance:
+    with progress_bar(app_ctx.output, count_sources(settings), _("Checking sources")) as advance:
         reports = app_ctx.guard(lambda: check_sources(settings, now=dt.datetime.now(settings.tz), on_progress=advance))
     print_check_table(app_ctx.output, reports)
     if any(report.failed for report in reports):

@@ -32,6 +32,7 @@ from pydantic import TypeAdapter
 from newsletter.draft.selection import link_key
 from newsletter.draft.statefile import CorruptStateFile, read_state_file
 from newsletter.fsutil import write_atomic
+from newsletter.i18n import _
 
 DRAFT_MEMORY_NAME = "drafts.json"
 
@@ -60,7 +61,9 @@ def load_draft_memory(path: Path, warnings: list[str]) -> DraftMemory:
     try:
         return read_state_file(path, _FILE) or {}
     except CorruptStateFile as exc:
-        warnings.append(f"the draft memory {path} is corrupt ({exc.reason}); it is rebuilt, so deleted items may come back once")
+        warnings.append(
+            _("the draft memory {path} is corrupt ({reason}); it is rebuilt, so deleted items may come back once").format(path=path, reason=exc.reason)
+        )
         return {}
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsletter import formats
 from newsletter.actorintro import new_actors_phrase
 from newsletter.config import Settings
 from newsletter.draft.actors import ActorSelection, select_actors
@@ -38,6 +39,7 @@ from newsletter.errors import IssueError, TemplateError, UsageError
 from newsletter.french import french_date, french_spacing, typographic_apostrophes
 from newsletter.frontmatter import PREHEADER_MAX, PREHEADER_MIN, SUBJECT_MAX
 from newsletter.fsutil import backup_copy, write_atomic
+from newsletter.i18n import _, ngettext
 from newsletter.issue import TRIAGE_TITLE
 from newsletter.mdtext import french_md, md_text, md_url
 from newsletter.sources import Candidate, SourceReport
@@ -62,7 +64,7 @@ def parse_month(value: str | None, today: dt.date) -> str:
         return f"{today.year:04d}-{today.month:02d}"
     match = MONTH_RE.match(value.strip())
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:  # 0000-01: no such date
-        raise UsageError(f"--month {value!r} is not a month", hint="write it as YYYY-MM, e.g. --month 2026-12")
+        raise UsageError(_("--month {value} is not a month").format(value=repr(value)), hint=_("write it as YYYY-MM, e.g. --month 2026-12"))
     return value.strip()
 
 
@@ -128,8 +130,8 @@ def render_draft(settings: Settings, context: dict[str, Any]) -> str:
         return str(_template_env(settings).get_template("draft.md.j2").render(**context))
     except jinja2.TemplateError as exc:
         raise TemplateError(
-            f"the draft template failed: {exc}",
-            hint="if you copied templates/draft.md.j2 into your workspace, compare it with the default one",
+            _("the draft template failed: {reason}").format(reason=exc),
+            hint=_("if you copied templates/draft.md.j2 into your workspace, compare it with the default one"),
         ) from exc
 
 
@@ -190,14 +192,17 @@ def draft_issue(
     window_start = window.start
     since = window_start.date()
     if since > today:
-        raise UsageError(f"the window starts on {since}, after today ({today})", hint="give --since a date in the past")
+        raise UsageError(
+            _("the window starts on {start}, after today ({today})").format(start=formats.long_date(since), today=formats.long_date(today)),
+            hint=_("give --since a date in the past"),
+        )
     fetched_at = now or dt.datetime.combine(today, dt.time(12, 0), tzinfo=tz)
     window_end = dt.datetime.combine(today, dt.time.max, tzinfo=tz)
     path = settings.issues_dir / f"{month_name}.md"
     if (path.exists() or path.is_symlink()) and not path.is_file():
         raise UsageError(
-            f"{path} is not a file (a folder, or a link to nothing readable): the draft of {month_name} goes there",
-            hint=f"move or rename {path}, then run draft again",
+            _("{path} is not a file (a folder, or a link to nothing readable): the draft of {month} goes there").format(path=path, month=month_name),
+            hint=_("move or rename {path}, then run draft again").format(path=path),
         )
 
     collection = collect_sources(settings, now=fetched_at, transport=transport, cache_dir=cache_dir, on_progress=on_progress)
@@ -241,7 +246,7 @@ def draft_issue(
         _merge(settings, path, context, result, proposed=month_record.keys() if month_record else set())
     else:
         if path.exists():
-            result.backup = backup_copy(path, fetched_at, hint=f"delete old {path.name}.bak-* files, then run draft --force again")
+            result.backup = backup_copy(path, fetched_at, hint=_("delete old {name}.bak-* files, then run draft --force again").format(name=path.name))
             result.action = "replaced"
         else:
             result.action = "created"
@@ -250,8 +255,11 @@ def draft_issue(
         result.images_left_out = sum(1 for section in context["sections"] for item in section["items"] if item["note"])
     if result.images_left_out:
         warnings.append(
-            f"{result.images_left_out} image(s) left out: their address is not https://, which check refuses; "
-            "a note under each item in the draft gives the address"
+            ngettext(
+                "{n} image left out: its address is not https://, which check refuses; a note under its item in the draft gives the address",
+                "{n} images left out: their address is not https://, which check refuses; a note under each item in the draft gives the address",
+                result.images_left_out,
+            ).format(n=formats.integer(result.images_left_out))
         )
     candidate_urls = [item["url"] for section in context["sections"] for item in section["items"]]
     extend_month(memory, month_name, candidate_urls, now=fetched_at, fresh=fresh_start)
@@ -360,11 +368,13 @@ def _merge(settings: Settings, path: Path, context: dict[str, Any], result: Draf
         text = raw.decode("utf-8-sig")
     except OSError as exc:
         raise IssueError(
-            f"cannot read {path} to merge new items into it: {exc.strerror or exc}",
-            hint=f"check that you may read and write {path} (its permissions, its owner), or move it away and run draft again",
+            _("cannot read {path} to merge new items into it: {reason}").format(path=path, reason=exc.strerror or exc),
+            hint=_("check that you may read and write {path} (its permissions, its owner), or move it away and run draft again").format(path=path),
         ) from None
     except UnicodeDecodeError as exc:
-        raise IssueError(f"cannot read {path} to merge new items into it: {exc}", hint="save it as UTF-8, or use --force") from None
+        raise IssueError(
+            _("cannot read {path} to merge new items into it: {reason}").format(path=path, reason=exc), hint=_("save it as UTF-8, or use --force")
+        ) from None
     present = {link_key(url) for url in URL_RE.findall(text)} | proposed
     fresh: list[dict[str, Any]] = []
     for section in context["sections"]:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from newsletter.draft.statefile import CorruptStateFile, read_state_file
 from newsletter.fsutil import write_atomic
+from newsletter.i18n import _
 
 SNAPSHOT_NAME = "actor-map.json"
 FORMAT = "newsletter/actor-map-snapshot/1"
@@ -54,8 +55,8 @@ def load_snapshot(path: Path, warnings: list[str]) -> Snapshot | None:
     try:
         return read_state_file(path, _FILE)
     except CorruptStateFile as exc:
-        reason = "not an actor-map snapshot" if "'format'" in exc.reason else exc.reason
-        warnings.append(f"the actor-map snapshot {path} is corrupt ({reason}); it is rebuilt, as on a first run")
+        reason = _("not an actor-map snapshot") if "'format'" in exc.reason else exc.reason
+        warnings.append(_("the actor-map snapshot {path} is corrupt ({reason}); it is rebuilt, as on a first run").format(path=path, reason=reason))
         return None
 
 

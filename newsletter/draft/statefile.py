@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter, ValidationError
 
 from newsletter import validation
+from newsletter.i18n import _
 
 T = TypeVar("T")
 
@@ -29,9 +30,9 @@ class CorruptStateFile(Exception):
 def describe_error(error: Mapping[str, Any]) -> str:
     """A validation error in words (validation.describe_error), or why the bytes are not JSON."""
     if error["type"] == "json_invalid":
-        return f"not JSON: {error.get('ctx', {}).get('error', error['msg'])}"
+        return _("not JSON: {reason}").format(reason=error.get("ctx", {}).get("error", error["msg"]))
     if not error["loc"]:
-        return "not an object of the expected form"
+        return _("not an object of the expected form")
     return validation.describe_error(error)
 
 
@@ -42,7 +43,7 @@ def read_state_file(path: Path, adapter: TypeAdapter[T]) -> T | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise CorruptStateFile(f"cannot read it: {exc.strerror or exc}") from None
+        raise CorruptStateFile(_("cannot read it: {reason}").format(reason=exc.strerror or exc)) from None
     try:
         return adapter.validate_json(data)
     except ValidationError as exc:

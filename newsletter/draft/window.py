@@ -18,16 +18,19 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsletter import formats
 from newsletter.config import Settings
 from newsletter.draft.memory import DraftMemory, Window, window_after
 from newsletter.errors import NewsletterError
+from newsletter.i18n import N_, _
 
 ISSUE_NAME_RE = re.compile(r"^\d{4}-\d{2}$")
 DEFAULT_WINDOW_DAYS = 31
 DRAFT_MARKER = "À COMPLÉTER"  # what the draft leaves to fill in; `check` refuses to send a file holding it
 #: Campaign statuses that mean the issue went (or is going) to the readers.
 GONE_OUT = ("sent", "sending", "maybe-sent", "scheduled")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+#: The other statuses of GONE_OUT, in words (the window's origin names them).
+STATUS_WORDS = {"sending": N_("being sent"), "maybe-sent": N_("perhaps sent"), "scheduled": N_("scheduled")}
 
 
 @dataclass(frozen=True)
@@ -58,23 +61,26 @@ class DraftWindow:
 
 
 def month_words(month: str) -> str:
-    """'2026-12' -> 'December 2026'."""
-    return f"{MONTHS[int(month[5:]) - 1]} {month[:4]}"
+    """'2026-12' -> 'December 2026' ('décembre 2026' in French)."""
+    return formats.month(dt.date(int(month[:4]), int(month[5:]), 1))
 
 
 def _sent_issues(settings: Settings, warnings: list[str]) -> dict[str, str]:
-    """Issue stem -> "sent 2026-12-08" (or "scheduled", …) from the campaign state."""
+    """Issue stem -> "sent on December 8, 2026" (or "scheduled", …) from the campaign state, in words."""
     from newsletter.campaigns import load_state
 
     try:
         state = load_state(settings.state_dir)
     except NewsletterError as exc:
-        warnings.append(f"{exc.message}; the previous issue is taken by its date instead")
+        warnings.append(_("{reason}; the previous issue is taken by its date instead").format(reason=exc.message))
         return {}
     found: dict[str, str] = {}
     for record in state.records():
         if record.status in GONE_OUT:
-            found[record.issue] = f"sent {record.sent_at[:10]}" if record.status == "sent" and record.sent_at else record.status
+            if record.status == "sent" and record.sent_at:
+                found[record.issue] = _("sent on {date}").format(date=_long_date(record.sent_at[:10]))
+            else:
+                found[record.issue] = _(STATUS_WORDS[record.status]) if record.status in STATUS_WORDS else record.status
     return found
 
 
@@ -91,13 +97,17 @@ def read_previous(path: Path, settings: Settings, warnings: list[str]) -> Previo
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError as error:  # a folder, a broken link, no permission
             warnings.append(
-                f"cannot read the previous issue {path.name} ({error.strerror or error}), so the window does not start at its date; "
-                f"move it out of {path.parent.name}/ or fix it, or give --since"
+                _(
+                    "cannot read the previous issue {name} ({reason}), so the window does not start at its date; "
+                    "move it out of {folder}/ or fix it, or give --since"
+                ).format(name=path.name, reason=error.strerror or error, folder=path.parent.name)
             )
             return PreviousIssue(path, None, None)
         date_match = re.search(r"^date:\s*['\"]?(\d{4}-\d{2}-\d{2})", text, re.M)
         number_match = re.search(r"^number:\s*(\d+)", text, re.M)
-        warnings.append(f"the previous issue {path.name} does not parse ({exc.message}); its date and number were read as plain text")
+        warnings.append(
+            _("the previous issue {name} does not parse ({reason}); its date and number were read as plain text").format(name=path.name, reason=exc.message)
+        )
         try:
             date = dt.date.fromisoformat(date_match.group(1)) if date_match else None
         except ValueError:  # 2026-11-31: no window start from it; the caller falls back
@@ -119,7 +129,7 @@ def find_previous_issue(
     gone = [path for path in earlier if path.stem in sent]
     if gone:
         path = gone[-1]
-        skipped.extend((p.stem, "state/campaigns.json shows no campaign sent for it") for p in earlier if p.stem > path.stem)
+        skipped.extend((p.stem, _("state/campaigns.json shows no campaign sent for it")) for p in earlier if p.stem > path.stem)
         previous = read_previous(path, settings, warnings)
         return PreviousIssue(previous.path, previous.date, previous.number, sent=sent[path.stem])
     # No campaign state: the latest file before the month that is not an unfinished draft (its
@@ -127,7 +137,7 @@ def find_previous_issue(
     for path in reversed(earlier):
         previous = read_previous(path, settings, warnings)
         if previous.unfinished:
-            skipped.append((path.stem, f"it still holds the draft's '{DRAFT_MARKER}', which check refuses"))
+            skipped.append((path.stem, _("it still holds the draft's '{marker}', which check refuses").format(marker=DRAFT_MARKER)))
             continue
         return previous
     return None
@@ -142,32 +152,55 @@ def draft_window(
     previous = find_previous_issue(settings, month, warnings, skipped)
     for stem, why in skipped:
         warnings.append(
-            f"{settings.issues_dir.name}/{stem}.md is taken as never sent ({why}): it is not the previous issue, "
-            "its links are not counted as published; delete it if it was drafted by mistake"
+            _(
+                "{file} is taken as never sent ({reason}): it is not the previous issue, "
+                "its links are not counted as published; delete it if it was drafted by mistake"
+            ).format(file=f"{settings.issues_dir.name}/{stem}.md", reason=why)
         )
     unsent = [stem for stem, _ in skipped]
     if since is not None:
-        return DraftWindow(dt.datetime.combine(since, dt.time(), tzinfo=tz), "given by --since", previous, tuple(unsent))
+        return DraftWindow(dt.datetime.combine(since, dt.time(), tzinfo=tz), _("given by --since"), previous, tuple(unsent))
     if previous is None:
         start = dt.datetime.combine(today - dt.timedelta(days=DEFAULT_WINDOW_DAYS), dt.time(), tzinfo=tz)
-        return DraftWindow(start, f"the last {DEFAULT_WINDOW_DAYS} days (no previous issue)", None, tuple(unsent))
-    chosen = f"the previous issue {previous.path.stem}" + (f", {previous.sent}" if previous.sent else "")
+        return DraftWindow(start, _("the last {days} days (no previous issue)").format(days=DEFAULT_WINDOW_DAYS), None, tuple(unsent))
+    chosen = (
+        _("the previous issue {stem}, {sent}").format(stem=previous.path.stem, sent=previous.sent)
+        if previous.sent
+        else _("the previous issue {stem}").format(stem=previous.path.stem)
+    )
     date_start = dt.datetime.combine(previous.date, dt.time(), tzinfo=tz) if previous.date else None
     fetch = window_after(memory, previous.path.stem, not_after=date_start)
     if fetch is not None:
         start = fetch.start(sources)
         if start == fetch.fetched_at and start != date_start:
-            origin = f"when the {month_words(previous.path.stem)} draft ({chosen}) fetched its sources"
+            origin = _("when the {month} draft ({issue}) fetched its sources").format(month=month_words(previous.path.stem), issue=chosen)
         elif start == date_start:
-            origin = f"the date of {chosen} (its draft fetched its sources later)"
+            origin = _("the date of {issue} (its draft fetched its sources later)").format(issue=chosen)
         else:
             late = sorted(name for name in sources if fetch.since(name) < fetch.fetched_at)
-            origin = (
-                f"where the {month_words(previous.path.stem)} draft ({chosen}) started, for {', '.join(late)}, which it could not fetch; "
-                f"the other sources start at its fetch, {fetch.fetched_at:%Y-%m-%d %H:%M}"
+            origin = _(
+                "where the {month} draft ({issue}) started, for {sources}, which it could not fetch; "
+                "the other sources start at its fetch, {moment}"
+            ).format(
+                month=month_words(previous.path.stem),
+                issue=chosen,
+                sources=", ".join(late),
+                moment=_("{date} at {time}").format(date=formats.long_date(fetch.fetched_at.date()), time=f"{fetch.fetched_at:%H:%M}"),
             )
         return DraftWindow(start, origin, previous, tuple(unsent), fetch)
     if date_start is not None:
-        return DraftWindow(date_start, f"the date of {chosen} (no record of when its draft fetched its sources)", previous, tuple(unsent))
+        return DraftWindow(
+            date_start, _("the date of {issue} (no record of when its draft fetched its sources)").format(issue=chosen), previous, tuple(unsent)
+        )
     start = dt.datetime.combine(today - dt.timedelta(days=DEFAULT_WINDOW_DAYS), dt.time(), tzinfo=tz)
-    return DraftWindow(start, f"the last {DEFAULT_WINDOW_DAYS} days ({chosen} has no readable date)", previous, tuple(unsent))
+    return DraftWindow(
+        start, _("the last {days} days ({issue} has no readable date)").format(days=DEFAULT_WINDOW_DAYS, issue=chosen), previous, tuple(unsent)
+    )
+
+
+def _long_date(iso_day: str) -> str:
+    """'2026-12-08' -> 'December 8, 2026' ('8 décembre 2026'); the text itself when it is no date."""
+    try:
+        return formats.long_date(dt.date.fromisoformat(iso_day))
+    except ValueError:
+        return iso_day

@@ -12,27 +12,41 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from newsletter.i18n import N_, _
 
-class Drop(StrEnum):
+
+class ShownEnum(StrEnum):
+    """A StrEnum whose value is English words the user reads: `str()` and f-strings give them in
+    the language in use (the printers show `str(report.status)` and `f"{count} {reason}"`), while
+    the member itself, its comparisons and JSON keep the English value."""
+
+    def __str__(self) -> str:
+        return _(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(_(self.value), spec)
+
+
+class Drop(ShownEnum):
     """Why a candidate was left out of the draft (shown in the summary table)."""
 
-    outside_window = "outside the window"
-    published = "already published"
-    deleted = "deleted from an earlier draft"
-    duplicate = "duplicate"
-    filtered = "filtered out"
-    unusable = "no usable link or title"
-    pending = "not validated yet"
+    outside_window = N_("outside the window")
+    published = N_("already published")
+    deleted = N_("deleted from an earlier draft")
+    duplicate = N_("duplicate")
+    filtered = N_("filtered out")
+    unusable = N_("no usable link or title")
+    pending = N_("not validated yet")
 
 
-class FetchStatus(StrEnum):
+class FetchStatus(ShownEnum):
     """How fetching a source went."""
 
-    ok = "ok"
-    cached = "ok (not modified)"
-    redirected = "redirected"
-    discovered = "discovered"
-    failed = "failed"
+    ok = N_("ok")
+    cached = N_("ok (not modified)")
+    redirected = N_("redirected")
+    discovered = N_("discovered")
+    failed = N_("failed")
 
 
 @dataclass(frozen=True)

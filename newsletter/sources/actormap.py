@@ -18,8 +18,10 @@ from typing import TypeVar
 import httpx
 from pydantic import JsonValue, TypeAdapter, ValidationError
 
+from newsletter import formats
 from newsletter.config import ActorMapSection
 from newsletter.errors import SourceError
+from newsletter.i18n import _, ngettext
 from newsletter.sources import SourceReport
 from newsletter.sources.fetch import (
     FetchOptions,
@@ -172,27 +174,27 @@ def validate_json(adapter: TypeAdapter[T], body: bytes, what: str) -> T:
         reason = str((invalid[0].get("ctx") or {}).get("error", ""))
         if reason.startswith(UNREADABLE_JSON):
             # JSON, but beyond what any reader accepts (200,000 levels deep, a 5,000-digit number).
-            raise SourceError(f"{what} is JSON that cannot be read ({reason})") from None
+            raise SourceError(_("{what} is JSON that cannot be read ({reason})").format(what=what, reason=reason)) from None
     stripped = body.decode("utf-8", errors="replace").lstrip("\ufeff").strip()
     if stripped.startswith(TOKEN_MARKERS):
         raise SourceError(
-            f"the map's API is protected by a token ({what})",
-            hint="ask the map's administrators for an API token and add ?token=… to [actor_map] url",
+            _("the map's API is protected by a token ({what})").format(what=what),
+            hint=_("ask the map's administrators for an API token and add ?token=… to [actor_map] url"),
         ) from None
-    raise SourceError(f"{what} is not JSON, so this is not a GoGoCarto API: {stripped[:200]!r}") from None
+    raise SourceError(_("{what} is not JSON, so this is not a GoGoCarto API: {start}").format(what=what, start=repr(stripped[:200]))) from None
 
 
 def parse_taxonomy(body: bytes) -> list[TaxonomyCategory]:
     """/api/taxonomy.json; SourceError when it is not a GoGoCarto taxonomy."""
     try:
-        return validate_json(TAXONOMY, body, "the map's taxonomy")
+        return validate_json(TAXONOMY, body, _("the map's taxonomy"))
     except ValidationError:
-        raise SourceError("the map's taxonomy is not a list of categories") from None
+        raise SourceError(_("the map's taxonomy is not a list of categories")) from None
 
 
 def parse_gogocarto(elements: bytes, taxonomy: list[TaxonomyCategory] | None, *, description_field: str) -> MapData:
     """Actors from the bytes of /api/elements.json (and the taxonomy, for short labels)."""
-    what = "the map's element list"
+    what = _("the map's element list")
     try:
         page: ElementsPage = validate_json(elements_page_adapter(description_field), elements, what)
     except ValidationError:
@@ -200,9 +202,9 @@ def parse_gogocarto(elements: bytes, taxonomy: list[TaxonomyCategory] | None, *,
     elements_data = page.get("data")
     if elements_data is None:
         if page.get("error") is not None:
-            raise SourceError(f"the map answered an error: {page.get('error')}")
+            raise SourceError(_("the map answered an error: {error}").format(error=page.get("error")))
         shown = elements.decode("utf-8", errors="replace").strip()[:200]
-        raise SourceError(f"the answer has no 'data' list, so this is not a GoGoCarto API: {shown}")
+        raise SourceError(_("the answer has no 'data' list, so this is not a GoGoCarto API: {start}").format(start=shown))
     labels, parents = _taxonomy_labels(taxonomy or [])
     data = MapData(licence_url=page.get("licence") or None)
     skipped = 0
@@ -231,7 +233,13 @@ def parse_gogocarto(elements: bytes, taxonomy: list[TaxonomyCategory] | None, *,
             )
         )
     if skipped:
-        data.warnings.append(f"{skipped} element(s) without id or name, or not in GoGoCarto's format, were skipped")
+        data.warnings.append(
+            ngettext(
+                "{n} element without id or name, or not in GoGoCarto's format, was skipped",
+                "{n} elements without id or name, or not in GoGoCarto's format, were skipped",
+                skipped,
+            ).format(n=formats.integer(skipped))
+        )
     return data
 
 
@@ -239,9 +247,9 @@ def parse_geojson(body: bytes, conf: ActorMapSection) -> MapData:
     """Actors from the bytes of a GeoJSON FeatureCollection (a uMap export, for instance); all
     count as validated."""
     try:
-        collection: FeatureCollection = validate_json(FEATURE_COLLECTION, body, "the GeoJSON map")
+        collection: FeatureCollection = validate_json(FEATURE_COLLECTION, body, _("the GeoJSON map"))
     except ValidationError:
-        raise SourceError("the answer is not a GeoJSON FeatureCollection (no 'features' list)") from None
+        raise SourceError(_("the answer is not a GeoJSON FeatureCollection (no 'features' list)")) from None
     data = MapData()
     for feature in collection.features:
         if feature is None:
@@ -279,22 +287,28 @@ async def _get_bytes(client: httpx.AsyncClient, url: str, options: FetchOptions,
     """The whole document, streamed and refused past `max_bytes` (decoded bytes: a small gzip
     that expands to a gigabyte stops there)."""
     # The report keeps only the message, so the fix is in it.
-    too_large = SourceError(f"{what} is larger than max_bytes ({max_bytes:,} bytes); if the map really is that large, raise [actor_map] max_bytes")
-    _, local = resolve_feed_location(url, options.root)
+    too_large = SourceError(
+        _("{what} is larger than max_bytes ({size} bytes); if the map really is that large, raise [actor_map] max_bytes").format(
+            what=what, size=formats.integer(max_bytes)
+        )
+    )
+    _url, local = resolve_feed_location(url, options.root)
     if local is not None:
         try:
             with local.open("rb") as handle:
                 body = handle.read(max_bytes + 1)
         except OSError as exc:
-            raise SourceError(f"cannot read {local}: {exc.strerror or exc}") from None
+            raise SourceError(_("cannot read {path}: {reason}").format(path=local, reason=exc.strerror or exc)) from None
         if len(body) > max_bytes:
             raise too_large
         return body
     try:
         async with client.stream("GET", url) as response:
             if response.status_code >= 400:
-                head, _ = await read_capped(response, ERROR_BODY_BYTES)
-                raise SourceError(f"{what} answered HTTP {response.status_code}{_error_detail(head, response.status_code)}")
+                head, _more = await read_capped(response, ERROR_BODY_BYTES)
+                raise SourceError(
+                    _("{what} answered HTTP {code}{detail}").format(what=what, code=response.status_code, detail=_error_detail(head, response.status_code))
+                )
             body, truncated = await read_capped(response, max_bytes)
     except httpx.HTTPError as exc:
         raise network_error(exc, url, options.timeout) from exc
@@ -308,7 +322,8 @@ def _error_detail(head: bytes, status: int) -> str:
     try:
         payload = json.loads(head)
     except (ValueError, RecursionError):
-        return f" (not a GoGoCarto API? {head[:200].decode('utf-8', 'replace')!r})" if status == 404 else ""
+        start = repr(head[:200].decode("utf-8", "replace"))
+        return " " + _("(not a GoGoCarto API? {start})").format(start=start) if status == 404 else ""
     if isinstance(payload, dict) and payload.get("error"):
         return f": {str(payload['error'])[:200]}"
     return ""
@@ -336,19 +351,21 @@ async def _read_gogocarto(client: httpx.AsyncClient, conf: ActorMapSection, opti
 
     async def taxonomy() -> list[TaxonomyCategory] | None:
         try:
-            body = await _get_bytes(client, _join(conf.url, "api/taxonomy.json"), options, "the map's taxonomy", max_bytes=conf.max_bytes)
+            body = await _get_bytes(client, _join(conf.url, "api/taxonomy.json"), options, _("the map's taxonomy"), max_bytes=conf.max_bytes)
             return parse_taxonomy(body)
         except SourceError as exc:
-            report.warnings.append(f"taxonomy unavailable ({exc.message}); category names come from the elements")
+            report.warnings.append(_("taxonomy unavailable ({reason}); category names come from the elements").format(reason=exc.message))
             return None
         except Exception as exc:  # never left unretrieved in its task, whatever it is
-            report.warnings.append(f"taxonomy unavailable ({describe_unexpected(exc)}); category names come from the elements")
+            report.warnings.append(
+                _("taxonomy unavailable ({reason}); category names come from the elements").format(reason=describe_unexpected(exc))
+            )
             return None
 
     # Both documents at once: the element list is the long wait, the taxonomy rides along.
     taxonomy_task = asyncio.create_task(taxonomy())
     try:
-        elements = await _get_bytes(client, elements_url, options, "the map's element list", max_bytes=conf.max_bytes)
+        elements = await _get_bytes(client, elements_url, options, _("the map's element list"), max_bytes=conf.max_bytes)
         labels = await taxonomy_task
     finally:
         taxonomy_task.cancel()
@@ -366,7 +383,7 @@ async def fetch_actor_map(client: httpx.AsyncClient, conf: ActorMapSection, opti
     outcome = MapOutcome(report)
     try:
         if conf.kind == "geojson":
-            body = await _get_bytes(client, conf.url, options, "the GeoJSON map", max_bytes=conf.max_bytes)
+            body = await _get_bytes(client, conf.url, options, _("the GeoJSON map"), max_bytes=conf.max_bytes)
             outcome.data = await asyncio.to_thread(parse_geojson, body, conf)
         else:
             outcome.data = await _read_gogocarto(client, conf, options, report)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.fsutil import write_atomic
+from newsletter.i18n import _
 from newsletter.sources import Candidate
 from newsletter.sources.normalise import ParsedFeed
 
@@ -112,18 +113,18 @@ class HttpCache:
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             if not isinstance(meta, dict) or meta.get("url") != url:
-                raise ValueError("not a cache entry for this URL")
+                raise ValueError(_("not a cache entry for this URL"))
             etag, last_modified, content_type = (meta.get(k) for k in ("etag", "last_modified", "content_type"))
             if not all(_header_value(v) for v in (etag, last_modified, content_type)):
-                raise ValueError("a validator is not a valid header value")
+                raise ValueError(_("a validator is not a valid header value"))
             body = body_path.read_bytes()
             digest = body_digest(body)
             if digest != meta.get("sha256"):
-                raise ValueError("body does not match its checksum")
+                raise ValueError(_("body does not match its checksum"))
             return CachedResponse(etag, last_modified, body, content_type or "", digest)
         # Anything: a cache entry must never stop a draft (RecursionError, OverflowError are no ValueError).
         except Exception as exc:
-            self.warnings.append(f"cache entry for {url} was corrupt ({_short(exc)}); it is rebuilt")
+            self.warnings.append(_("cache entry for {url} was corrupt ({reason}); it is rebuilt").format(url=url, reason=_short(exc)))
             self.drop(url)
             return None
 
@@ -138,13 +139,13 @@ class HttpCache:
                 date = dt.datetime.fromisoformat(raw["date"]) if known and raw["date"] else fetched_at
                 candidate = Candidate(**{**raw, "date": date, "drafted": tuple(raw.get("drafted", ()))})
                 if not _well_typed(candidate):
-                    raise ValueError("an entry has a field of the wrong type")
+                    raise ValueError(_("an entry has a field of the wrong type"))
                 candidates.append(candidate)
             return ParsedFeed(candidates=candidates, unusable=int(data["unusable"]), warnings=[str(w) for w in data["warnings"]], entries=int(data["entries"]))
         except FileNotFoundError:
             return None
         except Exception as exc:  # as in load(): whatever the reason, the feed is parsed again
-            self.warnings.append(f"cache entry {path.name} was corrupt ({_short(exc)}); the feed is parsed again")
+            self.warnings.append(_("cache entry {name} was corrupt ({reason}); the feed is parsed again").format(name=path.name, reason=_short(exc)))
             path.unlink(missing_ok=True)
             return None
 

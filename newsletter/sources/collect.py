@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsletter import formats
 from newsletter.config import FeedConfig, Settings
 from newsletter.i18n import _
 from newsletter.sources import SourceReport
@@ -160,7 +161,8 @@ async def _collect(
     finally:
         if parse_pool is not None:
             parse_pool.shutdown()
-    late = f"not finished within the overall deadline of {fetch.deadline:g} s"
+    seconds = formats.integer(int(fetch.deadline)) if float(fetch.deadline).is_integer() else formats.decimal(fetch.deadline)
+    late = _("not finished within the overall deadline of {seconds} s").format(seconds=seconds)
     for index, feed in enumerate(feeds):
         outcome = results.get(str(index))
         if not isinstance(outcome, FeedOutcome):

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 
+from newsletter import formats
+from newsletter.i18n import _, ngettext
 from newsletter.sources.normalise import ParsedFeed, normalise_entry
 from newsletter.sources.rss2 import read_rss2
 
@@ -60,7 +62,7 @@ def parse_feed_bytes(
     wrong = _charset_override(body, content_type)
     if wrong:
         headers["content-type"] = "application/xml; charset=utf-8"
-        result.warnings.append(f"the feed declares the encoding {wrong} but is UTF-8; read as UTF-8")
+        result.warnings.append(_("the feed declares the encoding {encoding} but is UTF-8; read as UTF-8").format(encoding=wrong))
     elif content_type:
         headers["content-type"] = content_type
     fast = read_rss2(body, url=url, content_type=headers.get("content-type", ""))
@@ -74,12 +76,18 @@ def parse_feed_bytes(
     result.entries = len(entries)
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
-        result.bozo = f"{type(exc).__name__}: {exc}" if exc else "malformed feed"
+        result.bozo = f"{type(exc).__name__}: {exc}" if exc else _("malformed feed")
         if entries and not result.looks_html and not isinstance(exc, feedparser.NonXMLContentType):
             if "CharacterEncoding" in result.bozo:
-                result.warnings.append(f"the feed's declared encoding looks wrong ({exc}); read anyway")
+                result.warnings.append(_("the feed's declared encoding looks wrong ({reason}); read anyway").format(reason=exc))
             else:
-                result.warnings.append(f"the feed is not well-formed XML ({exc}); {len(entries)} entries could be read")
+                result.warnings.append(
+                    ngettext(
+                        "the feed is not well-formed XML ({reason}); {n} entry could be read",
+                        "the feed is not well-formed XML ({reason}); {n} entries could be read",
+                        len(entries),
+                    ).format(reason=exc, n=formats.integer(len(entries)))
+                )
     feed_base = str(parsed.get("feed", {}).get("link") or url)
     return _normalise_all(result, entries, url=url, feed_base=feed_base, source=source, section=section, tz=tz, fetched_at=fetched_at, prepare=prepare)
 

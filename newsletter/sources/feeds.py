@@ -16,8 +16,10 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from bs4 import BeautifulSoup
 
+from newsletter import formats, i18n
 from newsletter.config import FeedConfig
 from newsletter.errors import SourceError
+from newsletter.i18n import _
 from newsletter.sources import Candidate, FetchStatus, SourceReport
 from newsletter.sources.feedparse import looks_like_html, parse_feed_bytes
 from newsletter.sources.fetch import (
@@ -101,7 +103,9 @@ async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: Fetch
             discovered = await _discover(client, None, feed.url, options)
             if discovered is None:
                 raise
-            report.warnings.append(f"{feed.url} failed ({exc.message}); using the feed declared by the site: {discovered}")
+            report.warnings.append(
+                _("{url} failed ({reason}); using the feed declared by the site: {feed}").format(url=feed.url, reason=exc.message, feed=discovered)
+            )
             fetched = await _get(client, discovered, options)
             report.status, report.final_url = FetchStatus.discovered, discovered
         parsed = await _parse(fetched, feed, options)
@@ -109,14 +113,14 @@ async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: Fetch
             discovered = await _discover(client, fetched, feed.url, options)
             if discovered is None:
                 if parsed.looks_html:
-                    raise SourceError("the URL returns a web page, not a feed, and the page declares no feed (<link rel=\"alternate\">)")
-                raise SourceError(f"not a readable feed ({parsed.bozo})")
+                    raise SourceError(_('the URL returns a web page, not a feed, and the page declares no feed (<link rel="alternate">)'))
+                raise SourceError(_("not a readable feed ({reason})").format(reason=parsed.bozo))
             fetched = await _get(client, discovered, options)
             report.status, report.final_url = FetchStatus.discovered, discovered
-            report.warnings.append(f"URL découverte : {discovered} (mettez-la dans newsletter.toml)")
+            report.warnings.append(_("feed found at {url} (put this address in newsletter.toml)").format(url=discovered))
             parsed = await _parse(fetched, feed, options)
             if not parsed.candidates and parsed.bozo:
-                raise SourceError(f"the discovered feed {discovered} is not readable ({parsed.bozo})")
+                raise SourceError(_("the discovered feed {url} is not readable ({reason})").format(url=discovered, reason=parsed.bozo))
     except SourceError as exc:
         report.fail(exc.message, unreachable=exc.unreachable)
         return outcome
@@ -132,9 +136,11 @@ async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: Fetch
             report.status = FetchStatus.cached
         if fetched.permanent_redirect and fetched.url != feed.url:
             report.status, report.final_url = FetchStatus.redirected, fetched.url
-            report.warnings.append(f"the feed moved permanently to {fetched.url}; update its url in newsletter.toml")
+            report.warnings.append(_("the feed moved permanently to {url}; update its url in newsletter.toml").format(url=fetched.url))
     if fetched.truncated:
-        report.warnings.append(f"the feed is larger than {options.max_bytes} bytes; only the beginning was read")
+        report.warnings.append(
+            _("the feed is larger than {size} bytes; only the beginning was read").format(size=formats.integer(options.max_bytes))
+        )
     report.warnings.extend(parsed.warnings)
     outcome.candidates = parsed.candidates
     outcome.unusable = parsed.unusable
@@ -152,7 +158,9 @@ async def _parse(fetched: Fetched, feed: FeedConfig, options: FetchOptions) -> P
     # truncated, a local file), so no later 304 can reuse a parse either.
     key = ""
     if fetched.digest and options.cache is not None:
-        key = hashlib.sha256("\x00".join([PARSED_FORMAT, fetched.url, feed.name, feed.section, str(options.tz), fetched.digest]).encode()).hexdigest()
+        # The language too: a parse's warnings are written in it.
+        parts = [PARSED_FORMAT, fetched.url, feed.name, feed.section, str(options.tz), fetched.digest, i18n.language()]
+        key = hashlib.sha256("\x00".join(parts).encode()).hexdigest()
         if fetched.from_cache:
             reused = options.cache.load_parsed(key, options.fetched_at)
             if reused is not None:

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from newsletter import formats
 from newsletter.errors import SourceError
-from newsletter.i18n import _
+from newsletter.i18n import N_, _
 from newsletter.sources.cache import CachedResponse, HttpCache, body_digest
 from newsletter.sources.parsepool import ParsePool
 
@@ -44,30 +45,35 @@ def network_error(exc: Exception, url: str, timeout: float) -> SourceError:
 def describe_http_error(exc: Exception, url: str, timeout: float) -> str:
     """A plain-words reason for a network failure."""
     if isinstance(exc, httpx.TooManyRedirects):
-        return "too many redirects (a redirect loop?)"
+        return _("too many redirects (a redirect loop?)")
     if isinstance(exc, httpx.TimeoutException):
-        return f"no answer within {timeout:g} s (timeout)"
+        return _("no answer within {seconds} s (timeout)").format(seconds=_seconds(timeout))
     text = str(exc)
     if isinstance(exc, httpx.ConnectError):
         if any(marker in text.lower() for marker in RESOLVE_ERRORS):
             host = urlsplit(url).hostname or url
-            return f"the host name {host} does not resolve (check the URL's spelling)"
-        return f"cannot connect ({text or type(exc).__name__})"
-    return f"network error ({text or type(exc).__name__})"
+            return _("the host name {host} does not resolve (check the URL's spelling)").format(host=host)
+        return _("cannot connect ({reason})").format(reason=text or type(exc).__name__)
+    return _("network error ({reason})").format(reason=text or type(exc).__name__)
+
+
+def _seconds(value: float) -> str:
+    """10 -> '10', 2.5 -> '2,5' in French: a duration in seconds as the user reads it."""
+    return formats.integer(int(value)) if float(value).is_integer() else formats.decimal(value)
 
 
 def describe_unexpected(exc: BaseException) -> str:
     """A plain-words reason for a failure no reader expected (a source crafted to break parsers,
     a bug): it fails that one source, never the whole draft."""
     if isinstance(exc, RecursionError):
-        return "its content is nested too deeply to be read"
+        return _("its content is nested too deeply to be read")
     if isinstance(exc, OverflowError):
-        return "it holds a number too large to be read"
+        return _("it holds a number too large to be read")
     if isinstance(exc, MemoryError):
-        return "it is too large to be read in memory"
+        return _("it is too large to be read in memory")
     text = str(exc)
     shown = f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
-    return f"it could not be read ({shown})"
+    return _("it could not be read ({reason})").format(reason=shown)
 
 
 async def read_capped(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:
@@ -87,9 +93,25 @@ async def read_capped(response: httpx.Response, max_bytes: int) -> tuple[bytes, 
 def _http_status_reason(response: httpx.Response) -> str:
     code = response.status_code
     if code == 403 and ("cloudflare" in response.headers.get("server", "").lower() or "cf-ray" in response.headers):
-        return "HTTP 403: the site's anti-bot protection (Cloudflare) refuses automated readers"
+        return _("HTTP 403: the site's anti-bot protection (Cloudflare) refuses automated readers")
+    if code in HTTP_MEANINGS:
+        return _(HTTP_MEANINGS[code]).format(code=code)
     phrase = response.reason_phrase or ""
-    return f"HTTP {code} {phrase}".strip()
+    return _("HTTP {code} {phrase}").format(code=code, phrase=phrase).strip()
+
+
+# What the usual refusals mean, in words (the server's own reason phrase is English).
+HTTP_MEANINGS = {
+    401: N_("HTTP {code}: the site asks for a login"),
+    403: N_("HTTP {code}: the site refuses access"),
+    404: N_("HTTP {code}: no page at this address (check the URL)"),
+    410: N_("HTTP {code}: the page was removed"),
+    429: N_("HTTP {code}: too many requests for the site; try again later"),
+    500: N_("HTTP {code}: the site has a problem on its side; try again later"),
+    502: N_("HTTP {code}: the site has a problem on its side; try again later"),
+    503: N_("HTTP {code}: the site has a problem on its side; try again later"),
+    504: N_("HTTP {code}: the site has a problem on its side; try again later"),
+}
 
 
 def read_local(path: Path, *, max_bytes: int) -> Fetched:
@@ -98,9 +120,9 @@ def read_local(path: Path, *, max_bytes: int) -> Fetched:
         with path.open("rb") as handle:
             body = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        raise SourceError(f"no file at {path}") from None
+        raise SourceError(_("no file at {path}").format(path=path)) from None
     except OSError as exc:
-        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise SourceError(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
     truncated = len(body) > max_bytes
     return Fetched(body=body[:max_bytes], url=path.resolve().as_uri(), content_type="application/xml", truncated=truncated)
 

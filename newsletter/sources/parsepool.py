@@ -36,6 +36,15 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _start_worker(language: str) -> None:
+    """A worker's set-up: Ctrl-C left to the main process, and the user's language for the
+    warnings a parse writes (a forkserver worker does not inherit the main process's choice)."""
+    from newsletter.i18n import set_language
+
+    _ignore_sigint()
+    set_language(language)
+
+
 def _ready() -> None:
     """A no-op submitted at start so that the workers are spawned before the first parse."""
 
@@ -74,7 +83,9 @@ class ParsePool:
             context = multiprocessing.get_context(method)
             if method == "forkserver":
                 context.set_forkserver_preload(PRELOAD)
-            pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=context, initializer=_ignore_sigint)
+            from newsletter.i18n import language
+
+            pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=context, initializer=_start_worker, initargs=(language(),))
             for _ in range(self._workers):
                 pool.submit(_ready)
             self._pool = pool

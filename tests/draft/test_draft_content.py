@@ -79,7 +79,7 @@ def test_images_alt_and_addresses(server: FeedServer, tmp_path: Path) -> None:
     result = run(config, *DRAFT)
     output = result.output  # type: ignore[attr-defined]
     assert result.exit_code == 0, output
-    assert "1 image(s) left out" in output and "Traceback" not in output
+    assert "1 image left out" in output and "Traceback" not in output
     path = tmp_path / "issues" / "2026-12.md"
     text = path.read_text(encoding="utf-8")
     assert f"![Trois enfants & un vélo]({SITE}/IMG/velo.jpg)" in text

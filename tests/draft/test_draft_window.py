@@ -66,7 +66,7 @@ def test_next_draft_starts_when_the_previous_draft_fetched_and_deleted_items_sta
     assert code == 0, output
     assert "Traceback" not in output
     moment = dt.datetime.fromisoformat(fetched)
-    assert f"Window from {moment:%B} {moment.day}, {moment.year} at {moment:%H:%M}: when the December 2026 draft (the previous issue 2026-12, sent 2026-12-08) fetched its sources" in " ".join(output.split())
+    assert f"Window from {moment:%B} {moment.day}, {moment.year} at {moment:%H:%M}: when the December 2026 draft (the previous issue 2026-12, sent on December 8, 2026) fetched its sources" in " ".join(output.split())
     january = (tmp_path / "issues" / "2027-01.md").read_text(encoding="utf-8")
     assert "/webinaire" in january and "/appel-decembre" in january
     assert "/guide" not in january  # published in December

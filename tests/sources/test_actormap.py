@@ -216,7 +216,7 @@ def test_an_element_of_the_wrong_shape_is_skipped_not_the_map() -> None:
     ]}
     data = parse_gogocarto(json.dumps(body).encode(), None, description_field="description")
     assert [(a.id, a.status, a.postal_code) for a in data.actors] == [("ok", 1, "94200"), ("42", 1, "")]
-    assert data.warnings == ["1 element(s) without id or name, or not in GoGoCarto's format, were skipped"]
+    assert data.warnings == ["1 element without id or name, or not in GoGoCarto's format, was skipped"]
 
 
 def test_description_comes_from_the_configured_field() -> None:
