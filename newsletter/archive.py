@@ -437,9 +437,13 @@ def build_issue_page(settings: Settings, issue_path: Path) -> tuple[str, str]:
     if blocking:
         first = blocking[0]
         raise IssueError(
-            f"the web page of {issue_path} cannot be built: {len(blocking)} check(s) at error level",
+            ngettext(
+                "the web page of {path} cannot be built: {count} check at error level",
+                "the web page of {path} cannot be built: {count} checks at error level",
+                len(blocking),
+            ).format(path=issue_path, count=len(blocking)),
             problems=[f"{issue_path}:{p.line}: {p.message}" if p.line else p.message for p in blocking],
-            hint=f"fix them (`newsletter check {issue_path}` lists them), then run the command again; first: {first.message}",
+            hint=_("fix them (`newsletter check {path}` lists them), then run the command again; first: {first}").format(path=issue_path, first=first.message),
         )
     return f"{issue.stem}.html", page
 

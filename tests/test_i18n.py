@@ -101,3 +101,41 @@ def test_french_by_default_and_english_on_request() -> None:
         assert formats.integer(1843) == "1,843"
     finally:
         i18n.set_language("en")
+
+
+# Where a string literal reaches the user: the first argument of an error, a hint, the Output's
+# lines, typer's help texts. A literal there (not `_()`) would print in English whatever the language.
+_SINK_METHODS = {"note", "detail", "warn", "error", "fail", "print_err"}
+_SINK_KEYWORDS = {"hint", "help", "message", "prompt"}
+
+
+# Errors for programmers (a bug in our code), never shown as a message: their English is fine.
+_PROGRAMMER_ERRORS = {"ValueError", "TypeError", "KeyError", "RuntimeError", "AssertionError", "NotImplementedError", "FrozenInstanceError"}
+_MARKUP = re.compile(r"\[/?[a-z ]+\]")
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalpha() for ch in _MARKUP.sub("", text))
+
+
+def _is_literal_text(node: ast.expr) -> bool:
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(part, ast.Constant) and _has_words(str(part.value)) for part in node.values)
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and _has_words(node.value)
+
+
+def test_no_unmarked_text_reaches_the_user() -> None:
+    unmarked = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            is_output_line = isinstance(func, ast.Attribute) and name in _SINK_METHODS
+            candidates: list[ast.expr] = []
+            if ((name.endswith("Error") and name not in _PROGRAMMER_ERRORS) or is_output_line) and node.args:
+                candidates.append(node.args[0])
+            candidates.extend(keyword.value for keyword in node.keywords if keyword.arg in _SINK_KEYWORDS)
+            unmarked.extend(f"{path.relative_to(PACKAGE)}:{node.lineno}" for candidate in candidates if _is_literal_text(candidate))
+    assert not unmarked, "wrap these in _() (newsletter.i18n):\n" + "\n".join(unmarked)

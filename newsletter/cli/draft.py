@@ -28,7 +28,7 @@ def draft(
         typer.Option("--since", formats=["%Y-%m-%d"], help=_("Window start, YYYY-MM-DD, for example 2026-11-08 (default: when the previous sent issue's draft fetched its sources).")),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help=_("Write a fresh file even if the month's draft exists (a backup is kept next to it)."))] = False,
-    today_opt: Annotated[dt.datetime | None, typer.Option("--today", formats=["%Y-%m-%d"], hidden=True, help="Pin today's date (tests, demos).")] = None,
+    today_opt: Annotated[dt.datetime | None, typer.Option("--today", formats=["%Y-%m-%d"], hidden=True, help=_("Pin today's date (tests, demos)."))] = None,
 ) -> None:
     # The help is the decorator's (translated): draft the month's issue from the sources.
     app_ctx = app_context(ctx)
