@@ -101,7 +101,7 @@ def main(pot: Path, po: Path) -> int:
     catalog.fuzzy = False
     po.parent.mkdir(parents=True, exist_ok=True)
     with po.open("wb") as handle:
-        write_po(handle, catalog, omit_header=False, no_location=True, width=0)
+        write_po(handle, catalog, omit_header=False, no_location=True)
     for key in missing:
         sys.stderr.write(f"left in English (developer-facing): {key!r}\n")
     return 0

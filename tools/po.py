@@ -36,7 +36,7 @@ def main(po_path: Path, *json_paths: Path) -> int:
         filled += 1
     catalog.fuzzy = False
     with po_path.open("wb") as handle:
-        write_po(handle, catalog, no_location=True, width=0)
+        write_po(handle, catalog, no_location=True)
     untranslated = [m.id for m in catalog if m.id and not m.string]
     sys.stderr.write(f"{filled} filled, {len(untranslated)} still untranslated\n")
     return 0

@@ -261,7 +261,7 @@ def print_draft_report(output: Output, result: DraftResult) -> None:
             added,
         ),
     }
-    output.note(messages[result.action]().format(n=formats.integer(added), since=result.since, backup=result.backup))
+    output.note(messages[result.action]().format(n=formats.integer(added), since=formats.long_date(result.since), backup=result.backup))
     output.print_out(str(result.path), markup=False)
 
 
