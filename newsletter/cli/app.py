@@ -209,7 +209,7 @@ def app_context(ctx: typer.Context) -> AppContext:
     return obj
 
 
-IssueArg = Annotated[Path, typer.Argument(help=_("The issue file, for example issues/2026-12.md."), metavar="ISSUE", show_default=False)]
+IssueArg = Annotated[Path, typer.Argument(help=_("The issue file, for example issues/2026-12.md."), metavar=_("ISSUE"), show_default=False)]
 ProviderOpt = Annotated[
     Provider | None,
     typer.Option("--provider", help=_("Provider whose placeholders to use (default: the configured one)."), envvar="NEWSLETTER_PROVIDER", show_envvar=True),

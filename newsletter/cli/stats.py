@@ -24,7 +24,7 @@ def stats(
     ctx: typer.Context,
     issues: Annotated[
         list[Path] | None,
-        typer.Argument(help=_("Issue files (default: every issue that has a campaign)."), metavar="[ISSUE]...", show_default=False),
+        typer.Argument(help=_("Issue files (default: every issue that has a campaign)."), metavar=_("[ISSUE]..."), show_default=False),
     ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help=_("table, csv or json."))] = OutputFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help=_("Write the csv or json to this file instead of stdout."))] = None,
