@@ -98,11 +98,14 @@ def test_report_in_french_summary_headings_and_sheets(example_workspace: Path) -
     assert "Fichier écrit\u00a0:" in result.output
     html = (example_workspace / "reports" / "rapport-lettre-2026-01-2026-12.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in html
-    assert "12 lettres, 1\u202f287 abonnés en décembre 2026 (+9\u00a0% depuis janvier 2026), taux d’ouverture moyen" in html.replace("&#39;", "'")
-    assert "<h2>Articles les plus cliqués</h2>" in html and "<caption>Numéros envoyés</caption>" in html
+    page = html.replace("&#39;", "'")
+    assert "12 lettres ont été envoyées de janvier 2026 à décembre 2026." in page
+    assert "La liste comptait 1\u202f287 abonnés en décembre 2026 (+9\u00a0% depuis janvier 2026)." in page
+    assert "En moyenne, 45\u00a0% des lettres délivrées ont été ouvertes" in page
+    assert "<caption>Articles les plus cliqués</caption>" in html and "<caption>Lettres envoyées</caption>" in html
     book = load_workbook(io.BytesIO((example_workspace / "reports" / "rapport-lettre-2026-01-2026-12.xlsx").read_bytes()))
-    assert "Numéros envoyés" in book.sheetnames
-    assert [cell.value for cell in book["Numéros envoyés"][1]][:3] == ["Numéro", "Envoyé le", "Abonnés"]
+    assert "Lettres envoyées" in book.sheetnames
+    assert [cell.value for cell in book["Lettres envoyées"][1]][:3] == ["Lettre", "Envoyée le", "Abonnés"]
 
 
 @pytest.mark.parametrize(("command", "expected"), [

@@ -99,7 +99,7 @@ def test_send_now_without_target_refuses_while_images_are_missing(ws: Path, cli:
     test = cli("send", issue, "--test", "--to", "equipe@example.org", "--provider", "outbox")
     # Only a warning: the command goes on (and stops later, at render's own rule on http:// images).
     assert f"Warning: 2 images of {issue} are not online yet" in test.output
-    assert f"{issue} has 4 error(s)" in test.output
+    assert f"{issue} has 4 errors; nothing was sent" in test.output
 
 
 def test_send_now_with_a_target_publishes_images_and_the_unlisted_page_first(ws: Path, cli: Cli, tmp_path: Path) -> None:

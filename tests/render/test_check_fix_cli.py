@@ -28,7 +28,7 @@ def test_check_fix_fixes_a_dozen_faults_and_the_check_is_then_silent(tmp_path: P
     # Typography is a warning; the one error is the HTML comment the fixture keeps to show
     # that the fixer leaves comments alone.
     assert code == 1, before
-    assert "1 error(s)" in before and "(raw-html)" in before
+    assert "1 error," in before and "(raw-html)" in before
     assert (
         f"{issue}:11: French typography: “Attention:” needs a no-break space before ':'; “ci-dessous;la” needs a narrow "
         "no-break space before ';' and a space after it; “1” needs '1er' rather than '1'; “décembre!” needs a narrow no-break "
@@ -47,7 +47,7 @@ def test_check_fix_fixes_a_dozen_faults_and_the_check_is_then_silent(tmp_path: P
     assert "line 3: “scolaires:” → “scolaires[nbsp]:”" in output
     assert "line 25: “XIXème” → “XIXe”" in output
     assert "(typography)" not in output  # the check that follows the fix is silent about it
-    assert "1 error(s), 0 warning(s)" in output
+    assert "1 error, 0 warnings" in output
 
     fixed = issue.read_text(encoding="utf-8")
     for kept in ("https://ex.org/a?b=1;c=2", "`a: b; c!`", "à 10:30 devant", "contact@mobiscol.org", "code: garde; tout!",

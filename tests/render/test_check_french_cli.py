@@ -45,10 +45,10 @@ def test_check_reports_the_slips_in_french(tmp_path: Path) -> None:
         f"l’e-mail affiche ce texte brut au lieu d’un lien{NNBSP}; écrivez [le replay](https://www.example.org/replay) (link-space)",
         f"{at}17: {q('##Agenda')} n’est pas un titre{NBSP}: les signes {q('#')} doivent être suivis d’une espace, sinon la section "
         f"disparaît et ses éléments passent dans la précédente{NNBSP}; écrivez ## Agenda (heading-space)",
-        f"{at}21: {q('À COMPLÉTER')} est encore dans le numéro{NBSP}: complétez ce passage ou supprimez-le (draft-marker)",
+        f"{at}21: {q('À COMPLÉTER')} est encore dans la lettre{NBSP}: complétez ce passage ou supprimez-le (draft-marker)",
         f"{at}27: la section {q('Veile')} n’est pas dans la configuration{NNBSP}; elle est mise en page comme du texte simple "
         f"(ajoutez-la à [[sections]] ou renommez-la){NNBSP}; vouliez-vous dire {q('Veille')}{NNBSP}? (structure)",
-        f"{at}37: la section du brouillon {q('## À trier')} est encore dans le numéro, et l’envoi la publierait{NBSP}: "
+        f"{at}37: la section du brouillon {q('## À trier')} est encore dans la lettre, et l’envoi la publierait{NBSP}: "
         "déplacez les éléments que vous gardez dans leurs sections, puis supprimez-la (triage)",
     ]
     for line in expected:
@@ -97,10 +97,10 @@ def test_render_help_is_in_french_in_a_new_process(tmp_path: Path) -> None:
         )
         assert done.returncode == 0, done.stderr
         helps[command] = " ".join(done.stdout.split())  # rich folds and frames the help: compare the words
-    assert "Produit un numéro dans build/<numéro>.html, .txt et .mjml, et le vérifie." in helps["render"]
+    assert "Produit une lettre dans build/<lettre>.html, .txt et .mjml, et le vérifie." in helps["render"]
     assert "Exemple : newsletter render issues/2026-12.md --open" in helps["render"]
     assert "Dossier de sortie (par défaut : build/ de l’espace de travail)." in helps["render"]
     assert "Ouvrir le HTML dans le navigateur." in helps["render"]
     assert "Render an issue" not in helps["render"] and "Output folder" not in helps["render"]
-    assert "Vérifie un numéro selon les règles de l’e-mail, sans écrire de fichier" in helps["check"]
-    assert "Corriger d’abord la typographie française dans le fichier du numéro" in helps["check"]
+    assert "Vérifie une lettre selon les règles de l’e-mail, sans écrire de fichier" in helps["check"]
+    assert "Corriger d’abord la typographie française dans le fichier de la lettre" in helps["check"]
