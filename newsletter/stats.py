@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from newsletter import formats
 from newsletter.campaigns import (
@@ -40,8 +40,10 @@ from newsletter.providers.base import (
     StatsNotReadyError,
     StatsProvider,
 )
-from newsletter.providers.retry import RetryPolicy
 from newsletter.urls import url_key
+
+if TYPE_CHECKING:  # httpx (~0.1 s) only when a provider is read, never for --cached
+    from newsletter.providers.retry import RetryPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +175,8 @@ def collect_stats(
         paths = {}
     single = len(stems) == 1 and bool(issue_paths)
     records = [record for stem in stems for record in sorted(state.entries[stem].values(), key=lambda r: r.provider)]
+    from newsletter.providers.retry import RetryPolicy
+
     retry_policy = policy or RetryPolicy()
     opened: dict[Provider, StatsProvider] = {}
     read: list[tuple[CampaignRecord, CachedStats]] = []

@@ -42,7 +42,7 @@ def report(
     # Reading the figures writes them into state/campaigns.json, as `stats` does: one command at a time.
     with app_ctx.workspace_lock(settings, "report"):
         result = app_ctx.guard(lambda: write_letter_report(settings, start=first, end=last, out_dir=folder, cached=cached, now=clock,
-                                                           policy=app_ctx.retry_policy()))
+                                                           policy=None if cached else app_ctx.retry_policy()))
     output = app_ctx.output
     for note in result.notes:
         output.warn(note)

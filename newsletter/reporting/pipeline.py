@@ -6,15 +6,18 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsletter.campaigns import load_state
 from newsletter.config import Settings
 from newsletter.i18n import _
-from newsletter.providers.retry import RetryPolicy
 from newsletter.reporting.files import ReportFiles, write_report
 from newsletter.reporting.letter import LetterYear, letter_year, month_start
 from newsletter.reporting.letter_page import letter_report
 from newsletter.stats import StatsReport, collect_stats
+
+if TYPE_CHECKING:  # httpx (~0.1 s) only when the provider is asked, never for --cached
+    from newsletter.providers.retry import RetryPolicy
 
 
 @dataclass(frozen=True)
