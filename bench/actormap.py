@@ -137,7 +137,7 @@ def main() -> None:
     conf = ActorMapSection.model_validate({"kind": "gogocarto", "url": base, "section": "acteurs"})
     samples: dict[str, list[float]] = {"floor": [], "ours": [], "json.loads": [], "validate_json": []}
     body = elements_body()
-    adapter = elements_page_adapter("description")
+    adapter = elements_page_adapter("description", lenient=False)  # what parse_gogocarto tries first
     try:
         with tempfile.TemporaryDirectory() as tmp:
             options = FetchOptions(root=Path(tmp), tz=TZ, fetched_at=UNTIL, max_bytes=200_000_000, timeout=60)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import pytest
 
 from newsletter.urls import add_utm, canonical_url, strip_utm, url_key
@@ -20,6 +22,26 @@ from newsletter.urls import add_utm, canonical_url, strip_utm, url_key
 )
 def test_canonical_url(raw: str, expected: str) -> None:
     assert canonical_url(raw, base="https://reseau.example.org/feed/") == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "https://example.org/a", "HTTP://Example.org/a?b=1#c", "http://example.org/a;", "http://example.org/a;p?q=1",
+        "http://example.org/a/../b", "http:///a", "http:a", "https:/a", "http://\texample.org/a", "http://\t/a",
+        "http://example.org/a\nb", "http://[::1]:8080/a", "http://[::1", "//example.org/a", "https://example.org",
+        "ftp://example.org/a", "http://user@example.org/a", "http://example.org?x", "http://example.org#f",
+    ],
+)
+@pytest.mark.parametrize("base", ["https://reseau.example.org/feed/", "http://reseau.example.org/", "https://reseau.example.org/a;b"])
+def test_canonical_url_with_a_base_is_the_canonical_form_of_the_joined_url(raw: str, base: str) -> None:
+    # An absolute URL skips the join: the result must be what joining first gives.
+    try:
+        joined = urljoin(base, raw)
+    except ValueError:
+        assert canonical_url(raw, base) is None
+    else:
+        assert canonical_url(raw, base) == canonical_url(joined)
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "mailto:contact@example.org", "javascript:alert(1)", "data:image/png;base64,AA", "https://", "http://[::1"])

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import httpx
 
 from newsletter import formats
 from newsletter.config import FeedConfig, Settings
@@ -24,6 +27,7 @@ from newsletter.sources.parsepool import ParsePool, parse_workers
 logger = logging.getLogger(__name__)
 
 MAP_JOB = "\x00actor-map"
+POOL_SIZE = 10  # connections per httpx client (see _collect)
 
 
 @dataclass(frozen=True)
@@ -136,16 +140,43 @@ async def _collect(
     )
     conf = settings.file.actor_map
     collection = Collection()
+    shards = -(-fetch.concurrency // POOL_SIZE)
     try:
-        async with build_async_client(
-            timeout=fetch.timeout, transport=transport, max_redirects=fetch.max_redirects, max_connections=fetch.concurrency
-        ) as client:
+        async with contextlib.AsyncExitStack() as stack:
+            # Several small connection pools rather than one of `concurrency` connections: httpcore
+            # scans its whole pool (and polls each idle connection) on every request and every
+            # answer, so one pool of 100 costs O(100) per step; pools of 10 cost O(10), and each
+            # can keep all its connections alive for the next feed of the same host
+            # (bench/draft.py).
+            clients = [
+                await stack.enter_async_context(
+                    build_async_client(
+                        timeout=fetch.timeout, transport=transport, max_redirects=fetch.max_redirects,
+                        max_connections=min(POOL_SIZE, fetch.concurrency),
+                    )
+                )
+                for _ in range(shards)
+            ]
+
+            busy = [0] * shards  # jobs running on each client
+
+            async def on_least_busy(run: Callable[[httpx.AsyncClient], Awaitable[Any]], weight: int = 1) -> Any:
+                # A job starts only once it holds one of the `concurrency` slots, so the least busy
+                # client always has a free connection: no request waits in a pool's queue.
+                shard = min(range(shards), key=busy.__getitem__)
+                busy[shard] += weight
+                try:
+                    return await run(clients[shard])
+                finally:
+                    busy[shard] -= weight
+
             def feed_job(feed: FeedConfig) -> Callable[[], Any]:
-                return lambda: fetch_feed(client, feed, options)
+                return lambda: on_least_busy(lambda client: fetch_feed(client, feed, options))
 
             jobs: list[tuple[str, Callable[[], Any]]] = [(str(index), feed_job(feed)) for index, feed in enumerate(feeds)]
             if conf is not None:
-                jobs.append((MAP_JOB, lambda: fetch_actor_map(client, conf, options)))
+                # Two requests at once (the elements and the taxonomy).
+                jobs.append((MAP_JOB, lambda: on_least_busy(lambda client: fetch_actor_map(client, conf, options), weight=2)))
             from newsletter.sources.actormap import MAP_NAME
 
             names = {str(index): feed.name for index, feed in enumerate(feeds)} | {MAP_JOB: MAP_NAME}

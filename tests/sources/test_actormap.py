@@ -219,6 +219,18 @@ def test_an_element_of_the_wrong_shape_is_skipped_not_the_map() -> None:
     assert data.warnings == ["1 element without id or name, or not in GoGoCarto's format, was skipped"]
 
 
+@pytest.mark.parametrize("bad_element", [False, True])
+def test_a_configured_description_field_is_read_with_or_without_an_element_that_does_not_fit(bad_element: bool) -> None:
+    # A page that fits throughout is read by the fast validator, one with a bad element by the
+    # lenient one: both read the configured field, not `description`.
+    elements = [{"id": "a", "name": "A", "status": 1, "description": "pas celle-ci", "texte": "<p>Celle-ci</p>"}]
+    if bad_element:
+        elements.append({"id": "bad", "name": "Mauvais", "status": "validé"})
+    data = parse_gogocarto(json.dumps({"data": elements}).encode(), None, description_field="texte")
+    assert [(a.id, a.description_html) for a in data.actors] == [("a", "<p>Celle-ci</p>")]
+    assert len(data.warnings) == int(bad_element)
+
+
 def test_description_comes_from_the_configured_field() -> None:
     data = parse_gogocarto(asset("map-elements.json"), None, description_field="descriptionMore")
     selection = select_actors(data, conf(description_field="descriptionMore"), SourceReport("map", "map", "x"), baseline=None, since=SINCE, until=UNTIL, tz=TZ)

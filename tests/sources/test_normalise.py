@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import random
+import re
 from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -136,3 +139,56 @@ def test_parsed_entries_carry_their_url_key_through_the_parsed_cache(tmp_path: P
     assert reused.candidates == parsed.candidates
     # The key is derived data: two candidates differing only by it are the same candidate.
     assert replace(parsed.candidates[0], key="") == parsed.candidates[0]
+
+
+def _html_to_text_before(fragment: str) -> str:
+    """html_to_text as it was written before its whitespace folding was made one pass: the reference."""
+    from newsletter.sources import normalise as n
+
+    if not fragment:
+        return ""
+    if "<" not in fragment and "&" not in fragment:
+        return " ".join(fragment.split())
+    text, blocks = fragment, False
+    if "<" in text:
+        text = n.UNSAFE_BLOCK.sub(" ", text)
+        text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+        if n.BLOCK in text or n.ITEM in text:
+            text = text.replace(n.BLOCK, " ").replace(n.ITEM, " ")
+        marked = n.ITEM_END.sub(n.ITEM, n.BLOCK_TAG.sub(n.BLOCK, text))
+        blocks = marked != text
+        text = re.sub(r"<[^>]*>?", " ", marked)
+    if "&" in text:
+        text = html.unescape(text)
+    if re.search(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});", text):
+        text = html.unescape(text)
+    text = re.sub(r"[^\S\x1e\x1f]+", " ", text).strip()
+    if not blocks:
+        return text
+    parts = re.split(r"\s*([\x1e\x1f]+)\s*", text)
+    out = parts[0]
+    for mark, chunk in zip(parts[1::2], parts[2::2], strict=True):
+        if not chunk:
+            continue
+        if not out:
+            out = chunk
+        elif out.endswith(n.SENTENCE_END) or (n.ITEM not in mark and n.BLOCK not in mark):
+            out += " " + chunk
+        elif n.BLOCK in mark:
+            out += ". " + chunk
+        else:
+            out = out.rstrip(",") + "; " + chunk
+    return out.strip()
+
+
+def test_html_to_text_folds_whitespace_and_blocks_as_it_always_did() -> None:
+    # 20,000 random fragments of tags, marks, entities and every kind of space, against the reference.
+    pieces = [
+        " ", "  ", "\t", "\n", "\xa0", "\u202f", "\x1e", "\x1f", "\x1c", ",", ".", ";", "?", "…", "a", "Bé", "mot",
+        "<p>", "</p>", "<li>", "</li>", "<br>", "<br/>", "<td>", "</td>", "<h2>", "<ul>", "</ul>", "<em>", "</em>",
+        "&amp;", "&#31;", "&#30;", "&#x1f;", "&nbsp;", "&lt;p&gt;", "<!-- c -->", "<script>x</script>", "<",
+    ]
+    rng = random.Random(8)
+    for _ in range(20_000):
+        fragment = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert html_to_text(fragment) == _html_to_text_before(fragment), repr(fragment)
