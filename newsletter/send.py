@@ -325,6 +325,29 @@ def _create(run: _Run, schedule_at: dt.datetime | None) -> Campaign:
     return Campaign(created[0], run.message.name, status, status.value, run.message.subject, scheduled_at=schedule_at)
 
 
+def check_request(
+    settings: Settings, *, action: Action, test_to: Sequence[str], schedule: str | None, now: dt.datetime
+) -> tuple[dt.datetime | None, list[str]]:
+    """The schedule's moment and the test addresses, or the usage error a typo deserves.
+
+    Cheap and offline: the CLI runs it before `send` publishes the issue's images, so a mistyped
+    date never puts anything online."""
+    when = parse_schedule(schedule, tz=settings.tz, now=now) if action is Action.schedule and schedule is not None else None
+    if action is Action.schedule and when is None:
+        raise UsageError(_("--schedule needs a date and time"), hint=_('for example --schedule "2026-12-08 09:30"'))
+    test_addresses: list[str] = []
+    if action is Action.test:
+        test_addresses = check_addresses(test_to) or check_addresses(sender_of(settings)[3])
+        if not test_addresses:
+            raise UsageError(
+                _("no address to send the test to"),
+                hint=_("pass --to name@example.org, or set test_emails in the [{section}] section of newsletter.toml").format(
+                    section=settings.provider.value
+                ),
+            )
+    return when, test_addresses
+
+
 def send_issue(
     settings: Settings,
     provider: CampaignProvider,
@@ -343,19 +366,7 @@ def send_issue(
     returns False to cancel. With `dry_run`, every check and read-only lookup runs and nothing
     changes anywhere (no campaign, no state, no file).
     """
-    when = parse_schedule(schedule, tz=settings.tz, now=now()) if action is Action.schedule and schedule is not None else None
-    if action is Action.schedule and when is None:
-        raise UsageError(_("--schedule needs a date and time"), hint=_('for example --schedule "2026-12-08 09:30"'))
-    test_addresses: list[str] = []
-    if action is Action.test:
-        test_addresses = check_addresses(test_to) or check_addresses(sender_of(settings)[3])
-        if not test_addresses:
-            raise UsageError(
-                _("no address to send the test to"),
-                hint=_("pass --to name@example.org, or set test_emails in the [{section}] section of newsletter.toml").format(
-                    section=settings.provider.value
-                ),
-            )
+    when, test_addresses = check_request(settings, action=action, test_to=test_to, schedule=schedule, now=now())
     load_state(settings.state_dir)  # a corrupt state stops us before any call
     message, check_warnings = prepare_message(settings, issue_path)
     run = _Run(settings, provider, message, now, dry_run)

@@ -16,7 +16,7 @@ defi_app = typer.Typer(
 )
 app.add_typer(defi_app, name="defi")
 
-YearOpt = Annotated[int | None, typer.Option("--year", help=_("The year's results to use (default: the latest imported)."), show_default=False)]
+YearOpt = Annotated[int | None, typer.Option("--year", metavar=_("YEAR"), help=_("The year's results to use (default: the latest imported)."), show_default=False)]
 
 
 @defi_app.command(

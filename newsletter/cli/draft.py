@@ -22,10 +22,18 @@ from newsletter.i18n import _
 )
 def draft(
     ctx: typer.Context,
-    month: Annotated[str | None, typer.Option("--month", help=_("The issue's month, YYYY-MM, for example 2026-12 (default: the current month)."))] = None,
+    month: Annotated[
+        str | None,
+        typer.Option("--month", metavar=_("YYYY-MM"), help=_("The issue's month, YYYY-MM, for example 2026-12 (default: the current month).")),
+    ] = None,
+    # A string, read below: Click's own date type would answer a typo with a strptime format ('%Y-%m-%d').
     since: Annotated[
-        dt.datetime | None,
-        typer.Option("--since", formats=["%Y-%m-%d"], help=_("Window start, YYYY-MM-DD, for example 2026-11-08 (default: when the previous sent issue's draft fetched its sources).")),
+        str | None,
+        typer.Option(
+            "--since",
+            metavar=_("YYYY-MM-DD"),
+            help=_("Window start, YYYY-MM-DD, for example 2026-11-08 (default: when the previous sent issue's draft fetched its sources)."),
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help=_("Write a fresh file even if the month's draft exists (a backup is kept next to it)."))] = False,
     today_opt: Annotated[dt.datetime | None, typer.Option("--today", formats=["%Y-%m-%d"], hidden=True, help=_("Pin today's date (tests, demos)."))] = None,
@@ -37,13 +45,14 @@ def draft(
     from newsletter.draft.pipeline import draft_issue
     from newsletter.sources.collect import count_sources
 
+    start = app_ctx.guard(lambda: _day(since, "--since")) if since else None
     now = dt.datetime.now(settings.tz)
     if today_opt:  # a pinned day keeps the time of day, so two --force backups never share a name
         now = dt.datetime.combine(today_opt.date(), now.timetz())
     with app_ctx.workspace_lock(settings, "draft"), progress_bar(app_ctx.output, count_sources(settings), _("Fetching sources")) as advance:
         result = app_ctx.guard(
             lambda: draft_issue(
-                settings, today=now.date(), month=month, since=since.date() if since else None, force=force, now=now, on_progress=advance
+                settings, today=now.date(), month=month, since=start, force=force, now=now, on_progress=advance
             )
         )
     print_draft_report(app_ctx.output, result)
@@ -54,6 +63,18 @@ def draft(
             else _("run `newsletter sources check` to see each source's status")
         )
         app_ctx.fail(_("every source failed, so no draft was written"), hint=hint)
+
+
+def _day(value: str, option: str) -> dt.date:
+    """A day written YYYY-MM-DD, or a usage error in words."""
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        from newsletter.errors import UsageError
+
+        raise UsageError(
+            _("{option} {value} is not a date").format(option=option, value=value), hint=_("write it YYYY-MM-DD, for example {option} 2026-11-08").format(option=option)
+        ) from None
 
 
 sources_app = typer.Typer(no_args_is_help=True, help=_("Inspect the veille feeds and the actor map."))

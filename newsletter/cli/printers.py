@@ -318,8 +318,8 @@ def status_words(status: str) -> str:
 def print_send_report(output: Output, report: SendReport, *, outbox_dir: Path | None) -> None:
     """What is on the provider now (stdout), and what was done (stderr)."""
     for step in report.actions:
-        sentence = step[0].upper() + step[1:]
-        output.note(_("Dry run: {step}").format(step=sentence) if report.dry_run else sentence)
+        # After "Dry run:" the step goes on the sentence (French writes no capital after a colon).
+        output.note(_("Dry run: {step}").format(step=step) if report.dry_run else step[0].upper() + step[1:])
     for warning in report.warnings:
         output.warn(warning)
     rows = [

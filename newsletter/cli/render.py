@@ -100,7 +100,7 @@ def preview(
     issue: IssueArg,
     provider: ProviderOpt = None,
     # No min/max here: Click would print "0<=x<=65535" in the help; the range is checked below.
-    port: Annotated[int, typer.Option("--port", help=_("Local port, 0 to 65535 (0 picks a free one)."))] = 8025,
+    port: Annotated[int, typer.Option("--port", metavar="PORT", help=_("Local port, 0 to 65535 (0 picks a free one)."))] = 8025,
     open_browser: Annotated[bool, typer.Option("--open/--no-open", help=_("Open the preview in the browser."))] = True,
 ) -> None:
     """`newsletter preview`: the help is the decorator's, in the user's language."""

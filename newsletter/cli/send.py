@@ -81,9 +81,9 @@ def send(
         typer.Option("--provider", help=_("brevo, mailjet or outbox (default: the configured one)."), envvar="NEWSLETTER_PROVIDER", show_envvar=True),
     ] = None,
     test: Annotated[bool, typer.Option("--test", help=_("Send a test to --to or to the configured test_emails."))] = False,
-    to: Annotated[list[str] | None, typer.Option("--to", help=_("A test address (repeat for several)."))] = None,
+    to: Annotated[list[str] | None, typer.Option("--to", metavar=_("ADDRESS"), help=_("A test address (repeat for several)."))] = None,
     schedule: Annotated[
-        str | None, typer.Option("--schedule", help=_('Send to the lists at this local time, for example "2026-12-08 09:30".'))
+        str | None, typer.Option("--schedule", metavar=_('"YYYY-MM-DD HH:MM"'), help=_('Send to the lists at this local time, for example "2026-12-08 09:30".'))
     ] = None,
     now: Annotated[bool, typer.Option("--now", help=_("Send to the lists now."))] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Check everything and say what would be done; change nothing."))] = False,
@@ -99,11 +99,13 @@ def send(
 
     from newsletter.cli.printers import print_send_report
     from newsletter.providers import build_provider
-    from newsletter.send import Action, send_issue
+    from newsletter.send import Action, check_request, send_issue
 
     action = Action.test if test or to else Action.schedule if schedule is not None else Action.now if now else Action.push
     clock = lambda: dt.datetime.now(settings.tz)  # noqa: E731
     ask = confirm_prompt(app_ctx.output, yes=yes, interactive=sys.stdin.isatty())
+    # A mistyped date or a missing test address stops here, before anything is put online.
+    app_ctx.guard(lambda: check_request(settings, action=action, test_to=to or (), schedule=schedule, now=dt.datetime.now(settings.tz)))
     with app_ctx.workspace_lock(settings, "send"):
         if action is not Action.push:
             from newsletter.cli.publish import put_issue_online

@@ -55,6 +55,8 @@ def test_every_help_is_french_by_default_and_english_on_request() -> None:
     for name, text in french.items():
         assert text.startswith("Utilisation :"), (name, text[:80])
         assert not ENGLISH.findall(_prose(text)), (name, ENGLISH.findall(_prose(text)), text)
+        # Click's own placeholders for an option's type, and strptime formats, are English jargon.
+        assert not re.findall(r"\b(?:TEXT|INTEGER|FLOAT)\b|%Y", text), (name, text)
     english = _helps("en")
     assert set(english) == set(french)
     for name, text in english.items():
@@ -92,3 +94,13 @@ def test_prompts_take_french_and_english_answers() -> None:
     assert [parse_answer(word, default=False) for word in ("o", "Oui", "y", "YES", "n", "non", "No", "")] == [True, True, True, True, False, False, False, False]
     assert parse_answer("peut-être", default=False) is None
     assert parse_answer("", default=True) is True
+
+
+def test_a_mistyped_since_date_is_answered_in_words_without_a_strptime_format(tmp_path: Path) -> None:
+    config, _issue = make_workspace(tmp_path / "ws")
+    runner = CliRunner()
+    for language, words in (("fr", "n’est pas une date"), ("en", "is not a date")):
+        result = runner.invoke(app, ["--config", str(config), "draft", "--since", "8/11/2026"], env={"NEWSLETTER_LANG": language})
+        assert result.exit_code == 2, result.output
+        assert words in result.output and "2026-11-08" in result.output and "%Y" not in result.output, result.output
+        assert "Traceback" not in result.output

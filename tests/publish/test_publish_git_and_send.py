@@ -112,3 +112,18 @@ def test_send_now_with_a_target_publishes_images_and_the_unlisted_page_first(ws:
     assert "Published the issue's images and web page" in result.output
     assert set(tree(www)) == {"2026-11.html", "images/logo-mobiscol.png", "images/pedibus.png", "images/rue-scolaire.png", "images/velobus.png"}
     assert not (www / "index.html").exists()  # the index and feed come with `archive --publish`
+
+
+def test_a_mistyped_schedule_or_a_missing_test_address_publishes_nothing(ws: Path, cli: Cli, tmp_path: Path) -> None:
+    # The cheap checks of the request come before the images go online (they used to come after).
+    www = tmp_path / "www"
+    www.mkdir()
+    set_target(ws, f"file://{www}/")
+    issue = str(ws / "issues" / "2026-11.md")
+    for args in (["--schedule", "8 décembre 9h30"], ["--schedule", "2020-12-08 09:30"]):
+        result = cli("send", issue, *args, "--yes")
+        assert result.exit_code == 2, result.output
+        assert "--schedule" in result.output and "Published" not in result.output
+    result = cli("send", issue, "--test")  # the example's provider, the outbox, has no test_emails
+    assert result.exit_code == 2 and "no address to send the test to" in result.output, result.output
+    assert tree(www) == {}

@@ -97,7 +97,7 @@ def test_render_help_is_in_french_in_a_new_process(tmp_path: Path) -> None:
         )
         assert done.returncode == 0, done.stderr
         helps[command] = " ".join(done.stdout.split())  # rich folds and frames the help: compare the words
-    assert "Produit une lettre dans build/<lettre>.html, .txt et .mjml, et le vérifie." in helps["render"]
+    assert "Produit une lettre dans build/<lettre>.html, .txt et .mjml, et la vérifie." in helps["render"]
     assert "Exemple : newsletter render issues/2026-12.md --open" in helps["render"]
     assert "Dossier de sortie (par défaut : build/ de l’espace de travail)." in helps["render"]
     assert "Ouvrir le HTML dans le navigateur." in helps["render"]

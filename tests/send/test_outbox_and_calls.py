@@ -117,7 +117,7 @@ def test_outbox_dry_run_says_nothing_is_mailed(cli: CliFn, workspace: Workspace)
     assert cli("send", str(workspace.issue), "--provider", "outbox").exit_code == 0
     result = cli("send", str(workspace.issue), "--provider", "outbox", "--now", "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "Would mark it sent in the outbox (nothing is mailed)" in result.output
+    assert "Dry run: would mark it sent in the outbox (nothing is mailed)" in result.output
     assert "to the lists" not in result.output
 
 

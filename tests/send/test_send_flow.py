@@ -148,8 +148,8 @@ def test_dry_run_touches_nothing(cli: CliFn, workspace: Workspace, target: Targe
     for args in ([], ["--test"], ["--schedule", FUTURE], ["--now"]):
         result = cli("send", str(workspace.issue), "--provider", target.name, "--dry-run", *args)
         assert result.exit_code == 0, result.output
-        assert "Dry run: Would create campaign mobiscol-2026-12" in result.output
-    assert "Dry run: Would send it to the lists now" in result.output
+        assert "Dry run: would create campaign mobiscol-2026-12" in result.output
+    assert "Dry run: would send it to the lists now" in result.output
     assert target.campaign_count() == 0 and target.tests_sent() == []
     assert all(call.method == "GET" for call in target.fake.calls)
     assert workspace.snapshot() == before
@@ -158,7 +158,7 @@ def test_dry_run_touches_nothing(cli: CliFn, workspace: Workspace, target: Targe
     before = workspace.snapshot()
     target.fake.reset_calls()
     result = cli("send", str(workspace.issue), "--provider", target.name, "--dry-run", "--now")
-    assert result.exit_code == 0 and f"Would update campaign {target.ids()[0]}" in result.output
+    assert result.exit_code == 0 and f"Dry run: would update campaign {target.ids()[0]}" in result.output
     assert all(call.method == "GET" for call in target.fake.calls)
     assert workspace.snapshot() == before and target.deliveries() == 0
 
