@@ -14,6 +14,8 @@ from `NEWSLETTER_LANG` or the workspace's `[newsletter] locale`.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -37,6 +39,18 @@ def set_language(value: str) -> str:
     _language = normalise_language(value) or DEFAULT_LANGUAGE
     _catalog = None
     return _language
+
+
+@contextmanager
+def language_of(value: str) -> Iterator[str]:
+    """Write in `value`'s language for a while, then go back: text that goes into the letter or a
+    report follows the workspace's `[newsletter] locale`, whatever language the terminal speaks."""
+    global _language, _catalog
+    saved = (_language, _catalog)
+    try:
+        yield set_language(value)
+    finally:
+        _language, _catalog = saved
 
 
 def language() -> str:

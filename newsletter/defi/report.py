@@ -225,9 +225,12 @@ def build_report(data: DefiData, *, organisation: str | None = None) -> Report:
 def write_defi_report(settings: Settings, *, year: int | None, out_dir: Path | None) -> tuple[DefiData, ReportFiles]:
     """Load the year's results (default: the latest) and write `defi-moov-idf-<year>.html` and `.xlsx`."""
     from newsletter.defi.store import DEFI_DIR, load_year
+    from newsletter.i18n import language_of
     from newsletter.reporting import write_report
 
     data = load_year(settings.root / DEFI_DIR, year)
-    report = build_report(data, organisation=settings.newsletter.organisation or settings.newsletter.name)
     target = out_dir if out_dir is not None else settings.root / "reports"
-    return data, write_report(settings, report, out_dir=target, stem=f"defi-moov-idf-{data.year}")
+    # A document for the association's readers: in the workspace's language, not the terminal's.
+    with language_of(settings.file.newsletter.locale):
+        report = build_report(data, organisation=settings.newsletter.organisation or settings.newsletter.name)
+        return data, write_report(settings, report, out_dir=target, stem=f"defi-moov-idf-{data.year}")

@@ -23,7 +23,7 @@ from newsletter import formats, i18n
 from newsletter.defi import figures as fig
 from newsletter.defi.report import progression_chart, signed_points
 from newsletter.errors import ConfigError, UsageError
-from newsletter.i18n import _
+from newsletter.i18n import _, language_of
 
 if TYPE_CHECKING:
     from newsletter.config import SectionConfig, Settings
@@ -219,9 +219,11 @@ def write_section(settings: Settings, issue: Path, *, year: int | None, force: b
     load_issue(issue, settings.file.sections)  # an issue that does not parse is reported as such, untouched
     name = image_name(data.year)
     url = web_url.rstrip("/") + "/images/" + name
-    block = section_markdown(data, url)
+    # The block and its chart are the letter's content: in the letter's language, not the terminal's.
+    with language_of(settings.file.newsletter.locale):
+        block = section_markdown(data, url)
+        png = progression_chart(data.rows, width=CHART_WIDTH, height=CHART_HEIGHT, note=False).png()
     new_text, created, replaced = place_block(text, block, year=data.year, conf=conf, order=settings.file.sections, force=force)
-    png = progression_chart(data.rows, width=CHART_WIDTH, height=CHART_HEIGHT, note=False).png()
     image = settings.root / "images" / name
     # The image first: the issue never links to a chart that is not there.
     write_atomic(image, png)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from newsletter.campaigns import load_state
 from newsletter.config import Settings
-from newsletter.i18n import _
+from newsletter.i18n import _, language_of
 from newsletter.reporting.files import ReportFiles, write_report
 from newsletter.reporting.letter import LetterYear, letter_year, month_start
 from newsletter.reporting.letter_page import letter_report
@@ -61,8 +61,10 @@ def write_letter_report(
     actor_sections = {settings.file.actor_map.section} if settings.file.actor_map else {"acteurs"}
     veille_sections = {feed.section for feed in settings.file.feeds}
     year = letter_year(state.records(), start=first, end=last, tz=settings.tz, actor_sections=actor_sections, veille_sections=veille_sections)
-    report = letter_report(year, organisation=settings.newsletter.organisation or settings.newsletter.name,
-                           newsletter_title=settings.newsletter.title, generated_on=now().date())
     stem = f"rapport-lettre-{first:%Y-%m}-{last:%Y-%m}"
-    files = write_report(settings, report, out_dir=out_dir, stem=stem)
+    # A document for funders: in the workspace's language, not the terminal's.
+    with language_of(settings.file.newsletter.locale):
+        report = letter_report(year, organisation=settings.newsletter.organisation or settings.newsletter.name,
+                               newsletter_title=settings.newsletter.title, generated_on=now().date())
+        files = write_report(settings, report, out_dir=out_dir, stem=stem)
     return LetterReportResult(files=files, year=year, notes=tuple(notes))

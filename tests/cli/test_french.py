@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from newsletter.cli import app
@@ -24,6 +25,7 @@ ENGLISH = re.compile(r"\b(the|Show|Example|Usage|Options:|Commands:|default|Miss
 # translated when the commands are defined, so the language must be chosen before the import.
 HELP_SCRIPT = """
 import json, typer
+import pytest
 from typer.testing import CliRunner
 from newsletter.cli import app
 root = typer.main.get_command(app)
@@ -104,3 +106,22 @@ def test_a_mistyped_since_date_is_answered_in_words_without_a_strptime_format(tm
         assert result.exit_code == 2, result.output
         assert words in result.output and "2026-11-08" in result.output and "%Y" not in result.output, result.output
         assert "Traceback" not in result.output
+
+
+def test_the_letters_content_follows_the_workspace_not_the_terminal(example_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An English terminal working on a French letter: the Défi block written into the letter is
+    # French (the letter's [newsletter] locale); only the terminal's own lines are English.
+    monkeypatch.chdir(example_workspace)
+    runner = CliRunner()
+    english = {"NEWSLETTER_LANG": "en"}
+    config = str(example_workspace / "newsletter.toml")
+    assert runner.invoke(app, ["--config", config, "defi", "import", "comptages/defi-moov-idf-2026.csv"], env=english).exit_code == 0
+    issue = example_workspace / "issues" / "2026-11.md"
+    result = runner.invoke(app, ["--config", config, "defi", "section", str(issue)], env=english)
+    assert result.exit_code == 0, result.output
+    assert "Wrote the Défi 2026 results" in result.output
+    text = issue.read_text(encoding="utf-8")
+    assert "Bravo à toutes les classes qui ont participé" in text and "Congratulations" not in text
+    report = runner.invoke(app, ["--config", config, "defi", "report"], env=english)
+    assert report.exit_code == 0, report.output
+    assert '<html lang="fr">' in (example_workspace / "reports" / "defi-moov-idf-2026.html").read_text(encoding="utf-8")
