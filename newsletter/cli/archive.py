@@ -17,7 +17,7 @@ from newsletter.i18n import _
         "Build the web archive: one page per sent issue, an index and an Atom feed (a static site).\n\n"
         "Campaigns the state says are scheduled are first checked on the provider (its API key is "
         "needed then; without it, or offline, their pages are kept as they are).\n\n"
-        "Example: newsletter archive --out site/"
+        "Example: newsletter archive --publish"
     )
 )
 def archive(

@@ -161,11 +161,19 @@ def run_report_demo(workspace: Path, *, output: Output) -> Path:
 def _demo_publish(settings: Settings, workspace: Path, *, output: Output) -> None:
     """Publish the site to a file:// target inside the demo folder, as `newsletter publish` does online."""
     from newsletter.cli.printers import print_publish_report
+    from newsletter.fsutil import write_atomic
     from newsletter.publish.pipeline import connection_for, publish_site
     from newsletter.publish.target import parse_target
 
     folder = workspace / "published"
     folder.mkdir(exist_ok=True)
     output.note("\n" + _("Publish: the site to {folder} (a file:// target; online it would be sftp://, ftp:// or git+ssh://)").format(folder=folder))
-    target = parse_target(folder.resolve().as_uri() + "/")
+    uri = folder.resolve().as_uri() + "/"
+    # Written into the demo's newsletter.toml too, so `newsletter publish`, `archive --publish` and
+    # `send --schedule` work in the demo folder as they would online.
+    config = workspace / "newsletter.toml"
+    text = config.read_text(encoding="utf-8")
+    if "[publish]" not in text:
+        write_atomic(config, text.rstrip("\n") + f'\n\n[publish]\ntarget = "{uri}"  # the demo publishes into a folder\n')
+    target = parse_target(uri)
     print_publish_report(output, publish_site(settings, settings.path("site"), target=target, connection=connection_for(settings)))

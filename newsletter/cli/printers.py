@@ -189,9 +189,17 @@ def print_publish_report(output: Output, report: PublishReport) -> None:
     for path in report.removed:
         output.note((_("Dry run: would remove {path}") if report.dry_run else _("removed {path} (no longer in the site)")).format(path=path))
     line = (
-        _("{target}: {sent} file(s) to send ({size} KB), {unchanged} unchanged, {removed} to remove (dry run: nothing was sent)")
+        ngettext(
+            "{target}: {sent} file to send ({size} KB), {unchanged} unchanged, {removed} to remove (dry run: nothing was sent)",
+            "{target}: {sent} files to send ({size} KB), {unchanged} unchanged, {removed} to remove (dry run: nothing was sent)",
+            len(report.sent),
+        )
         if report.dry_run
-        else _("{target}: {sent} file(s) sent ({size} KB), {unchanged} unchanged, {removed} removed")
+        else ngettext(
+            "{target}: {sent} file sent ({size} KB), {unchanged} unchanged, {removed} removed",
+            "{target}: {sent} files sent ({size} KB), {unchanged} unchanged, {removed} removed",
+            len(report.sent),
+        )
     )
     output.print_out(
         line.format(

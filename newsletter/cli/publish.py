@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from newsletter import formats
 from newsletter.cli.app import app, app_context
 from newsletter.i18n import _
 
@@ -91,8 +92,8 @@ def put_issue_online(app_ctx: AppContext, settings: Settings, issue: Path, *, st
             report = publish_issue(settings, issue, target=target, dry_run=dry_run, progress=progress)
         if report.dry_run and report.sent:
             output.note(
-                _("Dry run: would publish to {target}: {files} ({unchanged} file(s) of the issue already there)").format(
-                    target=report.target, files=", ".join(report.sent), unchanged=len(report.unchanged)
+                _("Dry run: would publish to {target}: {files} (files of the issue already there: {unchanged})").format(
+                    target=report.target, files=", ".join(report.sent), unchanged=formats.integer(len(report.unchanged))
                 )
             )
         elif report.dry_run:

@@ -19,7 +19,7 @@ def interactive() -> bool:
 
 
 @app.command(
-    help=_("Create a new workspace: a commented newsletter.toml, issues/ and templates/. Never overwrites.\n\nExample: newsletter init ma-lettre")
+    help=_("Create a new workspace: a commented newsletter.toml, issues/ and templates/. Never overwrites.\n\nExample: newsletter init ma-lettre --number 36")
 )
 def init(
     ctx: typer.Context,

@@ -32,12 +32,12 @@ def test_first_publish_sends_all_second_nothing_then_only_what_changed(ws: Path,
     set_target(ws, f"file://{www}/")
     first = cli("publish")
     assert first.exit_code == 0, first.output
-    assert "7 file(s) sent" in first.stdout and "0 unchanged" in first.stdout
+    assert "7 files sent" in first.stdout and "0 unchanged" in first.stdout
     assert {k: v for k, v in tree(www).items() if k != "notes-de-l-hebergeur.txt"} == tree(site)
 
     second = cli("publish")
     assert second.exit_code == 0, second.output
-    assert "0 file(s) sent" in second.stdout and "7 unchanged, 0 removed" in second.stdout
+    assert "0 files sent" in second.stdout and "7 unchanged, 0 removed" in second.stdout
 
     # A new issue, sent: only its page, the index, the feed and its new image go.
     (ws / "issues" / "2026-12.md").write_text(ISSUE, encoding="utf-8")
@@ -45,7 +45,7 @@ def test_first_publish_sends_all_second_nothing_then_only_what_changed(ws: Path,
     assert cli("archive", "--all").exit_code == 0
     third = cli("-v", "publish")
     assert third.exit_code == 0, third.output
-    assert "4 file(s) sent" in third.stdout, third.output
+    assert "4 files sent" in third.stdout, third.output
     for name in ("2026-12.html", "index.html", "feed.xml", "images/hiver.png"):
         assert f"sent {name}" in third.output
 
@@ -66,7 +66,7 @@ def test_dry_run_changes_nothing(ws: Path, site: Path, cli: Cli, tmp_path: Path)
     set_target(ws, f"file://{www}/")
     result = cli("publish", "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "Dry run: would send index.html" in result.output and "7 file(s) to send" in result.stdout
+    assert "Dry run: would send index.html" in result.output and "7 files to send" in result.stdout
     assert tree(www) == {} and not (ws / "state" / "publish.json").exists()
 
 

@@ -13,10 +13,10 @@ def test_first_publish_then_nothing_changed(ws: Path, site: Path, cli: Cli, ftp:
     set_target(ws, f"ftp://{USER}@127.0.0.1:{ftp.port}/www/")
     first = cli("publish")
     assert first.exit_code == 0, first.output
-    assert "7 file(s) sent" in first.stdout
+    assert "7 files sent" in first.stdout
     assert tree(ftp.root / "www") == tree(site)
     second = cli("publish")
-    assert second.exit_code == 0 and "0 file(s) sent" in second.stdout and "7 unchanged" in second.stdout
+    assert second.exit_code == 0 and "0 files sent" in second.stdout and "7 unchanged" in second.stdout
     assert PASSWORD not in first.output + second.output
 
 
@@ -57,7 +57,7 @@ def test_a_timeout_in_the_middle_then_the_next_publish_completes(ws: Path, site:
     ftp.faults.clear()
     again = cli("publish")
     assert again.exit_code == 0, again.output
-    assert "0 file(s) sent" not in again.stdout and "7 file(s) sent" not in again.stdout  # only what was missing
+    assert "0 files sent" not in again.stdout and "7 files sent" not in again.stdout  # only what was missing
     assert {k: v for k, v in tree(ftp.root / "www").items() if ".newsletter-upload" not in k} == tree(site)
 
 

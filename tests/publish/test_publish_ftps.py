@@ -41,11 +41,11 @@ def test_a_self_signed_certificate_is_refused_before_the_password_then_trusted_w
     set_target(ws, f"ftps://{USER}@127.0.0.1:{ftps.port}/www/", extra='ca_file = "hebergeur.pem"\n')
     trusted = cli("publish")
     assert trusted.exit_code == 0, trusted.output
-    assert "7 file(s) sent" in trusted.stdout
+    assert "7 files sent" in trusted.stdout
     assert tree(ftps.root / "www") == tree(site)
     assert ftps.passwords == [PASSWORD]  # once, inside TLS
     again = cli("publish")
-    assert again.exit_code == 0 and "0 file(s) sent" in again.stdout
+    assert again.exit_code == 0 and "0 files sent" in again.stdout
     assert ftps.passwords == [PASSWORD]  # nothing changed: no connection at all
     assert PASSWORD not in refused.output + trusted.output + again.output
 

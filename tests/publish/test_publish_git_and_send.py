@@ -23,11 +23,11 @@ def test_git_target_commits_and_pushes_only_changes(ws: Path, site: Path, cli: C
     set_target(ws, f"git+file://{repo}#pages")
     first = cli("publish")
     assert first.exit_code == 0, first.output
-    assert "7 file(s) sent" in first.stdout
+    assert "7 files sent" in first.stdout
     files = set(git("ls-tree", "-r", "--name-only", "pages", cwd=repo).split())
     assert files == set(tree(site))
     second = cli("publish")
-    assert second.exit_code == 0 and "0 file(s) sent" in second.stdout
+    assert second.exit_code == 0 and "0 files sent" in second.stdout
     assert git("rev-list", "--count", "pages", cwd=repo).strip() == "1"
     (site / "images" / "pedibus.png").unlink()
     third = cli("publish")

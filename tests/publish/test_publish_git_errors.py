@@ -61,7 +61,7 @@ def test_a_push_a_hook_refuses_changes_nothing_then_the_next_publish_succeeds(
     hook.unlink()
     again = cli("publish")
     assert again.exit_code == 0, again.output
-    assert "1 file(s) sent" in again.stdout
+    assert "1 file sent" in again.stdout
     assert git("show", "pages:index.html", cwd=repo).endswith("<!-- new -->")
     assert list(no_temp_left.iterdir()) == []
 

@@ -27,7 +27,7 @@ def test_unknown_host_key_is_refused_with_its_fingerprint_then_accepted(ws: Path
     assert tree(sftp.root / "www") == tree(site)
     assert f"[127.0.0.1]:{sftp.port} ssh-ed25519 " in (ws / "state" / "known_hosts").read_text(encoding="utf-8")
     again = cli("publish")
-    assert again.exit_code == 0 and "0 file(s) sent" in again.stdout
+    assert again.exit_code == 0 and "0 files sent" in again.stdout
     for output in (refused.output, accepted.output, again.output):
         assert PASSWORD not in output
 

@@ -15,7 +15,7 @@ def test_send_dry_run_says_only_what_the_target_lacks(ws: Path, cli: Cli, tmp_pa
 
     first = cli("send", issue, "--now", "--dry-run")
     assert first.exit_code == 0, first.output
-    assert f"Dry run: would publish to file://{www}/: images/" in first.output and "2026-11.html (0 file(s) of the issue already there)" in first.output
+    assert f"Dry run: would publish to file://{www}/: images/" in first.output and "2026-11.html (files of the issue already there: 0)" in first.output
     assert tree(www) == {} and not (ws / "site").exists() and not (ws / "state" / "publish.json").exists()
 
     assert cli("archive", "--all", "--publish").exit_code == 0
@@ -29,6 +29,6 @@ def test_send_dry_run_says_only_what_the_target_lacks(ws: Path, cli: Cli, tmp_pa
     (ws / "images" / "velobus.png").write_bytes((ws / "images" / "velobus.png").read_bytes() + b"\0")
     changed = cli("send", issue, "--now", "--dry-run")
     assert changed.exit_code == 0, changed.output
-    assert f"Dry run: would publish to file://{www}/: images/velobus.png (4 file(s) of the issue already there)" in changed.output
+    assert f"Dry run: would publish to file://{www}/: images/velobus.png (files of the issue already there: 4)" in changed.output
     assert tree(www) == online
     assert {k: v for k, v in tree(ws).items() if k != "images/velobus.png"} == {k: v for k, v in before.items() if k != "images/velobus.png"}
