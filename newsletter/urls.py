@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote_plus, urlencode, urljoin, urlsplit, urlunsplit
 
 _ABSOLUTE_HTTP = re.compile(r"https?://[^/?#]", re.I)
@@ -19,7 +20,14 @@ def canonical_url(url: str, base: str = "") -> str | None:
 
     `javascript:`, `data:` and `mailto:` links, and anything without a host, give None.
     """
-    url = (url or "").strip()
+    return _canonical_url(url or "", base)
+
+
+# A pure function of two strings, called twice per entry (the link, then its comparison key on
+# the canonical form, which for most feeds is the link as written): the second call is a lookup.
+@lru_cache(maxsize=65536)
+def _canonical_url(url: str, base: str) -> str | None:
+    url = url.strip()
     if not url:
         return None
     try:
