@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import ssl
+import urllib.request
 from collections.abc import Mapping
 
 import httpx
@@ -60,6 +61,13 @@ def build_async_client(
     max_connections: int = 100,
 ) -> httpx.AsyncClient:
     """An asyncio client with the same defaults as `build_client`, and a connection-pool size."""
+    # Few idle connections: httpcore scans its whole pool on every request, and with 100 kept
+    # alive that scan alone costs a third of a second on 100 feeds (bench/draft.py).
+    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=min(max_connections, 10))
+    if transport is None and not urllib.request.getproxies():
+        # httpx's own transport when proxies come from the environment: a client given a
+        # transport ignores them.
+        transport = _FastTransport(limits)
     return httpx.AsyncClient(
         verify=_ssl_context(),
         timeout=httpx.Timeout(timeout),
@@ -68,7 +76,25 @@ def build_async_client(
         headers=_headers(headers),
         follow_redirects=follow_redirects,
         max_redirects=max_redirects,
-        # Few idle connections: httpcore scans its whole pool on every request, and with 100 kept
-        # alive that scan alone costs a third of a second on 100 feeds (bench/draft.py).
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=min(max_connections, 10)),
+        limits=limits,
     )
+
+
+class _FastTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over a pool whose connections answer httpcore's per-request idle check
+    cheaply (netbackend.py). httpx has no parameter for httpcore's `network_backend`, so the pool
+    it built is replaced by the same pool built with one: `_pool` is the one private name used."""
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        import httpcore
+
+        from newsletter.netbackend import CachedSocketBackend
+
+        super().__init__(verify=_ssl_context(), limits=limits)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=CachedSocketBackend(),
+        )
