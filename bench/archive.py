@@ -71,7 +71,7 @@ def main() -> None:
                 hashlib.sha256(fingerprint.encode() + path.read_bytes()).hexdigest()
 
         def touch_one() -> None:
-            edited.write_text(edited.read_text(encoding="utf-8") + f"\n<!-- {time.perf_counter_ns()} -->\n", encoding="utf-8")
+            edited.write_text(edited.read_text(encoding="utf-8") + f'\n[//]: # "{time.perf_counter_ns()}"\n', encoding="utf-8")
 
         def full_rebuild() -> None:
             manifest.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ Run: PYTHONPATH=$PWD .venv/bin/python bench/publish.py
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import socket
 import statistics
@@ -108,12 +109,14 @@ def main() -> None:
         publish_cmd = [sys.executable, "-m", "newsletter.cli", "--config", str(config), "publish"]
         help_cmd = [sys.executable, "-m", "newsletter.cli", "--help"]
 
+        english = {**os.environ, "NEWSLETTER_LANG": "en"}  # the assertion reads the English line
+
         def run_publish() -> None:
-            done = subprocess.run(publish_cmd, capture_output=True, text=True, check=False)
-            assert done.returncode == 0 and f"0 file(s) sent (0 KB), {files} unchanged" in done.stdout, done.stdout + done.stderr
+            done = subprocess.run(publish_cmd, capture_output=True, text=True, check=False, env=english)
+            assert done.returncode == 0 and f"0 files sent (0 KB), {files} unchanged" in done.stdout, done.stdout + done.stderr
 
         def run_help() -> None:
-            subprocess.run(help_cmd, capture_output=True, check=True)
+            subprocess.run(help_cmd, capture_output=True, check=True, env=english)
 
         cli: dict[str, list[float]] = {"publish": [], "help": []}
         for _ in range(RUNS_CLI):
