@@ -9,7 +9,6 @@ validation: a broken file is reported later, in the chosen language.
 from __future__ import annotations
 
 import sys
-import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -40,6 +39,8 @@ def detect_language(argv: Sequence[str], environ: Mapping[str, str], cwd: Path) 
         return i18n.normalise_language(wanted) or i18n.DEFAULT_LANGUAGE
     path = _config_path(argv, environ, cwd)
     if path is not None:
+        import tomllib  # ~15 ms: only when there is a workspace to read (`--help` elsewhere needs none)
+
         try:
             with path.open("rb") as handle:
                 locale = tomllib.load(handle).get("newsletter", {}).get("locale")
