@@ -12,7 +12,7 @@ from typing import NoReturn
 from newsletter import formats
 from newsletter.errors import PublishError
 from newsletter.i18n import _
-from newsletter.publish.remote import BytesSent, Connection, temp_name
+from newsletter.publish.remote import BytesSent, Connection, parent_folders, temp_name
 from newsletter.publish.target import PublishTarget
 
 BLOCK = 32 * 1024
@@ -162,9 +162,7 @@ class FtpRemote:
         ) from None
 
     def _make_folders(self, path: str) -> None:
-        parts = path.split("/")[:-1]
-        for depth in range(1, len(parts) + 1):
-            folder = "/".join(parts[:depth])
+        for folder in parent_folders(path):
             if folder in self._made:
                 continue
             with contextlib.suppress(ftplib.error_perm):  # it exists already (servers word that differently)

@@ -17,6 +17,12 @@ def temp_name(path: str) -> str:
     return f"{folder}/.{name}{TEMP_SUFFIX}" if folder else f".{name}{TEMP_SUFFIX}"
 
 
+def parent_folders(path: str) -> list[str]:
+    """'a/b/c.html' -> ['a', 'a/b']: the folders a file needs on the server, shallowest first."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
+
+
 class Remote(Protocol):
     """An open connection to a target. Paths are relative to the target's folder, with '/'."""
 

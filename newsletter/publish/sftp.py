@@ -21,7 +21,7 @@ from newsletter.errors import HostKeyError, PublishError
 from newsletter.fsutil import write_atomic
 from newsletter.i18n import _
 from newsletter.publish.ftp import fail_network
-from newsletter.publish.remote import BytesSent, Connection, temp_name
+from newsletter.publish.remote import BytesSent, Connection, parent_folders, temp_name
 from newsletter.publish.target import PublishTarget
 
 if TYPE_CHECKING:
@@ -227,9 +227,7 @@ class SftpRemote:
         ) from None
 
     def _make_folders(self, path: str) -> None:
-        parts = path.split("/")[:-1]
-        for depth in range(1, len(parts) + 1):
-            folder = "/".join(parts[:depth])
+        for folder in parent_folders(path):
             if folder in self._made:
                 continue
             try:
