@@ -39,6 +39,7 @@ from newsletter.providers.base import (
     NotFoundError,
     StatsNotReadyError,
     StatsProvider,
+    status_words,
 )
 from newsletter.urls import url_key
 
@@ -388,10 +389,21 @@ def stats_json(report: StatsReport) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
+def source_words(source: str) -> str:
+    """Where a row's figures come from, as the user reads it."""
+    words = {"provider": _("read now"), "cached": _("last figures read"), "none": _("no figures")}
+    return words.get(source, source)
+
+
 def _csv_cell(key: str, value: object) -> str:
     """A cell a spreadsheet of the user's language reads: rates as '44,0 %' in French, counts bare."""
     if value is None:
         return ""
+    # A person reads the CSV: the words of the table, not the state's values (JSON keeps those).
+    if key == "status" and isinstance(value, str):
+        return status_words(value)
+    if key == "source" and isinstance(value, str):
+        return source_words(value)
     if key in {"open_rate", "click_rate"} and isinstance(value, float):
         return formats.csv_percent(value)
     if isinstance(value, int) and not isinstance(value, bool):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from newsletter import formats, i18n
 from newsletter.cli.output import escape
 from newsletter.i18n import _, ngettext
+from newsletter.providers.base import status_words
 
 if TYPE_CHECKING:
     from newsletter.archive import ArchiveReport
@@ -308,19 +309,6 @@ def labelled_lines(rows: list[tuple[str, str]], *, gap: int = 3) -> list[str]:
     labels = [_("{label}:").format(label=label) for label, _value in rows]
     width = max((len(label) for label in labels), default=0) + gap
     return [label.ljust(width) + value for label, (_label, value) in zip(labels, rows, strict=True)]
-
-
-def status_words(status: str) -> str:
-    """A campaign's status (a `Status` value) as the user reads it; anything else as it is."""
-    words = {
-        "draft": _("draft"),
-        "scheduled": _("scheduled"),
-        "suspended": _("suspended"),
-        "sending": _("sending"),
-        "sent": _("sent"),
-        "unknown": _("unknown"),
-    }
-    return words.get(status, status)
 
 
 def print_send_report(output: Output, report: SendReport, *, outbox_dir: Path | None) -> None:

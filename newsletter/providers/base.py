@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from newsletter.errors import ExitCode, ProviderError
+from newsletter.i18n import _
 
 
 class Status(StrEnum):
@@ -20,6 +21,21 @@ class Status(StrEnum):
     sending = "sending"
     sent = "sent"
     unknown = "unknown"  # anything else: never touched
+
+
+def status_words(status: str) -> str:
+    """A campaign's status (a `Status` value, or the state's `maybe-sent`) as the user reads it;
+    anything else as it is. JSON and the state keep the values themselves."""
+    words = {
+        "draft": _("draft"),
+        "scheduled": _("scheduled"),
+        "suspended": _("suspended"),
+        "sending": _("sending"),
+        "sent": _("sent"),
+        "maybe-sent": _("perhaps sent"),
+        "unknown": _("unknown"),
+    }
+    return words.get(status, status)
 
 
 def parse_time(value: object) -> dt.datetime | None:

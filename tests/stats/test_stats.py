@@ -320,6 +320,7 @@ def test_csv_in_french_for_a_french_spreadsheet(ws: Workspace, brevo: StatsBrevo
     assert row["Lettre"] == "2026-12" and row["Prestataire"] == "brevo"
     assert row["Délivrés"] == "1200" and row["Ouvertures uniques"] == "540"
     assert row["Taux d’ouverture"] == "45,0 %" and row["Désinscriptions"] == "6"
+    assert row["Statut"] == "envoyée" and row["Source"] == "lus à l’instant"  # words, not the state's values
     # JSON stays machine-readable whatever the language: fractions and English keys.
     data = json.loads(_cli_fr(ws, "stats", "--format", "json", "--cached").stdout)
     assert data["issues"][0]["open_rate"] == 0.45
