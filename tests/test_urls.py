@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from urllib.parse import urljoin
 
 import pytest
@@ -116,3 +117,46 @@ def test_strip_utm_keeps_the_rest_of_the_query_as_written() -> None:
     tagged = add_utm("https://ecomobilite.example.org/spip.php?article412", {"utm_source": "lettre"})
     assert tagged == "https://ecomobilite.example.org/spip.php?article412&utm_source=lettre"
     assert strip_utm(tagged) == "https://ecomobilite.example.org/spip.php?article412"
+
+
+def _generated_urls() -> list[str]:
+    """Combinations of awkward parts: every one around plain hosts, a fixed sample of the rest."""
+    schemes = ["https://", "http://", "HTTP://", "Https://", "ftp://", "javascript:", "//", ""]
+    hosts = ["example.org", "Example.ORG", "www.site_1.example.org", "a-b.example.org.", "[::1]", "user@example.org", "example.org:8080",
+             "example.org:80", "example.org:443", "example.org:99999", "", "exa mple.org", "ex%41mple.org"]
+    paths = ["", "/", "/a/b", "/a;b", "/a b", "/école/été", "/a\tb", "//x", "/a/../b", "/%41", "/a@b:c", "/a\\b", "/a\x01b", "/p/"]
+    queries = ["", "?", "?utm_source=rss", "?a=1&utm_medium=y", "?a?b", "?x=1;y=2", "?é=1", "?fbclid=1&id=2&"]
+    fragments = ["", "#", "#frag", "#/fiche/x/1/"]
+    pad = ["", "  ", "\n"]
+    every = [
+        f"{pad[(i + j) % 3]}{scheme}{host}{path}{query}{fragment}"
+        for i, scheme in enumerate(schemes)
+        for j, host in enumerate(hosts)
+        for path in paths
+        for query in queries
+        for fragment in fragments
+    ]
+    near_plain = [url for url in every if url.lstrip().startswith(("http://", "https://")) and "[" not in url and ":" not in url.split("//")[1]]
+    return near_plain + random.Random(8).sample(every, 4000)
+
+
+def test_the_fast_path_for_plain_links_gives_what_urllib_gives() -> None:
+    from newsletter import urls
+
+    fast, parsed = urls._canonical_url.__wrapped__, urls._parsed_canonical_url  # type: ignore[attr-defined]
+    plain = 0
+    for url in filter(str.strip, _generated_urls()):  # "" is None before either path is taken
+        for base in ("", "https://reseau.example.org/feed/", "http://other.example.org"):
+            assert fast(url, base) == parsed(url.strip(), base), (url, base)
+        plain += urls.PLAIN_ABSOLUTE.fullmatch(url.strip()) is not None
+    assert plain > 300  # the fast path was taken, not only the reference
+
+
+def test_the_fast_join_of_a_feed_reader_gives_what_feedparser_gives() -> None:
+    from feedparser.urls import _urljoin as feedparser_urljoin
+
+    from newsletter.sources.rss2 import _urljoin
+
+    for uri in _generated_urls():
+        for base in ("https://reseau.example.org/feed/", "http://other.example.org/rss.xml", "https://Upper.example.org/"):
+            assert _urljoin(base, uri) == feedparser_urljoin(base, uri), (uri, base)

@@ -6,12 +6,13 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+import os
+import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter.fsutil import write_atomic
 from newsletter.i18n import _
 from newsletter.sources import Candidate
 from newsletter.sources.normalise import ParsedFeed
@@ -54,6 +55,66 @@ def _well_typed(c: Candidate) -> bool:
     )
 
 
+CacheFiles = Sequence[tuple[Path, bytes | Callable[[], bytes]]]  # (path, bytes or what makes them), in writing order
+
+
+def write_cache_files(files: CacheFiles) -> None:
+    """Write each file through a temporary name and a rename, in order (a reader never sees half
+    an entry; a body is on disk before the metadata that points at it).
+
+    Not fsutil.write_atomic: the cache is this tool's own rebuildable folder, so there is no link
+    to write through, no mode to keep and no fsync (an entry lost in a crash is only a full
+    fetch next time; a torn one fails its checksum). Three files a feed: its ten system calls
+    each were most of the writer threads' time on a large draft.
+    """
+    if files:
+        files[0][0].parent.mkdir(parents=True, exist_ok=True)
+    for path, data in files:
+        temporary = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+        try:
+            with open(temporary, "wb") as handle:
+                handle.write(data() if callable(data) else data)
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+
+
+def parse_and_store(parse: Callable[[], ParsedFeed], files: CacheFiles, parsed_to: Path | None) -> tuple[ParsedFeed, str | None]:
+    """On a parse worker: write a feed's cache entry, parse its bytes, write the parse beside it.
+
+    The bytes are on the worker already (they were sent to be parsed): writing the entry there
+    keeps the JSON encoding and the file writes off the process that fetches. Returns the parse
+    and why the cache could not be written (None when it was): the caller says so, as for
+    `HttpCache` writes, and a cache that cannot be written never fails a draft.
+    """
+    problem = None
+    try:
+        write_cache_files(files)
+    except Exception as exc:
+        problem = _short(exc)
+    parsed = parse()
+    if parsed_to is not None and problem is None:
+        try:
+            write_cache_files([(parsed_to, lambda: parsed_json(parsed))] if keeps_parse(parsed) else [])
+        except Exception as exc:
+            problem = _short(exc)
+    return parsed, problem
+
+
+def keeps_parse(parsed: ParsedFeed) -> bool:
+    """Whether a parse is worth keeping for the next 304 (a feed that gave nothing readable is not)."""
+    return not (parsed.bozo and not parsed.candidates)
+
+
+def parsed_json(parsed: ParsedFeed) -> bytes:
+    """A parse as the cache keeps it (`HttpCache.load_parsed` reads it back)."""
+    # Candidates are flat and frozen: vars() is their fields (asdict deep-copies, 10x slower).
+    rows = [{**vars(c), "date": c.date.isoformat() if c.date else None} for c in parsed.candidates]
+    payload = {"candidates": rows, "unusable": parsed.unusable, "warnings": list(parsed.warnings), "entries": parsed.entries}
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
 def _short(exc: BaseException) -> str:
     text = str(exc)
     return f"{type(exc).__name__}: {text[:120]}" if text else type(exc).__name__
@@ -68,25 +129,23 @@ class HttpCache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.warnings: list[str] = []
-        # Writes (each one fsync'd by write_atomic) run on worker threads, off the fetch's
+        # Writes run on worker threads, off the fetch's
         # critical path; flush() waits for them.
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="http-cache")
         self._pending: list[Future[None]] = []
 
-    def _write(self, path: Path, data: str | bytes | Callable[[], str]) -> None:
-        self._write_many([(path, data)])
-
-    def _write_many(self, files: list[tuple[Path, str | bytes | Callable[[], str]]]) -> None:
+    def _write_many(self, files: CacheFiles) -> None:
         def work() -> None:
             try:
-                for path, data in files:
-                    # Not durable (no fsync): a cache entry lost in a crash is only a full fetch
-                    # next time, and a torn one fails its checksum and is deleted.
-                    write_atomic(path, data() if callable(data) else data, durable=False)
+                write_cache_files(files)
             except Exception as exc:  # a cache that cannot be written is not worth failing a draft
-                logger.warning("cannot write the HTTP cache in %s: %s", self.directory, exc)
+                self.write_failed(_short(exc))
 
         self._pending.append(self._pool.submit(work))
+
+    def write_failed(self, reason: str) -> None:
+        """Say that an entry could not be written (here or on a parse worker)."""
+        logger.warning("cannot write the HTTP cache in %s: %s", self.directory, reason)
 
     def flush(self) -> None:
         """Wait for the pending cache writes."""
@@ -130,7 +189,7 @@ class HttpCache:
 
     def load_parsed(self, key: str, fetched_at: dt.datetime) -> ParsedFeed | None:
         """The entries normalised from the same bytes last time, or None (a bad entry is deleted)."""
-        path = self.directory / f"{key[:32]}.parsed.json"
+        path = self.parsed_path(key)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             candidates = []
@@ -149,18 +208,18 @@ class HttpCache:
             path.unlink(missing_ok=True)
             return None
 
-    def store_parsed(self, key: str, parsed: ParsedFeed) -> None:
-        if parsed.bozo and not parsed.candidates:
-            return
-        # Candidates are flat and frozen: vars() is their fields (asdict deep-copies, 10x slower),
-        # and the JSON is encoded on the writer thread, not on the event loop.
-        rows = [{**vars(c), "date": c.date.isoformat() if c.date else None} for c in parsed.candidates]
-        payload = {"candidates": rows, "unusable": parsed.unusable, "warnings": list(parsed.warnings), "entries": parsed.entries}
-        self._write(self.directory / f"{key[:32]}.parsed.json", lambda: json.dumps(payload, ensure_ascii=False))
+    def parsed_path(self, key: str) -> Path:
+        return self.directory / f"{key[:32]}.parsed.json"
 
-    def store(self, url: str, response: CachedResponse) -> None:
+    def store_parsed(self, key: str, parsed: ParsedFeed) -> None:
+        if keeps_parse(parsed):
+            # Encoded on the writer thread, not on the event loop.
+            self._write_many([(self.parsed_path(key), lambda: parsed_json(parsed))])
+
+    def entry_files(self, url: str, response: CachedResponse) -> list[tuple[Path, bytes]]:
+        """The files of `url`'s entry, body first: a meta file never points at a body not yet written."""
         if not (response.etag or response.last_modified):
-            return
+            return []
         meta_path, body_path = self._paths(url)
         meta = {
             "url": url,
@@ -169,5 +228,9 @@ class HttpCache:
             "content_type": response.content_type,
             "sha256": response.digest or body_digest(response.body),
         }
-        # The body first, in the same job: a meta file never points at a body not yet written.
-        self._write_many([(body_path, response.body), (meta_path, json.dumps(meta, indent=1))])
+        return [(body_path, response.body), (meta_path, json.dumps(meta, indent=1).encode("utf-8"))]
+
+    def store(self, url: str, response: CachedResponse) -> None:
+        files = self.entry_files(url, response)
+        if files:
+            self._write_many(files)

@@ -21,6 +21,7 @@ from newsletter.config import FeedConfig
 from newsletter.errors import SourceError
 from newsletter.i18n import _
 from newsletter.sources import Candidate, FetchStatus, SourceReport
+from newsletter.sources.cache import parse_and_store
 from newsletter.sources.feedparse import looks_like_html, parse_feed_bytes
 from newsletter.sources.fetch import (
     Fetched,
@@ -151,18 +152,19 @@ async def fetch_feed(client: httpx.AsyncClient, feed: FeedConfig, options: Fetch
 
 
 async def _parse(fetched: Fetched, feed: FeedConfig, options: FetchOptions) -> ParsedFeed:
-    """Parse the bytes (on the worker processes when there is a pool); on a 304 answer, reuse
-    the entries normalised last time (no re-parse)."""
+    """Parse the bytes (on the worker processes when there is a pool), and cache the answer and
+    its parse; on a 304 answer, reuse the entries normalised last time (no re-parse)."""
+    cache = options.cache
     # Keyed on the body's digest, which the cache computed once already (its checksum): the body
     # is hashed once per fetch, not twice. No digest: the answer is not cached (no validators,
     # truncated, a local file), so no later 304 can reuse a parse either.
     key = ""
-    if fetched.digest and options.cache is not None:
+    if fetched.digest and cache is not None:
         # The language too: a parse's warnings are written in it.
         parts = [PARSED_FORMAT, fetched.url, feed.name, feed.section, str(options.tz), fetched.digest, i18n.language()]
         key = hashlib.sha256("\x00".join(parts).encode()).hexdigest()
         if fetched.from_cache:
-            reused = options.cache.load_parsed(key, options.fetched_at)
+            reused = cache.load_parsed(key, options.fetched_at)
             if reused is not None:
                 return reused
     call = functools.partial(
@@ -176,7 +178,18 @@ async def _parse(fetched: Fetched, feed: FeedConfig, options: FetchOptions) -> P
         fetched_at=options.fetched_at,
         prepare=options.parse_pool is not None,
     )
+    to_cache = fetched.to_cache if cache is not None else None
+    if options.parse_pool is not None and cache is not None:
+        # The worker has the bytes already: it writes the entry and the parse (cache.parse_and_store).
+        files = cache.entry_files(fetched.asked, to_cache) if to_cache else []
+        job = functools.partial(parse_and_store, call, files, cache.parsed_path(key) if key else None)
+        parsed, problem = await options.parse_pool.run(job)
+        if problem:
+            cache.write_failed(problem)
+        return parsed
+    if to_cache is not None and cache is not None:
+        cache.store(fetched.asked, to_cache)
     parsed = await options.parse_pool.run(call) if options.parse_pool is not None else call()
-    if key and options.cache is not None:
-        options.cache.store_parsed(key, parsed)
+    if key and cache is not None:
+        cache.store_parsed(key, parsed)
     return parsed

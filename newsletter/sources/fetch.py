@@ -34,6 +34,8 @@ class Fetched:
     truncated: bool = False
     permanent_redirect: bool = False
     digest: str = ""  # SHA-256 of `body` when the cache computed it (hex); "" otherwise
+    to_cache: CachedResponse | None = None  # a new answer worth caching, under the URL asked for: the caller stores it
+    asked: str = ""  # the URL asked for (the cache's key), before redirects
 
 
 def network_error(exc: Exception, url: str, timeout: float) -> SourceError:
@@ -137,6 +139,8 @@ async def fetch_url(
 ) -> Fetched:
     """GET `url` with conditional headers from the cache, reading at most `max_bytes`.
 
+    A new answer with validators comes back as `to_cache`, for the caller to store (on a parse
+    worker, with the parse: feeds.py); this function only reads the cache.
     Raises SourceError with a plain-words reason (HTTP status, timeout, DNS, redirect loop).
     """
     cached = cache.load(url) if cache else None
@@ -156,13 +160,15 @@ async def fetch_url(
                 raise SourceError(_http_status_reason(response))
             body, truncated = await read_capped(response, max_bytes)
             content_type = response.headers.get("content-type", "")
-            digest = ""
+            digest, to_cache = "", None
             if cache is not None and not truncated and response.status_code == 200:
                 validators = (response.headers.get("etag"), response.headers.get("last-modified"))
                 if any(validators):
                     digest = body_digest(body)
-                    cache.store(url, CachedResponse(*validators, body, content_type, digest))
-            return Fetched(body, final, content_type, truncated=truncated, permanent_redirect=permanent, digest=digest)
+                    to_cache = CachedResponse(*validators, body, content_type, digest)
+            return Fetched(
+                body, final, content_type, truncated=truncated, permanent_redirect=permanent, digest=digest, to_cache=to_cache, asked=url
+            )
     except httpx.HTTPError as exc:
         raise network_error(exc, url, timeout) from exc
 

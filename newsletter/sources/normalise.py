@@ -36,6 +36,11 @@ ITEM_END = re.compile(r"</(?:li|td|th)\s*>", re.I)
 _MARK_RUN = re.compile(r"[\x1e\x1f]\s*")
 _FOLD_KEEPING_MARKS = re.compile(r"[^\S\x1e\x1f]+")
 SENTENCE_END = (".", "!", "?", "…", ":", ";")
+# Compiled once: re.sub(pattern, …) looks its pattern up in re's cache on each of 60,000 calls.
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+ANY_TAG = re.compile(r"<[^>]*>?")
+ENTITY_LEFT = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
+READ_MORE_END = re.compile(r"\s*\[(…|\.\.\.)\]$")
 
 
 def _join_blocks(text: str) -> str:
@@ -89,16 +94,16 @@ def html_to_text(fragment: str) -> str:
         # Regular expressions rather than a DOM: the result is plain text, escaped for Markdown
         # later, so no markup can survive; and it is 20x faster than BeautifulSoup on 3,000 entries.
         text = UNSAFE_BLOCK.sub(" ", text)
-        text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+        text = HTML_COMMENT.sub(" ", text)
         if BLOCK in text or ITEM in text:
             text = text.replace(BLOCK, " ").replace(ITEM, " ")
         marked = ITEM_END.sub(ITEM, BLOCK_TAG.sub(BLOCK, text))
         blocks = marked != text
-        text = re.sub(r"<[^>]*>?", " ", marked)
+        text = ANY_TAG.sub(" ", marked)
     if "&" in text:
         text = html.unescape(text)
     # Titles that were escaped twice (WordPress "L&amp;#8217;école") keep an entity after one pass.
-    if re.search(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});", text):
+    if ENTITY_LEFT.search(text):
         text = html.unescape(text)
     if blocks:
         return _join_blocks(text)
@@ -124,8 +129,8 @@ def clean_summary(fragment: str) -> str:
     """The summary as plain text of about 300 characters, without WordPress's boilerplate."""
     text = html_to_text(fragment)
     text = WORDPRESS_FOOTER.sub("", text).strip()
-    if re.search(r"\[(…|\.\.\.)\]$", text):
-        text = re.sub(r"\s*\[(…|\.\.\.)\]$", "", text).rstrip()
+    if text.endswith("]") and READ_MORE_END.search(text):
+        text = READ_MORE_END.sub("", text).rstrip()
         text = text if text.endswith((".", "!", "?", "…")) else text + "…"
     return shorten(text)
 

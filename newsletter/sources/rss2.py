@@ -19,6 +19,8 @@ from typing import Any
 from feedparser.datetimes import _parse_date
 from feedparser.mixin import _cp1252
 
+from newsletter.urls import PLAIN_ABSOLUTE
+
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 MEDIA = "{http://search.yahoo.com/mrss/}"
@@ -46,7 +48,9 @@ class _Unsupported(Exception):
 
 
 def _urljoin(base: str, uri: str) -> str:
-    """feedparser/urls.py `_urljoin`."""
+    """feedparser/urls.py `_urljoin`; a plain absolute link (urls.PLAIN_ABSOLUTE) is its own join."""
+    if PLAIN_ABSOLUTE.fullmatch(uri) is not None and uri.isprintable():
+        return uri
     uri = URI_FIXER.sub(r"\1\3", uri)
     try:
         return urllib.parse.urljoin(base, uri)

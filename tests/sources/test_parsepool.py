@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +108,53 @@ def test_a_run_answered_by_304s_never_starts_the_pool(server: FeedServer, tmp_pa
     assert started == [1]  # every answer was a 304 with its parse cached: no pool
     assert all(outcome.report.status is FetchStatus.cached for outcome in again.feeds)
     assert [o.candidates for o in again.feeds] == [o.candidates for o in cold.feeds]
+
+
+def test_workers_write_the_cache_and_say_when_they_cannot(server: FeedServer, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    for index, name in enumerate(FEED_FILES):
+        server.add(f"/f{index}.xml", Route((ASSETS / name).read_bytes(), etag=f'"v{index}"'))
+    feeds = [(f"Feed {index}", f"/f{index}.xml", "veille") for index in range(len(FEED_FILES))]
+    settings = load_settings(write_workspace(tmp_path, server.url, feeds=feeds, actor_map=False), environ={})
+    now = dt.datetime(2026, 12, 1, 12, tzinfo=settings.tz)
+    collect_sources(settings, now=now, cache_dir=tmp_path / "c", parse_in_processes=True)
+    # Per feed: the body, its metadata and its parse, each whole (no temporary file left behind).
+    assert len(list((tmp_path / "c").glob("*.body"))) == len(FEED_FILES)
+    assert len(list((tmp_path / "c").glob("*.parsed.json"))) == len(FEED_FILES)
+    assert not [path for path in (tmp_path / "c").iterdir() if path.name.endswith(".tmp")]
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        collection = collect_sources(settings, now=now, cache_dir=blocked / "cache", parse_in_processes=True)
+    assert not any(outcome.report.failed for outcome in collection.feeds)
+    assert sum(len(outcome.candidates) for outcome in collection.feeds) > 10
+    assert "cannot write the HTTP cache" in caplog.text
+    assert blocked.read_text(encoding="utf-8") == "not a folder"
+
+
+MAIN_SCRIPT = """
+import asyncio, os, sys
+with open(sys.argv[1], "a") as marker:  # runs at each import of this script
+    marker.write(f"{os.getpid()}\\n")
+if __name__ == "__main__":
+    from newsletter.sources.parsepool import ParsePool
+
+    async def worker_pid():
+        pool = ParsePool(2)
+        try:
+            return await pool.run(os.getpid)
+        finally:
+            pool.shutdown()
+
+    print(asyncio.run(worker_pid()))
+"""
+
+
+def test_workers_do_not_run_the_callers_main_script_again(tmp_path: Path) -> None:
+    """A worker that imported the `newsletter` console script would load typer and rich for nothing."""
+    script, marker = tmp_path / "main_script.py", tmp_path / "imports.txt"
+    script.write_text(MAIN_SCRIPT, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(marker)], capture_output=True, text=True, timeout=60, check=True)
+    imports = marker.read_text(encoding="utf-8").split()
+    assert len(imports) == 1  # the caller's own run only
+    assert int(done.stdout.strip()) != int(imports[0])  # the call ran on a worker, which never imported the script
