@@ -1,7 +1,5 @@
 """`newsletter archive`: the web archive of the sent issues."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`newsletter defi …`: the Défi Moov'IDF results: template, import, report, section."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

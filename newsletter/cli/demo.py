@@ -4,8 +4,6 @@ This is CLI-layer composition: each step calls its core function and the printer
 command, so the demo shows exactly what the real commands show.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -113,7 +111,7 @@ def run_demo(directory: Path | None, *, output: Output) -> Path:
     return workspace
 
 
-def run_demo_defi(settings: Settings, issue: Path, *, output: Output) -> None:
+def run_demo_defi(settings: "Settings", issue: Path, *, output: Output) -> None:
     """The Défi Moov'IDF step: import the example counts, write the report, fill the issue's Défi section."""
     from newsletter.cli.printers import print_defi_import, print_defi_report, print_defi_section
     from newsletter.defi.report import write_defi_report
@@ -158,7 +156,7 @@ def run_report_demo(workspace: Path, *, output: Output) -> Path:
                                  cached=True, now=lambda: pinned)
     output.note(_("The letter's report for 2026: {html} and {xlsx}").format(html=result.files.html, xlsx=result.files.xlsx))
     return result.files.html
-def _demo_publish(settings: Settings, workspace: Path, *, output: Output) -> None:
+def _demo_publish(settings: "Settings", workspace: Path, *, output: Output) -> None:
     """Publish the site to a file:// target inside the demo folder, as `newsletter publish` does online."""
     from newsletter.cli.printers import print_publish_report
     from newsletter.fsutil import write_atomic

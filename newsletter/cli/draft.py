@@ -1,7 +1,5 @@
 """Commands of the draft stage: `draft` and `sources check`."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated
 

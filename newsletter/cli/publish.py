@@ -1,7 +1,5 @@
 """`newsletter publish`: put the site that `archive` built online, on the configured target."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,7 +22,7 @@ AcceptKeyOpt = Annotated[
 ]
 
 
-def run_publish(app_ctx: AppContext, settings: Settings, site: Path | None, *, dry_run: bool, accept_key: str | None) -> PublishReport:
+def run_publish(app_ctx: "AppContext", settings: "Settings", site: Path | None, *, dry_run: bool, accept_key: str | None) -> "PublishReport":
     """Publish the whole site with a progress bar (the caller holds the workspace lock)."""
     from newsletter.cli.printers import byte_progress
     from newsletter.publish.pipeline import connection_for, publish_site, require_target
@@ -63,7 +61,7 @@ def publish(
     print_publish_report(app_ctx.output, report)
 
 
-def put_issue_online(app_ctx: AppContext, settings: Settings, issue: Path, *, strict: bool, dry_run: bool) -> None:
+def put_issue_online(app_ctx: "AppContext", settings: "Settings", issue: Path, *, strict: bool, dry_run: bool) -> None:
     """Before `send`: publish the issue's images and page to the target, else check its images answer.
 
     `strict` (schedule or send now, to a real provider) refuses on failure; otherwise (a test,

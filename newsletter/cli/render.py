@@ -1,7 +1,5 @@
 """Commands that render an issue: `render`, `check` and `preview`."""
 
-from __future__ import annotations
-
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -118,7 +116,7 @@ def wait_for_interrupt() -> None:
         time.sleep(0.5)
 
 
-def serve_preview(app_ctx: AppContext, settings: Settings, issue_path: Path, *, port: int, open_browser: bool) -> None:
+def serve_preview(app_ctx: AppContext, settings: "Settings", issue_path: Path, *, port: int, open_browser: bool) -> None:
     """Serve the live preview until Ctrl-C; print the address and one line per re-render."""
     from newsletter.cli.output import escape
     from newsletter.errors import UsageError

@@ -1,7 +1,5 @@
 """`newsletter report`: the letter's year for funders, as an HTML page and an .xlsx workbook."""
 
-from __future__ import annotations
-
 import datetime as dt
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """`newsletter send`: push the issue's campaign, then test, schedule or send it."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +17,7 @@ if TYPE_CHECKING:
     from newsletter.send import Confirmation
 
 
-def confirm_prompt(output: Output, *, yes: bool, interactive: bool) -> Callable[[Confirmation], bool]:
+def confirm_prompt(output: "Output", *, yes: bool, interactive: bool) -> "Callable[[Confirmation], bool]":
     """The question asked before mail goes to the lists; refuses without a terminal unless --yes."""
     from newsletter import formats
     from newsletter.cli.printers import format_moment, labelled_lines
@@ -29,7 +27,7 @@ def confirm_prompt(output: Output, *, yes: bool, interactive: bool) -> Callable[
     def subscribers(count: int) -> str:
         return ngettext("{n} subscriber", "{n} subscribers", count).format(n=formats.integer(count))
 
-    def ask(c: Confirmation) -> bool:
+    def ask(c: "Confirmation") -> bool:
         from newsletter.i18n import ngettext
 
         if c.warnings:

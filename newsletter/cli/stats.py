@@ -1,7 +1,5 @@
 """`newsletter stats`: each campaign's figures, as a table, CSV or JSON."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`newsletter init`: a new workspace."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated
