@@ -160,3 +160,14 @@ def test_the_fast_join_of_a_feed_reader_gives_what_feedparser_gives() -> None:
     for uri in _generated_urls():
         for base in ("https://reseau.example.org/feed/", "http://other.example.org/rss.xml", "https://Upper.example.org/"):
             assert _urljoin(base, uri) == feedparser_urljoin(base, uri), (uri, base)
+
+
+def test_a_link_needing_no_quoting_is_written_as_it_is_and_any_other_is_quoted() -> None:
+    from urllib.parse import quote
+
+    from newsletter.mdtext import MD_URL_SAFE, md_url
+
+    links = [*_generated_urls(), "https://example.org/a(b)", "https://example.org/é?q=a b", 'https://example.org/"x"', "https://example.org/%7E"]
+    for link in links:
+        assert md_url(link) == quote(link, safe=MD_URL_SAFE), link
+    assert md_url("https://example.org/a(b)") == "https://example.org/a%28b%29"  # a ')' would end the Markdown link

@@ -81,16 +81,21 @@ def _format_day(day: dt.date, locale: str) -> str:
     return french_date(day, "d MMMM yyyy", locale)
 
 
+@functools.lru_cache(maxsize=4096)
+def _item_meta(source: str, day: dt.date | None, locale: str) -> str:
+    # Cached: a large draft has thousands of items, but only a few dates per source.
+    meta = f"{source} · {_format_day(day, locale)}" if day is not None else f"{source} · date inconnue"
+    return french_spacing(meta) if locale.startswith("fr") else meta
+
+
 def item_context(candidate: Candidate, *, locale: str, apostrophes: bool = False) -> dict[str, Any]:
     """What draft.md.j2 needs for one item, already escaped for Markdown (and French typography,
     with ’ when `apostrophes`: what `check --fix` would write, so that the check finds nothing)."""
     french = locale.startswith("fr")
-    meta = candidate.meta
-    if not meta and candidate.date is not None and candidate.date_known:
-        meta = f"{candidate.source} · {_format_day(candidate.date.date(), locale)}"
-    elif not meta:
-        meta = f"{candidate.source} · date inconnue"
-    meta = french_spacing(meta) if french else meta
+    if candidate.meta:
+        meta = french_spacing(candidate.meta) if french else candidate.meta
+    else:
+        meta = _item_meta(candidate.source, candidate.date.date() if candidate.date is not None and candidate.date_known else None, locale)
     if french:
         # Prepared on the parse workers while other feeds were fetched (`Candidate.drafted`).
         title, summary, alt = candidate.drafted or (french_md(candidate.title), french_md(candidate.summary), french_md(candidate.image_alt))

@@ -150,7 +150,7 @@ def select_feed_items(
         for candidate in outcome.candidates:
             text = f"{candidate.title} {candidate.summary}"
             key = candidate_key(candidate)
-            tkey = title_key(candidate.title)
+            tkey = ""
             if candidate.date_known and candidate.date is not None and not (start <= candidate.date <= until):
                 reason: Drop | None = Drop.outside_window
             elif not feed_filter.accepts(text) or not section_filter.accepts(text):
@@ -159,7 +159,7 @@ def select_feed_items(
                 reason = Drop.published
             elif key in deleted:
                 reason = Drop.deleted
-            elif key in seen_urls or (tkey and tkey in seen_titles):
+            elif key in seen_urls or ((tkey := title_key(candidate.title)) and tkey in seen_titles):
                 reason = Drop.duplicate
             else:
                 reason = None

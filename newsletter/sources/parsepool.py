@@ -1,9 +1,10 @@
 """Feed parsing on the other cores: a process pool started in the background during the fetch.
 
-Parsing is CPU work: about 4 ms a feed of 30 entries for plain RSS 2.0 (rss2.py), 14 ms through
-feedparser. On the event loop it runs on one core while the answers wait. A pool costs about
-0.3 s of CPU to start and a few ms per feed to ship bytes and candidates across, so it only pays
-off with hundreds of feeds (bench/draft.py). With that many and more than one core, `ParsePool` parses on
+Parsing is CPU work: about 3.5 ms a feed of 30 entries for plain RSS 2.0 (rss2.py), 14 ms
+through feedparser. On the event loop it runs on one core while the answers wait. A pool costs a
+forkserver's start (the parse modules imported once) and a little per feed to ship bytes and
+candidates across, so it only pays off with hundreds of feeds (bench/draft.py). The workers
+also write each feed's cache entry and parse (cache.parse_and_store): they have the bytes. With that many and more than one core, `ParsePool` parses on
 worker processes. The pool is started on a thread at the beginning of the fetch, so that its
 start-up (a forkserver that imports feedparser once) overlaps the network wait; a parse that
 comes before it is ready waits for it, and a pool that cannot start or breaks falls back to
