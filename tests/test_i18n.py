@@ -139,3 +139,26 @@ def test_no_unmarked_text_reaches_the_user() -> None:
             candidates.extend(keyword.value for keyword in node.keywords if keyword.arg in _SINK_KEYWORDS)
             unmarked.extend(f"{path.relative_to(PACKAGE)}:{node.lineno}" for candidate in candidates if _is_literal_text(candidate))
     assert not unmarked, "wrap these in _() (newsletter.i18n):\n" + "\n".join(unmarked)
+
+
+def test_numbers_are_written_as_babel_writes_them_without_loading_it() -> None:
+    """formats.py writes CLDR's signs itself (Babel's locale data cost every command ~20 ms)."""
+    import random
+
+    from babel.numbers import format_decimal
+
+    from newsletter import formats
+    from newsletter.i18n import language_of
+
+    pick = random.Random(10)
+    integers = [0, 1, -1, 999, 1000, -1843, 1_234_567, 10**12] + [pick.randrange(-10**9, 10**9) for _ in range(300)]
+    floats = [0.0, -0.0, 0.05, 0.15, 0.25, 2.675, -2.675, 1.005, 0.4449999, 999.95, 1234.5, -0.04, 1e14 + 0.5]
+    floats += [pick.uniform(-1e6, 1e6) for _ in range(300)] + [round(pick.uniform(0, 100), 3) for _ in range(300)]
+    for language, locale in (("fr", "fr_FR"), ("en", "en_US")):
+        with language_of(language):
+            for number in integers:
+                assert formats.integer(number) == format_decimal(number, format="#,##0", locale=locale), number
+            for number in floats:
+                for digits in (1, 2):
+                    expected = format_decimal(number, format="#,##0." + "0" * digits, locale=locale)
+                    assert formats.decimal(number, digits) == expected, (number, digits)

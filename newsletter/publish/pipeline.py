@@ -11,6 +11,7 @@ from pathlib import Path
 from newsletter.config import Settings
 from newsletter.errors import PublishError, UsageError
 from newsletter.i18n import _, ngettext
+from newsletter.publish.hashes import SiteHashes
 from newsletter.publish.local import LocalRemote
 from newsletter.publish.manifest import Files, load_manifest, save_manifest
 from newsletter.publish.remote import Connection, Remote
@@ -112,8 +113,8 @@ def site_files(site_dir: Path) -> dict[str, Path]:
     return files
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _digests(files: dict[str, Path]) -> dict[str, str]:
+    return {path: hashlib.sha256(local.read_bytes()).hexdigest() for path, local in files.items()}
 
 
 def preview_publish(settings: Settings, target: PublishTarget, contents: dict[str, bytes]) -> PublishReport:
@@ -124,14 +125,21 @@ def preview_publish(settings: Settings, target: PublishTarget, contents: dict[st
     return PublishReport(target.display, changed, unchanged, (), sum(len(contents[path]) for path in changed), True)
 
 
-def plan_publish(target: PublishTarget, files: dict[str, Path], published: Files, *, only: Collection[str] | None = None) -> tuple[PublishPlan, Files]:
+def plan_publish(
+    target: PublishTarget,
+    files: dict[str, Path],
+    published: Files,
+    *,
+    only: Collection[str] | None = None,
+    digests: Callable[[dict[str, Path]], dict[str, str]] = _digests,
+) -> tuple[PublishPlan, Files]:
     """Compare the site with what the manifest says is on the target; also return the new hashes.
 
     With `only` (send publishes an issue's images and page), just those files are considered and
-    nothing is removed.
+    nothing is removed. `digests` hashes the files considered (hashes.py keeps them between runs).
     """
     chosen = {path: files[path] for path in files if only is None or path in only}
-    hashes = {path: _digest(local) for path, local in chosen.items()}
+    hashes = digests(chosen)
     changed = [path for path in chosen if published.get(path) != hashes[path]]
     order = sorted(changed, key=lambda p: (p in LAST, LAST.index(p) if p in LAST else 0, p))
     unchanged = tuple(path for path in chosen if path not in changed)
@@ -159,8 +167,11 @@ def publish_site(
     """
     manifest = load_manifest(settings.state_dir)
     published = dict(manifest.get(target.display, {}))
-    plan, hashes = plan_publish(target, site_files(site_dir), published, only=only)
+    site_hashes = SiteHashes(settings.state_dir, complete=only is None)
+    plan, hashes = plan_publish(target, site_files(site_dir), published, only=only, digests=site_hashes.digests)
     if dry_run or not (plan.upload or plan.remove):
+        if not dry_run:
+            site_hashes.save()
         return PublishReport(target.display, plan.upload, plan.unchanged, plan.remove, plan.bytes, dry_run)
     sent_bytes = 0
     done: list[str] = []
@@ -215,5 +226,6 @@ def publish_site(
         remote.close()
         manifest[target.display] = published
         save_manifest(settings.state_dir, manifest)
+    site_hashes.save()
     logger.info("published %d file(s) to %s, removed %d", len(done), target.display, len(removed))
     return PublishReport(target.display, tuple(done), plan.unchanged, tuple(removed), plan.bytes, False)
