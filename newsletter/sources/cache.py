@@ -19,6 +19,9 @@ from newsletter.sources.normalise import ParsedFeed
 
 logger = logging.getLogger(__name__)
 
+PARSE_SUFFIX = ".parse.json"  # <url's stem>.parse.json: a feed's last parse, with the key of what it was parsed from
+OLD_PARSE_SUFFIX = ".parsed.json"  # <parse key>.parsed.json, before: deleted when seen
+
 
 @dataclass(frozen=True)
 class CachedResponse:
@@ -80,7 +83,7 @@ def write_cache_files(files: CacheFiles) -> None:
             raise
 
 
-def parse_and_store(parse: Callable[[], ParsedFeed], files: CacheFiles, parsed_to: Path | None) -> tuple[ParsedFeed, str | None]:
+def parse_and_store(parse: Callable[[], ParsedFeed], files: CacheFiles, parsed_to: Path | None, key: str) -> tuple[ParsedFeed, str | None]:
     """On a parse worker: write a feed's cache entry, parse its bytes, write the parse beside it.
 
     The bytes are on the worker already (they were sent to be parsed): writing the entry there
@@ -96,7 +99,7 @@ def parse_and_store(parse: Callable[[], ParsedFeed], files: CacheFiles, parsed_t
     parsed = parse()
     if parsed_to is not None and problem is None:
         try:
-            write_cache_files([(parsed_to, lambda: parsed_json(parsed))] if keeps_parse(parsed) else [])
+            write_cache_files([(parsed_to, lambda: parsed_json(parsed, key))] if keeps_parse(parsed) else [])
         except Exception as exc:
             problem = _short(exc)
     return parsed, problem
@@ -107,11 +110,11 @@ def keeps_parse(parsed: ParsedFeed) -> bool:
     return not (parsed.bozo and not parsed.candidates)
 
 
-def parsed_json(parsed: ParsedFeed) -> bytes:
-    """A parse as the cache keeps it (`HttpCache.load_parsed` reads it back)."""
+def parsed_json(parsed: ParsedFeed, key: str) -> bytes:
+    """A parse as the cache keeps it, under the key of what it was parsed from (`HttpCache.load_parsed` reads it back)."""
     # Candidates are flat and frozen: vars() is their fields (asdict deep-copies, 10x slower).
     rows = [{**vars(c), "date": c.date.isoformat() if c.date else None} for c in parsed.candidates]
-    payload = {"candidates": rows, "unusable": parsed.unusable, "warnings": list(parsed.warnings), "entries": parsed.entries}
+    payload = {"key": key, "candidates": rows, "unusable": parsed.unusable, "warnings": list(parsed.warnings), "entries": parsed.entries}
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 
@@ -132,7 +135,7 @@ class HttpCache:
         # Writes run on worker threads, off the fetch's
         # critical path; flush() waits for them.
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="http-cache")
-        self._pending: list[Future[None]] = []
+        self._pending: list[Future[None]] = [self._pool.submit(self._forget_old_parses)]
 
     def _write_many(self, files: CacheFiles) -> None:
         def work() -> None:
@@ -155,13 +158,30 @@ class HttpCache:
         self._pool.shutdown(wait=True)
 
     def _paths(self, url: str) -> tuple[Path, Path]:
-        key = hashlib.sha256(url.encode()).hexdigest()[:32]
-        return self.directory / f"{key}.json", self.directory / f"{key}.body"
+        stem = self._stem(url)
+        return self.directory / f"{stem}.json", self.directory / f"{stem}.body"
+
+    @staticmethod
+    def _stem(url: str) -> str:
+        return hashlib.sha256(url.encode()).hexdigest()[:32]
+
+    def parse_path(self, url: str) -> Path:
+        """Where `url`'s last parse is kept: one file per feed, replaced by each new parse."""
+        return self.directory / f"{self._stem(url)}{PARSE_SUFFIX}"
 
     def drop(self, url: str) -> None:
-        """Forget `url`'s entry: its next fetch is a full one."""
-        for path in self._paths(url):
+        """Forget `url`'s entry and its parse: its next fetch is a full one."""
+        for path in (*self._paths(url), self.parse_path(url)):
             path.unlink(missing_ok=True)
+
+    def _forget_old_parses(self) -> None:
+        """Delete the parses kept under the former naming (one file per version of a feed, never
+        replaced, so the folder grew with every changed feed): a feed's parse now replaces its last."""
+        try:
+            for path in self.directory.glob(f"*{OLD_PARSE_SUFFIX}"):
+                path.unlink(missing_ok=True)
+        except OSError as exc:  # a cache that cannot be tidied is not worth failing a draft
+            logger.debug("cannot tidy the HTTP cache in %s: %s", self.directory, exc)
 
     def load(self, url: str) -> CachedResponse | None:
         """The cached answer for `url`, or None. An entry that fails to load, whatever the reason
@@ -187,11 +207,13 @@ class HttpCache:
             self.drop(url)
             return None
 
-    def load_parsed(self, key: str, fetched_at: dt.datetime) -> ParsedFeed | None:
-        """The entries normalised from the same bytes last time, or None (a bad entry is deleted)."""
-        path = self.parsed_path(key)
+    def load_parsed(self, url: str, key: str, fetched_at: dt.datetime) -> ParsedFeed | None:
+        """The entries normalised last time from the same bytes (the same `key`), or None (a bad entry is deleted)."""
+        path = self.parse_path(url)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            if data["key"] != key:
+                return None  # a parse of other bytes (or for another section, language…): replaced after this parse
             candidates = []
             for raw in data["candidates"]:
                 known = bool(raw["date_known"])
@@ -208,13 +230,10 @@ class HttpCache:
             path.unlink(missing_ok=True)
             return None
 
-    def parsed_path(self, key: str) -> Path:
-        return self.directory / f"{key[:32]}.parsed.json"
-
-    def store_parsed(self, key: str, parsed: ParsedFeed) -> None:
+    def store_parsed(self, url: str, key: str, parsed: ParsedFeed) -> None:
         if keeps_parse(parsed):
             # Encoded on the writer thread, not on the event loop.
-            self._write_many([(self.parsed_path(key), lambda: parsed_json(parsed))])
+            self._write_many([(self.parse_path(url), lambda: parsed_json(parsed, key))])
 
     def entry_files(self, url: str, response: CachedResponse) -> list[tuple[Path, bytes]]:
         """The files of `url`'s entry, body first: a meta file never points at a body not yet written."""

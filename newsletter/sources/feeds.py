@@ -36,7 +36,7 @@ from newsletter.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
-PARSED_FORMAT = "parsed/4"  # bump when normalisation changes, so cached parses are redone
+PARSED_FORMAT = "parsed/5"  # bump when normalisation changes, so cached parses are redone
 FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}
 
 
@@ -164,7 +164,7 @@ async def _parse(fetched: Fetched, feed: FeedConfig, options: FetchOptions) -> P
         parts = [PARSED_FORMAT, fetched.url, feed.name, feed.section, str(options.tz), fetched.digest, i18n.language()]
         key = hashlib.sha256("\x00".join(parts).encode()).hexdigest()
         if fetched.from_cache:
-            reused = cache.load_parsed(key, options.fetched_at)
+            reused = cache.load_parsed(fetched.asked, key, options.fetched_at)
             if reused is not None:
                 return reused
     call = functools.partial(
@@ -182,7 +182,7 @@ async def _parse(fetched: Fetched, feed: FeedConfig, options: FetchOptions) -> P
     if options.parse_pool is not None and cache is not None:
         # The worker has the bytes already: it writes the entry and the parse (cache.parse_and_store).
         files = cache.entry_files(fetched.asked, to_cache) if to_cache else []
-        job = functools.partial(parse_and_store, call, files, cache.parsed_path(key) if key else None)
+        job = functools.partial(parse_and_store, call, files, cache.parse_path(fetched.asked) if key else None, key)
         parsed, problem = await options.parse_pool.run(job)
         if problem:
             cache.write_failed(problem)
@@ -191,5 +191,5 @@ async def _parse(fetched: Fetched, feed: FeedConfig, options: FetchOptions) -> P
         cache.store(fetched.asked, to_cache)
     parsed = await options.parse_pool.run(call) if options.parse_pool is not None else call()
     if key and cache is not None:
-        cache.store_parsed(key, parsed)
+        cache.store_parsed(fetched.asked, key, parsed)
     return parsed

@@ -155,7 +155,9 @@ async def fetch_url(
             permanent = any(r.status_code in (301, 308) for r in response.history)
             final = str(response.url)
             if response.status_code == 304 and cached:
-                return Fetched(cached.body, final, cached.content_type, from_cache=True, permanent_redirect=permanent, digest=cached.digest)
+                return Fetched(
+                    cached.body, final, cached.content_type, from_cache=True, permanent_redirect=permanent, digest=cached.digest, asked=url
+                )
             if response.status_code >= 400:
                 raise SourceError(_http_status_reason(response))
             body, truncated = await read_capped(response, max_bytes)

@@ -131,9 +131,10 @@ def test_parsed_entries_carry_their_url_key_through_the_parsed_cache(tmp_path: P
     parsed = parse_feed_bytes(body, url="https://www.ex.org/feed", source="S", section="veille", tz=ZoneInfo("Europe/Paris"), fetched_at=fetched_at)
     assert [c.key for c in parsed.candidates] == [url_key(c.url) for c in parsed.candidates] == ["ex.org/a?id=1", "ex.org/annuaire"]
     cache = HttpCache(tmp_path)
-    cache.store_parsed("k" * 64, parsed)
+    cache.store_parsed("https://www.ex.org/feed", "k" * 64, parsed)
     cache.flush()
-    reused = cache.load_parsed("k" * 64, fetched_at)
+    assert HttpCache(tmp_path).load_parsed("https://www.ex.org/feed", "j" * 64, fetched_at) is None  # parsed from other bytes
+    reused = cache.load_parsed("https://www.ex.org/feed", "k" * 64, fetched_at)
     assert reused is not None
     assert [c.key for c in reused.candidates] == [c.key for c in parsed.candidates]
     assert reused.candidates == parsed.candidates

@@ -119,7 +119,7 @@ def test_workers_write_the_cache_and_say_when_they_cannot(server: FeedServer, tm
     collect_sources(settings, now=now, cache_dir=tmp_path / "c", parse_in_processes=True)
     # Per feed: the body, its metadata and its parse, each whole (no temporary file left behind).
     assert len(list((tmp_path / "c").glob("*.body"))) == len(FEED_FILES)
-    assert len(list((tmp_path / "c").glob("*.parsed.json"))) == len(FEED_FILES)
+    assert len(list((tmp_path / "c").glob("*.parse.json"))) == len(FEED_FILES)
     assert not [path for path in (tmp_path / "c").iterdir() if path.name.endswith(".tmp")]
 
     blocked = tmp_path / "a-file"
@@ -158,3 +158,24 @@ def test_workers_do_not_run_the_callers_main_script_again(tmp_path: Path) -> Non
     imports = marker.read_text(encoding="utf-8").split()
     assert len(imports) == 1  # the caller's own run only
     assert int(done.stdout.strip()) != int(imports[0])  # the call ran on a worker, which never imported the script
+
+
+@pytest.mark.parametrize("in_processes", [False, True], ids=["inline", "workers"])
+def test_the_cache_keeps_one_parse_per_feed_month_after_month(server: FeedServer, tmp_path: Path, in_processes: bool) -> None:
+    """A feed that changes every month must not leave one more parse in the cache each time."""
+    cache = tmp_path / "c"
+    cache.mkdir()
+    (cache / ("0" * 32 + ".parsed.json")).write_text("{}", encoding="utf-8")  # a parse kept under the former naming
+    body = (ASSETS / "reseau-wordpress.xml").read_bytes()
+    settings = load_settings(write_workspace(tmp_path, server.url, feeds=[("Mobiscol", "/feed.xml", "veille")], actor_map=False), environ={})
+    for month in range(1, 5):
+        changed = body.replace(b"</channel>", f"<item><title>Lettre {month}</title><link>https://www.example.org/l/{month}</link></item></channel>".encode())
+        server.add("/feed.xml", Route(changed, etag=f'"m{month}"'))
+        now = dt.datetime(2026, month, 28, 12, tzinfo=settings.tz)
+        collection = collect_sources(settings, now=now, cache_dir=cache, parse_in_processes=in_processes)
+        assert any(c.url == f"https://www.example.org/l/{month}" for c in collection.feeds[0].candidates)
+        assert len(list(cache.glob("*.parse.json"))) == 1
+    assert not list(cache.glob("*.parsed.json"))
+    again = collect_sources(settings, now=now, cache_dir=cache, parse_in_processes=in_processes)  # answered 304: the parse is reused
+    assert again.feeds[0].report.status is FetchStatus.cached
+    assert again.feeds[0].candidates == collection.feeds[0].candidates

@@ -67,9 +67,9 @@ def test_map_expanding_past_max_bytes_is_refused_by_size(server: FeedServer, tmp
 
 
 def _cache_files(root: Path, suffix: str) -> list[Path]:
-    """The HTTP cache's files ending in `suffix` (".json": the answers' metadata; ".parsed.json")."""
+    """The HTTP cache's files ending in `suffix` (".json": the answers' metadata; ".parse.json")."""
     found = sorted((root / ".user-cache" / "newsletter" / "http").glob(f"*{suffix}"))
-    return found if suffix != ".json" else [p for p in found if not p.name.endswith(".parsed.json")]
+    return found if suffix != ".json" else [p for p in found if not p.name.endswith(".parse.json")]
 
 
 def test_corrupt_cached_answer_is_deleted_and_fetched_again(server: FeedServer, tmp_path: Path) -> None:
@@ -108,7 +108,7 @@ def test_corrupt_parsed_entry_is_deleted_and_the_feed_parsed_again(server: FeedS
     config = write_workspace(tmp_path, server.url, feeds=[("Mobiscol", "/wordpress/feed/", "reseau")], actor_map=False)
     serve_realistic(server)
     assert run(config, *DRAFT)[0] == 0
-    (parsed,) = _cache_files(tmp_path, ".parsed.json")
+    (parsed,) = _cache_files(tmp_path, ".parse.json")
     data = json.loads(parsed.read_text(encoding="utf-8"))
     # A number like 1e400 where a count is expected: int(inf) raises OverflowError.
     parsed.write_text(json.dumps({**data, "unusable": 1e400}), encoding="utf-8")
