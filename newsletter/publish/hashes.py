@@ -62,7 +62,9 @@ class SiteHashes:
     def digests(self, files: dict[str, Path]) -> dict[str, str]:
         """{relative path: sha256 hex} of `files`."""
         self._every, self._trusted = _load(self.path)
-        rows: dict[str, Entry] = {} if self.complete else dict(self._every)
+        # A part keeps the other files' entries, but only the trusted ones: an entry too recent to
+        # trust, written again now, would look old enough next time without its file being read.
+        rows: dict[str, Entry] = {} if self.complete else dict(self._trusted)
         digests: dict[str, str] = {}
         for name, local in files.items():
             info = local.stat()

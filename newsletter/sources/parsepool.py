@@ -25,7 +25,7 @@ import types
 from collections.abc import Callable, Iterator
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 logger = logging.getLogger(__name__)
 
@@ -40,13 +40,20 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _start_worker(language: str) -> None:
-    """A worker's set-up: Ctrl-C left to the main process, and the user's language for the
-    warnings a parse writes (a forkserver worker does not inherit the main process's choice)."""
+STARTUP_TIMEOUT = 30.0  # seconds the workers' first jobs wait for each other (only a worker that never starts makes them wait)
+_all_started: Any = None  # in a worker: the barrier of the first jobs (_ready), handed over at start
+
+
+def _start_worker(language: str, all_started: Any) -> None:
+    """A worker's set-up: Ctrl-C left to the main process, the user's language for the warnings
+    a parse writes (a forkserver worker does not inherit the main process's choice), and the
+    barrier its first job waits at."""
+    global _all_started
     from newsletter.i18n import set_language
 
     _ignore_sigint()
     set_language(language)
+    _all_started = all_started
 
 
 @contextmanager
@@ -70,7 +77,17 @@ def _workers_skip_the_main_script() -> Iterator[None]:
 
 
 def _ready() -> None:
-    """A no-op submitted at start so that the workers are spawned before the first parse."""
+    """Each worker's first job, submitted at start: it returns once every worker runs it.
+
+    ProcessPoolExecutor starts a new worker for a job only when no worker is idle: a first job
+    that returned at once could leave a worker idle before the last submit, and the missing
+    workers would start later, for a parse, once the main script is no longer hidden.
+    """
+    if _all_started is not None:
+        try:
+            _all_started.wait(STARTUP_TIMEOUT)
+        except threading.BrokenBarrierError:
+            pass  # a worker did not start: the others parse anyway
 
 
 def parse_workers(feeds: int, *, enabled: bool | None = None) -> int:
@@ -109,9 +126,12 @@ class ParsePool:
                 context.set_forkserver_preload(PRELOAD)
             from newsletter.i18n import language
 
-            pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=context, initializer=_start_worker, initargs=(language(),))
+            all_started = context.Barrier(self._workers)
+            pool = ProcessPoolExecutor(
+                max_workers=self._workers, mp_context=context, initializer=_start_worker, initargs=(language(), all_started)
+            )
             with _workers_skip_the_main_script():
-                # Each submit starts a worker until there are `workers` (no worker is ever idle yet).
+                # Each submit starts a worker: the first jobs wait for each other, so none is idle.
                 for _ in range(self._workers):
                     pool.submit(_ready)
             self._pool = pool

@@ -35,6 +35,7 @@ def test_first_publish_sends_all_second_nothing_then_only_what_changed(ws: Path,
     assert "7 files sent" in first.stdout and "0 unchanged" in first.stdout
     assert {k: v for k, v in tree(www).items() if k != "notes-de-l-hebergeur.txt"} == tree(site)
 
+    assert (ws / "state" / "site-hashes.json").is_file()  # kept once the publish succeeded
     second = cli("publish")
     assert second.exit_code == 0, second.output
     assert "0 files sent" in second.stdout and "7 unchanged, 0 removed" in second.stdout
@@ -68,6 +69,7 @@ def test_dry_run_changes_nothing(ws: Path, site: Path, cli: Cli, tmp_path: Path)
     assert result.exit_code == 0, result.output
     assert "Dry run: would send index.html" in result.output and "7 files to send" in result.stdout
     assert tree(www) == {} and not (ws / "state" / "publish.json").exists()
+    assert not (ws / "state" / "site-hashes.json").exists()  # a dry run writes nothing, not even a cache
 
 
 def test_archive_publish_does_both(ws: Path, cli: Cli, tmp_path: Path) -> None:

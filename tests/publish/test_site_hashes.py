@@ -74,3 +74,22 @@ def test_an_unreadable_list_means_hashing_everything_and_a_part_keeps_the_rest(t
     part.save()
     listed = (state / HASHES).read_text(encoding="utf-8")
     assert '"index.html"' in listed and _sha(b"jpeg, recadree") in listed
+
+
+def test_a_part_does_not_make_an_entry_too_recent_to_trust_look_old(tmp_path: Path) -> None:
+    """`send` publishes one image while the list holds a page changed within the same clock tick."""
+    state = tmp_path / "state"
+    state.mkdir()
+    files = _site(tmp_path, {"index.html": b"<p>v1</p>", "images/x.jpg": b"jpeg"}, age_ns=HOUR_NS)
+    recent = files["index.html"].stat().st_mtime_ns + HOUR_NS - 10**9  # a second before the list is written
+    os.utime(files["index.html"], ns=(recent, recent))
+    whole = SiteHashes(state)
+    whole.digests(files)
+    whole.save()
+    _rewrite_keeping_time(files["index.html"], b"<p>v2</p>")
+    part = SiteHashes(state, complete=False)
+    part.digests({"images/x.jpg": files["images/x.jpg"]})
+    part.save()
+    later = (state / HASHES).stat().st_mtime_ns + 5 * 10**9  # the list as if written long after the page
+    os.utime(state / HASHES, ns=(later, later))
+    assert SiteHashes(state).digests(files)["index.html"] == _sha(b"<p>v2</p>")
