@@ -40,7 +40,7 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-STARTUP_TIMEOUT = 30.0  # seconds the workers' first jobs wait for each other (only a worker that never starts makes them wait)
+STARTUP_TIMEOUT = 10.0  # seconds the workers' first jobs wait for each other (only a worker that never starts makes them wait)
 _all_started: Any = None  # in a worker: the barrier of the first jobs (_ready), handed over at start
 
 
@@ -115,6 +115,8 @@ class ParsePool:
             self._thread.start()
 
     def _start(self) -> None:
+        pool: ProcessPoolExecutor | None = None
+        all_started: Any = None
         try:
             # forkserver: workers are forked from a clean, single-threaded server process, never
             # from this one, which has threads (no fork-with-threads warning on Python 3.12+).
@@ -137,6 +139,9 @@ class ParsePool:
             self._pool = pool
         except (OSError, ValueError, RuntimeError) as exc:
             logger.warning("cannot start worker processes to parse the feeds (%s); parsing in this process", exc)
+            if pool is not None:  # the workers that did start: released, and stopped
+                all_started.abort()
+                pool.shutdown(wait=False, cancel_futures=True)
         finally:
             self._started.set()
 
