@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.config import Settings
+from newsletter.i18n import _
 from newsletter.sources import Candidate, Drop, SourceReport
 from newsletter.sources.feeds import FeedOutcome
 from newsletter.urls import url_key
@@ -116,7 +117,7 @@ def issue_links(issues_dir: Path) -> dict[str, set[str]]:
         try:
             text = path.read_text(encoding="utf-8-sig", errors="replace")
         except OSError as exc:
-            logger.warning("cannot read %s to know what was published: %s", path, exc)
+            logger.warning(_("cannot read {path} to know what it published ({reason}): its links may be proposed again").format(path=path, reason=exc.strerror or exc))
             continue
         links[path.stem] = {link_key(url) for url in URL_RE.findall(text)}
     return links

@@ -148,7 +148,7 @@ class HttpCache:
 
     def write_failed(self, reason: str) -> None:
         """Say that an entry could not be written (here or on a parse worker)."""
-        logger.warning("cannot write the HTTP cache in %s: %s", self.directory, reason)
+        logger.warning(_("cannot write the HTTP cache in {folder} ({reason}): the next draft fetches these feeds in full").format(folder=self.directory, reason=reason))
 
     def flush(self) -> None:
         """Wait for the pending cache writes."""

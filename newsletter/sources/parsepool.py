@@ -27,6 +27,8 @@ from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from newsletter.i18n import _, language, set_language
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -49,8 +51,6 @@ def _start_worker(language: str, all_started: Any) -> None:
     a parse writes (a forkserver worker does not inherit the main process's choice), and the
     barrier its first job waits at."""
     global _all_started
-    from newsletter.i18n import set_language
-
     _ignore_sigint()
     set_language(language)
     _all_started = all_started
@@ -126,8 +126,6 @@ class ParsePool:
             context = multiprocessing.get_context(method)
             if method == "forkserver":
                 context.set_forkserver_preload(PRELOAD)
-            from newsletter.i18n import language
-
             all_started = context.Barrier(self._workers)
             pool = ProcessPoolExecutor(
                 max_workers=self._workers, mp_context=context, initializer=_start_worker, initargs=(language(), all_started)
@@ -138,7 +136,7 @@ class ParsePool:
                     pool.submit(_ready)
             self._pool = pool
         except (OSError, ValueError, RuntimeError) as exc:
-            logger.warning("cannot start worker processes to parse the feeds (%s); parsing in this process", exc)
+            logger.warning(_("cannot start worker processes to parse the feeds ({reason}); they are parsed in this process, more slowly").format(reason=exc))
             if pool is not None:  # the workers that did start: released, and stopped
                 all_started.abort()
                 pool.shutdown(wait=False, cancel_futures=True)
@@ -156,7 +154,7 @@ class ParsePool:
             return await asyncio.get_running_loop().run_in_executor(self._pool, call)
         except BrokenExecutor as exc:
             if self._pool is not None:
-                logger.warning("the feed-parsing worker processes stopped (%s); parsing in this process", exc)
+                logger.warning(_("the worker processes parsing the feeds stopped ({reason}); the rest is parsed in this process, more slowly").format(reason=exc))
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
             return call()
