@@ -446,7 +446,7 @@ def _note_for_report(run: _Run, issue_path: Path, lists: list[MailingList]) -> N
     try:
         run.digest = issue_digest(run.settings, load_issue(issue_path, run.settings.file.sections))
     except NewsletterError as exc:  # the report then lacks this issue's items; the send goes on
-        logger.warning("the issue's items are not kept for the report: %s", exc.message)
+        logger.warning(_("the issue's items are not kept for the report ({reason}): the report will lack them; the send goes on").format(reason=exc.message))
 
 
 def _send_now(run: _Run, campaign: Campaign) -> None:
