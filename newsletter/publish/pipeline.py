@@ -113,10 +113,6 @@ def site_files(site_dir: Path) -> dict[str, Path]:
     return files
 
 
-def _digests(files: dict[str, Path]) -> dict[str, str]:
-    return {path: hashlib.sha256(local.read_bytes()).hexdigest() for path, local in files.items()}
-
-
 def preview_publish(settings: Settings, target: PublishTarget, contents: dict[str, bytes]) -> PublishReport:
     """A dry run for files held in memory: which of them the manifest says `target` lacks (or holds in another version)."""
     published = load_manifest(settings.state_dir).get(target.display, {})
@@ -130,13 +126,14 @@ def plan_publish(
     files: dict[str, Path],
     published: Files,
     *,
+    digests: Callable[[dict[str, Path]], dict[str, str]],
     only: Collection[str] | None = None,
-    digests: Callable[[dict[str, Path]], dict[str, str]] = _digests,
 ) -> tuple[PublishPlan, Files]:
     """Compare the site with what the manifest says is on the target; also return the new hashes.
 
     With `only` (send publishes an issue's images and page), just those files are considered and
-    nothing is removed. `digests` hashes the files considered (hashes.py keeps them between runs).
+    nothing is removed. `digests` hashes the files considered (`SiteHashes.digests`, which keeps
+    them between runs).
     """
     chosen = {path: files[path] for path in files if only is None or path in only}
     hashes = digests(chosen)
